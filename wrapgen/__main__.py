@@ -1,0 +1,3 @@
+from wrapgen.cli import app
+
+app(prog_name="wrapgen")

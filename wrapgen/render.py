@@ -1,0 +1,135 @@
+"""The one Jinja environment, and rendering a spec into an artifact (path, text, mode)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from wrapgen import __version__, shell
+from wrapgen.spec import WrapperSpec
+
+_GLOB = re.compile(r"[A-Za-z0-9._\[\]-]+")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A file wrapgen makes: where it goes (relative), its text, and its mode (never read from a disk)."""
+
+    path: str
+    text: str
+    mode: int
+
+
+def templates_dir() -> Path:
+    """The templates: inside the installed wheel, or at the top of a checkout (editable install)."""
+    packaged = Path(str(resources.files("wrapgen"))) / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+def _finalize(value: Any) -> str:
+    """Quote every plain string: a bare `{{ value }}` can never put raw text into a script."""
+    if isinstance(value, shell.ShellCode):
+        return value
+    if isinstance(value, str):
+        return shell.word(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise TypeError(f"cannot put a {type(value).__name__} into a script: {value!r}")
+
+
+def _wrap(separator: str, parts: list[str], indent: int, width: int = 79) -> str:
+    """Join parts on lines up to `width` (the first starting at column `indent`), continued with a backslash."""
+    lines = [parts[0]]
+    for part in parts[1:]:
+        if indent + len(lines[-1]) + len(separator) + len(part) + 2 > width:
+            lines[-1] += separator + "\\"
+            lines.append(part)
+        else:
+            lines[-1] += separator + part
+    return ("\n" + " " * indent).join(lines)
+
+
+def case_pattern(
+    exact: Iterable[str] = (), prefixes: Iterable[str] = (), globs: Iterable[str] = (), indent: int = 12
+) -> shell.ShellCode:
+    """A `case` pattern: exact words quoted, prefixes quoted then `*`, globs (table-made only) as they are."""
+    parts = [shell.word(text) for text in sorted(exact)]
+    parts += [shell.word(text) + "*" for text in prefixes]
+    for glob in globs:
+        if not _GLOB.fullmatch(glob):
+            raise ValueError(f"interpreter pattern {glob!r} holds characters a case pattern must not")
+        parts.append(glob)
+    return shell.ShellCode(_wrap("|", parts, indent))
+
+
+def letters(chars: str) -> shell.ShellCode:
+    """A bracket pattern for single option letters (letters and digits only)."""
+    if not chars.isalnum():
+        raise ValueError(f"option letters must be letters or digits: {chars!r}")
+    return shell.ShellCode(f"[{chars}]")
+
+
+def identifier(name: str) -> shell.ShellCode:
+    if not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"not a bash variable name: {name!r}")
+    return shell.ShellCode(name)
+
+
+def _indent(text: shell.ShellCode, width: int) -> shell.ShellCode:
+    if not isinstance(text, shell.ShellCode):
+        raise TypeError("indent takes rendered bash only")
+    first, *rest = text.split("\n")
+    return shell.ShellCode("\n".join([first, *(" " * width + line for line in rest)]))
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        finalize=_finalize,
+        # bash's ${#array[@]} would open a default {# comment #}.
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    env.filters["indent"] = _indent
+    env.globals.update(
+        assignment=shell.assignment,
+        array_assignment=shell.array_assignment,
+        comment=shell.comment,
+        case_pattern=case_pattern,
+        letters=letters,
+        identifier=identifier,
+        version=__version__,
+    )
+    return env
+
+
+def _regenerate(spec: WrapperSpec) -> shell.ShellCode:
+    argv = spec.command()
+    groups = [argv[:2]] + [argv[i : i + 2] for i in range(2, len(argv), 2)]
+    return shell.continued(groups, prefix="#   ")
+
+
+def render_wrapper(spec: WrapperSpec) -> Artifact:
+    """The wrapper script for `spec`: same spec, same bytes."""
+    text = (
+        environment()
+        .get_template("wrapper.sh.j2")
+        .render(spec=spec, family=spec.family, grammar=spec.family.grammar, regenerate=_regenerate(spec))
+    )
+    return Artifact(path=spec.name, text=text, mode=0o755)

@@ -1,0 +1,192 @@
+"""The one table of runtime knowledge: families, their interpreters' option grammar, Lambda runtime ids.
+
+Templates and code branch on these fields, never on a family's name. Adding a family is one row here plus
+its fixtures in tests/data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """How an interpreter reads its command line, as far as finding where its program starts.
+
+    The program (script, module, main class, ...) is the first element that is not an option or an
+    option's value; wrapgen inserts flags right before it, after the runtime's own options.
+    """
+
+    value_options: frozenset[str] = frozenset()
+    """Options that take the next element as their value when given alone (`-classpath CP`)."""
+    program_options: frozenset[str] = frozenset()
+    """Options that start the program: flags go before them (`-m`, `-jar`, `--`)."""
+    program_prefixes: tuple[str, ...] = ()
+    """Elements starting with one of these start the program (`--module=app/Main`)."""
+    after_options: frozenset[str] = frozenset()
+    """Elements after which flags go, whatever follows (dotnet's `exec`)."""
+    bundles: bool = False
+    """Short options may be bundled in one element (`-uBX importtime`)."""
+    short_program: str = ""
+    """In a bundle, letters that start the program (python `-c`, `-m`)."""
+    short_value: str = ""
+    """In a bundle, letters whose value is the rest of the element or else the next one (`-X`)."""
+    short_attached: str = ""
+    """In a bundle, letters whose optional value can only be the rest of the element (ruby `-W0`)."""
+    refused: frozenset[str] = frozenset()
+    """Options that make the interpreter print and exit, or not run its program: never inserted."""
+
+
+@dataclass(frozen=True)
+class Family:
+    """One language family: which interpreters it wraps and how their command lines are read."""
+
+    name: str
+    title: str
+    interpreters: tuple[str, ...]
+    """Glob patterns that the interpreter's file name (the wrapper's `$1`, without its directory) matches."""
+    grammar: Grammar
+    placement: str
+    """Where flags go, in words, for the script's header and the docs."""
+    flag_example: str
+    """A valid --flag for this family, shown in errors."""
+    foreign_hint: str
+    """Said at run time when `$1` is not one of this family's interpreters."""
+    runtimes: tuple[str, ...]
+    """Lambda runtime ids whose bootstrap execs AWS_LAMBDA_EXEC_WRAPPER with this family's interpreter."""
+
+
+FAMILIES: dict[str, Family] = {
+    family.name: family
+    for family in (
+        Family(
+            name="python",
+            title="Python",
+            interpreters=("python", "python[0-9]", "python[0-9].[0-9]", "python[0-9].[0-9][0-9]"),
+            grammar=Grammar(
+                value_options=frozenset({"--check-hash-based-pycs"}),
+                program_options=frozenset({"-", "--"}),
+                bundles=True,
+                short_program="cm",
+                short_value="WX",
+                refused=frozenset(
+                    {"-h", "-?", "-V", "--help", "--help-env", "--help-xoptions", "--help-all", "--version"}
+                ),
+            ),
+            placement="before the script, -m or -c",
+            flag_example="-X importtime",
+            foreign_hint="is not a python interpreter",
+            runtimes=("python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14"),
+        ),
+        Family(
+            name="node",
+            title="Node.js",
+            interpreters=("node", "nodejs"),
+            grammar=Grammar(
+                # Node's own string options; V8's options (--max-old-space-size ...) only take `=VALUE`.
+                value_options=frozenset(
+                    {
+                        "-r", "--require", "--import", "--loader", "--experimental-loader", "-C",
+                        "--conditions", "--max-http-header-size", "--inspect-port", "--debug-port",
+                        "--title", "--input-type", "--dns-result-order", "--icu-data-dir",
+                        "--openssl-config", "--redirect-warnings", "--secure-heap", "--secure-heap-min",
+                        "--heapsnapshot-signal", "--heapsnapshot-near-heap-limit", "--diagnostic-dir",
+                        "--report-dir", "--report-directory", "--report-filename", "--report-signal",
+                        "--unhandled-rejections", "--trace-event-categories", "--trace-event-file-pattern",
+                        "--tls-cipher-list", "--tls-keylog", "--use-largepages", "--disable-proto",
+                        "--env-file", "--watch-path", "--experimental-policy", "--policy-integrity",
+                        "--run",
+                    }
+                ),  # fmt: skip
+                program_options=frozenset({"-e", "--eval", "-p", "--print", "-", "--"}),
+                program_prefixes=("--eval=", "--print="),
+                refused=frozenset(
+                    {"-h", "--help", "-v", "--version", "-c", "--check", "-i", "--interactive", "--test",
+                     "--v8-options", "--run"}
+                ),  # fmt: skip
+            ),
+            placement="after the runtime's own options, before the script",
+            flag_example="--require /opt/wrapgen/preload.js",
+            foreign_hint="is not node",
+            runtimes=("nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"),
+        ),
+        Family(
+            name="java",
+            title="Java",
+            interpreters=("java",),
+            grammar=Grammar(
+                value_options=frozenset(
+                    {
+                        "-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path",
+                        "--add-modules", "--enable-native-access", "--add-reads", "--add-exports",
+                        "--add-opens", "--limit-modules", "--patch-module", "--source", "-d",
+                        "--describe-module",
+                    }
+                ),  # fmt: skip
+                program_options=frozenset({"-jar", "-m", "--module"}),
+                program_prefixes=("--module=",),
+                refused=frozenset(
+                    {"-version", "--version", "-help", "--help", "-h", "-?", "-X", "--help-extra",
+                     "-fullversion", "--full-version", "--dry-run", "--list-modules", "-d",
+                     "--describe-module", "--validate-modules"}
+                ),  # fmt: skip
+            ),
+            placement="after the runtime's own options, before the main class or -jar (never before the handler)",
+            flag_example="-XX:+PrintCommandLineFlags",
+            foreign_hint="is not java",
+            runtimes=("java8.al2", "java11", "java17", "java21", "java25"),
+        ),
+        Family(
+            name="dotnet",
+            title=".NET",
+            interpreters=("dotnet",),
+            grammar=Grammar(
+                value_options=frozenset(
+                    {
+                        "--depsfile", "--runtimeconfig", "--additionalprobingpath", "--additional-deps",
+                        "--fx-version", "--roll-forward", "--roll-forward-on-no-candidate-fx",
+                    }
+                ),  # fmt: skip
+                after_options=frozenset({"exec"}),
+                refused=frozenset(
+                    {"-h", "--help", "--info", "--version", "--list-runtimes", "--list-sdks", "-d",
+                     "--diagnostics"}
+                ),  # fmt: skip
+            ),
+            placement="right after `dotnet exec`",
+            flag_example="--roll-forward LatestMajor",
+            foreign_hint=(
+                "is not dotnet (a single-file or native AOT app has no interpreter to take flags:"
+                " use environment variables)"
+            ),
+            runtimes=("dotnet6", "dotnet8", "dotnet10"),
+        ),
+        Family(
+            name="ruby",
+            title="Ruby",
+            interpreters=("ruby", "ruby[0-9].[0-9]"),
+            grammar=Grammar(
+                value_options=frozenset(
+                    {"--enable", "--disable", "--encoding", "--external-encoding", "--internal-encoding"}
+                ),
+                program_options=frozenset({"-", "--"}),
+                bundles=True,
+                short_program="e",
+                short_value="CEIr",
+                short_attached="0FiKTWx",
+                refused=frozenset(
+                    {"-h", "--help", "--version", "-c", "-n", "-p", "-y", "--yydebug", "--dump", "-x"}
+                ),
+            ),
+            placement="before the script",
+            flag_example="--yjit",
+            foreign_hint="is not ruby",
+            runtimes=("ruby3.2", "ruby3.3", "ruby3.4"),
+        ),
+    )
+}
+
+RESERVED_ENV: frozenset[str] = frozenset(
+    {"AWS_LAMBDA_RUNTIME_API", "LAMBDA_RUNTIME_DIR", "LAMBDA_TASK_ROOT", "AWS_LAMBDA_EXEC_WRAPPER"}
+)
+"""Variables a wrapper must not export: the runtime finds its API, its code or this wrapper through them."""

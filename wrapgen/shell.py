@@ -1,0 +1,120 @@
+"""Bash quoting: the one way any value enters a generated script.
+
+`word` gives a single bash word that expands to exactly the given text. Printable text is quoted by
+`shlex.quote`; text with control characters (a newline could end a comment line and start code) or with
+bytes that are not UTF-8 is written as ANSI-C `$'...'`, which bash 4.2 reads too, so every line of
+output stays one line.
+"""
+
+from __future__ import annotations
+
+import shlex
+import textwrap
+from collections.abc import Iterable, Sequence
+
+
+class ShellCode(str):
+    """Text that is already bash: emitted as it is by the renderer (everything else is quoted)."""
+
+
+def _ansi_c(text: str) -> str:
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in "\\'":
+            out.append("\\" + ch)
+        elif 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(ch)
+    return "$'" + "".join(out) + "'"
+
+
+def word(text: str) -> ShellCode:
+    """One bash word that expands to exactly `text`."""
+    if text.isprintable() and not any(0xDC80 <= ord(ch) <= 0xDCFF for ch in text):
+        return ShellCode(shlex.quote(text))
+    return ShellCode(_ansi_c(text))
+
+
+def words(texts: Iterable[str]) -> ShellCode:
+    """Several words, separated by spaces (for an array literal or a command line)."""
+    return ShellCode(" ".join(word(text) for text in texts))
+
+
+def command_line(argv: Iterable[str]) -> str:
+    """A command line a user can paste into a shell (and that fits on one line)."""
+    return str(words(argv))
+
+
+def fold(text: str, width: int) -> list[ShellCode]:
+    """Words of at most `width` characters (one character's word may be longer) that concatenate to `text`."""
+    chunks: list[ShellCode] = []
+    start = 0
+    while True:
+        stop = min(start + 1, len(text))
+        while stop < len(text) and len(word(text[start : stop + 1])) <= width:
+            stop += 1
+        chunks.append(word(text[start:stop]))
+        start = stop
+        if start >= len(text):
+            return chunks
+
+
+def assignment(name: str, text: str, width: int = 79) -> ShellCode:
+    """Lines that set the bash variable `name` to `text` (`name=` then `name+=`), none over `width`."""
+    first, *rest = fold(text, max(8, width - len(name) - 2))
+    return ShellCode("\n".join([f"{name}={first}", *(f"{name}+={chunk}" for chunk in rest)]))
+
+
+def continued(groups: Sequence[Sequence[str]], prefix: str = "", width: int = 79) -> ShellCode:
+    """A command line, one group of words a line, continued with backslash-newline, every line `prefix`ed.
+
+    A last word too long for its line is cut into quoted pieces on lines of their own, with no indent,
+    that bash joins back into one word (`'ab'\\` then `'cd'`).
+    """
+    rendered: list[str] = []
+    for index, group in enumerate(groups):
+        indent = "" if index == 0 else "    "
+        line = indent + " ".join(word(text) for text in group)
+        if len(prefix) + len(line) + 2 > width and group:
+            head = indent + "".join(word(text) + " " for text in group[:-1])
+            pieces = fold(group[-1], max(8, width - len(prefix) - len(head) - 2))
+            line = (head + pieces[0] + "".join(f"\\\n{prefix}{piece}" for piece in pieces[1:]))
+        rendered.append(prefix + line)
+    return ShellCode(" \\\n".join(rendered))
+
+
+def array_assignment(name: str, items: Sequence[str], width: int = 79) -> ShellCode:
+    """Lines that set the bash array `name` to `items`, several words a line, none over `width`.
+
+    An item too long for a line goes in as its first piece, then `name[INDEX]+=PIECE` lines.
+    """
+    lines: list[str] = []
+    packed: list[str] = []
+
+    def flush() -> None:
+        lines.append(f"{name}{'+=' if lines else '='}({' '.join(packed)})")
+        packed.clear()
+
+    budget = max(8, width - len(name) - 12)
+    for index, item in enumerate(items):
+        first, *rest = fold(item, budget)
+        if packed and len(name) + 4 + len(" ".join([*packed, first])) > width:
+            flush()
+        packed.append(first)
+        if rest:
+            flush()
+            lines.extend(f"{name}[{index}]+={piece}" for piece in rest)
+    if packed or not lines:
+        flush()
+    return ShellCode("\n".join(lines))
+
+
+def comment(text: str, width: int = 79) -> ShellCode:
+    """`text` as `# ` comment lines (wrapgen's own prose only: it must be printable)."""
+    if not text.isprintable():
+        raise ValueError(f"comment text must be printable: {text!r}")
+    return ShellCode("\n".join(textwrap.wrap(text, width, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False)))

@@ -1,0 +1,170 @@
+"""The validated request: frozen dataclasses built from what the user typed, or a WrapgenError."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue
+from wrapgen.grammar import Kind, option_names, scan
+from wrapgen.runtimes import FAMILIES, RESERVED_ENV, Family
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+
+
+@dataclass(frozen=True)
+class WrapperSpec:
+    """Everything that decides a wrapper script's bytes."""
+
+    family: Family
+    flags: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    then: str | None = None
+    name: str = ""
+
+    def command(self) -> list[str]:
+        """The wrapgen command line that regenerates this wrapper."""
+        argv = ["wrapgen", self.family.name]
+        for token in scan(self.family.grammar, self.flags, start=0):
+            argv += ["--flag", shlex.join(self.flags[token.start : token.stop])]
+        for key, value in self.env:
+            argv += ["--env", f"{key}={value}"]
+        if self.then:
+            argv += ["--then", self.then]
+        if self.name != default_name(self.family):
+            argv += ["--name", self.name]
+        return argv
+
+
+def default_name(family: Family) -> str:
+    return f"wrapgen-{family.name}"
+
+
+def family_named(name: str) -> Family:
+    """The family called `name`, or an error that suggests the closest one."""
+    try:
+        return FAMILIES[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, FAMILIES, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"choose one of: {', '.join(FAMILIES)}"
+        raise InvalidValue(f"unknown family {name!r}", hint) from None
+
+
+def _no_nul(what: str, text: str) -> None:
+    if "\0" in text:
+        raise InvalidValue(f"{what} contains a NUL byte, which no command-line argument can hold")
+
+
+def split_flags(family: Family, texts: Sequence[str]) -> tuple[str, ...]:
+    """Split each --flag like a shell splits words and check the result is a run of options."""
+    tokens: list[str] = []
+    for text in texts:
+        _no_nul("--flag", text)
+        try:
+            words = shlex.split(text)
+        except ValueError as exc:
+            raise InvalidFlag(f"--flag {text!r} cannot be split into words: {exc}") from None
+        if not words:
+            raise InvalidFlag("--flag is empty", f"give an interpreter option, e.g. --flag {family.flag_example!r}")
+        tokens += words
+    check_flags(family, tokens)
+    return tuple(tokens)
+
+
+def check_flags(family: Family, tokens: Sequence[str]) -> None:
+    """Every token must be an option of the family's interpreter, or the value of the option before it."""
+    grammar = family.grammar
+    example = f"e.g. --flag {family.flag_example!r}"
+    end = 0
+    for token in scan(grammar, tokens, start=0):
+        arg = tokens[token.start]
+        if token.kind is Kind.AFTER:
+            raise InvalidFlag(f"flag {arg!r} is a {family.name} command, not an option", example)
+        if token.kind is Kind.PROGRAM and not arg.startswith("-"):
+            raise InvalidFlag(
+                f"flag {arg!r} is not a {family.name} option: options start with '-', and a value"
+                " follows its option",
+                example,
+            )
+        if token.kind is Kind.PROGRAM:
+            raise InvalidFlag(
+                f"flag {arg!r} starts {family.name}'s program; wrapgen inserts options before the"
+                " program and never replaces it"
+            )
+        refused = [name for name in option_names(grammar, arg) if name in grammar.refused]
+        if refused:
+            raise InvalidFlag(
+                f"flag {refused[0]!r} makes {family.name} print or check and exit instead of starting"
+                " the function"
+            )
+        if token.stop > len(tokens):
+            raise InvalidFlag(f"flag {arg!r} needs a value after it", example)
+        end = token.stop
+    assert end == len(tokens)
+
+
+def parse_env(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """NAME=VALUE items as pairs, each name valid, settable and given once."""
+    pairs: dict[str, str] = {}
+    for item in items:
+        _no_nul("--env", item)
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise InvalidEnv(f"--env {item!r} is not NAME=VALUE")
+        if not _ENV_NAME.fullmatch(name):
+            raise InvalidEnv(
+                f"--env name {name!r} is not a valid variable name (letters, digits and '_', not starting"
+                " with a digit)"
+            )
+        if name in RESERVED_ENV:
+            raise InvalidEnv(f"--env {name} would break the runtime's start-up; Lambda sets it and it must stay")
+        if name in pairs and pairs[name] != value:
+            raise InvalidEnv(f"--env {name} is given twice with different values")
+        pairs[name] = value
+    return tuple(pairs.items())
+
+
+def check_then(path: str | None) -> str | None:
+    """The next wrapper to chain to: an absolute path, as Lambda's layers are at /opt."""
+    if path is None:
+        return None
+    _no_nul("--then", path)
+    if not path.startswith("/"):
+        raise InvalidValue(
+            f"--then {path!r} is not an absolute path", "give where it is in the function, e.g. /opt/otel-handler"
+        )
+    return path
+
+
+def check_name(family: Family, name: str | None) -> str:
+    """The wrapper's file name: one path component of safe characters."""
+    if name is None:
+        return default_name(family)
+    if not _FILE_NAME.fullmatch(name):
+        raise InvalidValue(
+            f"--name {name!r} is not a plain file name (letters, digits, '.', '_' and '-';"
+            " no '/' and not starting with '.' or '-')"
+        )
+    return name
+
+
+def wrapper_spec(
+    family_name: str,
+    flags: Sequence[str] = (),
+    env: Sequence[str] = (),
+    then: str | None = None,
+    name: str | None = None,
+) -> WrapperSpec:
+    """Validate what the user typed and build the spec of one wrapper."""
+    family = family_named(family_name)
+    return WrapperSpec(
+        family=family,
+        flags=split_flags(family, flags),
+        env=parse_env(env),
+        then=check_then(then),
+        name=check_name(family, name),
+    )
