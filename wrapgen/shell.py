@@ -13,6 +13,10 @@ import textwrap
 from collections.abc import Iterable, Sequence
 
 
+READONLY = frozenset({"BASHOPTS", "BASH_VERSINFO", "EUID", "PPID", "SHELLOPTS", "UID"})
+"""Variables bash will not let a script assign."""
+
+
 class ShellCode(str):
     """Text that is already bash: emitted as it is by the renderer (everything else is quoted)."""
 

@@ -8,6 +8,7 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from wrapgen import shell
 from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue
 from wrapgen.grammar import Kind, option_names, scan
 from wrapgen.runtimes import FAMILIES, RESERVED_ENV, Family
@@ -120,6 +121,8 @@ def parse_env(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
                 f"--env name {name!r} is not a valid variable name (letters, digits and '_', not starting"
                 " with a digit)"
             )
+        if name in shell.READONLY or name.startswith("wrapgen_"):
+            raise InvalidEnv(f"--env {name} cannot be set by a bash script (read-only in bash, or wrapgen's own)")
         if name in RESERVED_ENV:
             raise InvalidEnv(f"--env {name} would break the runtime's start-up; Lambda sets it and it must stay")
         if name in pairs and pairs[name] != value:

@@ -1,0 +1,128 @@
+"""Shared helpers: render wrappers, make stub interpreters that record their argv, run wrappers for real."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from wrapgen.render import render_wrapper
+from wrapgen.spec import wrapper_spec
+
+DATA = Path(__file__).parent / "data"
+GOLDEN = Path(__file__).parent / "golden"
+ROOT = Path(__file__).parent.parent
+
+# A stub interpreter: bash builtins only (so tracing the wrapper sees no other process), records its
+# argv NUL-separated and the variables named in STUB_SHOW, then exits with STUB_EXIT.
+STUB = r"""#!/bin/bash
+printf '%s\0' "$0" "$@" > "$STUB_RECORD"
+for name in ${STUB_SHOW:-}; do
+    if [ -n "${!name+set}" ]; then
+        printf '%s=%s\0' "$name" "${!name}" >> "$STUB_RECORD.env"
+    fi
+done
+exit "${STUB_EXIT:-0}"
+"""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def fixtures() -> list[dict[str, object]]:
+    """The runtime argv fixtures (a copy of the team's shared data)."""
+    return json.loads((DATA / "lambda-runtime-argv.json").read_text())  # type: ignore[no-any-return]
+
+
+def family_of(runtime: str) -> str | None:
+    for family in ("python", "node", "java", "dotnet", "ruby"):
+        if runtime.startswith(family):
+            return family
+    return None
+
+
+def render(family: str, flags: Sequence[str] = (), env: Sequence[str] = (), then: str | None = None,
+           name: str | None = None) -> str:  # fmt: skip
+    return render_wrapper(wrapper_spec(family, flags, env, then, name)).text
+
+
+@dataclass
+class Run:
+    returncode: int
+    argv: list[bytes]
+    env: dict[str, bytes]
+    stderr: str
+
+
+class Sandbox:
+    """A directory with stub interpreters and wrappers, and a way to run a wrapper as Lambda would."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.record = root / "record"
+
+    def stub(self, path: str) -> str:
+        """A stub interpreter at `path` (a Lambda path such as /var/lang/bin/node) under the sandbox."""
+        target = self.root / path.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(STUB)
+        target.chmod(0o755)
+        return str(target)
+
+    def script(self, name: str, text: str, mode: int = 0o755) -> str:
+        target = self.root / name
+        target.write_text(text)
+        target.chmod(mode)
+        return str(target)
+
+    def run(
+        self,
+        wrapper: str,
+        argv: Sequence[str | bytes],
+        env: dict[str, str] | None = None,
+        show: Sequence[str] = (),
+        prefix: Sequence[str] = (),
+    ) -> Run:
+        """Exec the wrapper with argv (as Lambda's bootstrap does) and read what the stub recorded."""
+        for stale in (self.record, Path(f"{self.record}.env")):
+            stale.unlink(missing_ok=True)
+        base = {"PATH": os.environ["PATH"], "STUB_RECORD": str(self.record), "STUB_SHOW": " ".join(show)}
+        result = subprocess.run(
+            [*prefix, wrapper, *argv], env={**base, **(env or {})}, capture_output=True, timeout=60, check=False
+        )
+        recorded = self.record.read_bytes().split(b"\0")[:-1] if self.record.exists() else []
+        env_file = Path(f"{self.record}.env")
+        variables = {}
+        if env_file.exists():
+            for item in env_file.read_bytes().split(b"\0")[:-1]:
+                key, _, value = item.partition(b"=")
+                variables[key.decode()] = value
+        return Run(result.returncode, recorded, variables, result.stderr.decode(errors="replace"))
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Sandbox:
+    return Sandbox(tmp_path)
+
+
+def wrapgen_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a child process."""
+    return subprocess.run(
+        [sys.executable, "-m", "wrapgen", *args], capture_output=True, text=True, cwd=cwd, timeout=120, check=False
+    )
+
+
+def encode(argv: Sequence[str | bytes]) -> list[bytes]:
+    return [arg if isinstance(arg, bytes) else os.fsencode(arg) for arg in argv]
