@@ -1,0 +1,126 @@
+"""Golden wrapper scripts: the exact bytes that ship, linted, checked for bash 4.2, and reproducible."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from conftest import GOLDEN, wrapgen_cli
+
+from wrapgen.lint import lint
+from wrapgen.render import render_wrapper
+from wrapgen.spec import wrapper_spec
+
+# name -> the wrapgen arguments that make it
+CASES: dict[str, list[str]] = {
+    "python": ["python", "--flag", "-X importtime"],
+    "node": ["node", "--flag", "--require /opt/wrapgen/preload.js", "--flag", "--max-old-space-size=256"],
+    "java": ["java", "--flag", "-XX:+PrintCommandLineFlags -Dwrapgen.flag=on"],
+    "dotnet": ["dotnet", "--flag", "--roll-forward LatestMajor"],
+    "ruby": ["ruby", "--flag", "--yjit -W0"],
+    "python-everything": [
+        "python", "--flag", "-X importtime -X frozen_modules=off -W error::DeprecationWarning", "--flag", "-u",
+        "--env", "POWERTOOLS_SERVICE_NAME=orders", "--env", "NOTE=it's $HOME `id` and a\nnewline",
+        "--then", "/opt/otel-instrument", "--name", "profile-imports",
+    ],
+    "java-long-values": [
+        "java", "--flag", "-javaagent:/opt/wrapgen/" + "very-long-agent-directory-name/" * 3 + "agent.jar=opt=1",
+        "--env", "JAVA_AGENT_CONFIG=" + "key=value;" * 20, "--name", "java-agent",
+    ],
+}  # fmt: skip
+
+# Constructs that bash 4.2 (Amazon Linux 2) lacks or that behave differently there.
+BASH42_FORBIDDEN = {
+    r"\$\{[^}]*@[QEPAKaUuLk]\}": "${var@op} needs bash 4.4",
+    r"\[\s*-\d+\s*\]": "negative array subscripts need bash 4.3",
+    r"\$\{[^}]*:\s*-\d+[}:]": "negative offsets from the end of an array (${a[@]: -1}) misbehave before 4.3",
+    r"\b(declare|local|typeset)\s+-\w*n": "namerefs need bash 4.3",
+    r"\b(mapfile|readarray)\b[^\n]*\s-d\b": "mapfile -d needs bash 4.4",
+    r"\bwait\s+-n\b": "wait -n needs bash 4.3",
+    r"\bset\s+(-\w*u|-o\s+nounset)": "set -u errors on empty arrays before bash 4.4",
+    r"\bEPOCH(REAL)?TIME\b|\bBASH_ARGV0\b|\bSRANDOM\b": "bash 5 variables",
+    r"\$\((?!\()|`": "command substitution forks a subshell",
+    r"(?<![-\w=])eval\b": "eval",
+}
+
+QUOTED = re.compile(r"\$'(?:[^'\\]|\\.)*'|'[^']*'")
+
+
+def golden_text(name: str) -> str:
+    args = CASES[name]
+    family, rest = args[0], args[1:]
+    flags = [rest[i + 1] for i in range(len(rest)) if rest[i] == "--flag"]
+    env = [rest[i + 1] for i in range(len(rest)) if rest[i] == "--env"]
+    then = next((rest[i + 1] for i in range(len(rest)) if rest[i] == "--then"), None)
+    wrapper = next((rest[i + 1] for i in range(len(rest)) if rest[i] == "--name"), None)
+    return render_wrapper(wrapper_spec(family, flags, env, then, wrapper)).text
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden(name: str, update_golden: bool) -> None:
+    path = GOLDEN / f"{name}.sh"
+    text = golden_text(name)
+    if update_golden:
+        path.write_text(text)
+    assert path.read_text() == text, f"{path} differs; rerun with --update-golden and review the diff"
+
+
+def test_every_golden_file_has_a_case() -> None:
+    assert sorted(p.stem for p in GOLDEN.glob("*.sh")) == sorted(CASES)
+
+
+def test_shellcheck_and_bashate_find_nothing_in_any_golden() -> None:
+    paths = sorted(str(p) for p in GOLDEN.glob("*.sh"))
+    assert len(paths) == len(CASES)
+    assert [str(f) for f in lint(paths)] == []
+
+
+def test_lint_does_find_problems(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The gate above means something only if the linters report a bad script."""
+    bad = tmp_path / "bad.sh"
+    bad.write_text('#!/bin/bash\nfor f in $(ls)\ndo\n  echo $f\ndone\n')
+    codes = {f.code for f in lint([str(bad)])}
+    assert {"SC2045", "SC2086", "E010", "E003"} <= codes
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden_scripts_avoid_what_bash_42_lacks(name: str) -> None:
+    code = "\n".join(line for line in (GOLDEN / f"{name}.sh").read_text().splitlines() if not line.startswith("#"))
+    code = QUOTED.sub("''", code)  # values are data, not code
+    found = {why for pattern, why in BASH42_FORBIDDEN.items() if re.search(pattern, code)}
+    assert found == set()
+
+
+def test_the_bash42_check_catches_what_it_names() -> None:
+    samples = ['echo "${x@Q}"', 'echo "${a[-1]}"', 'echo "${a[@]: -1}"', "declare -n r=x", "mapfile -d '' a",
+               "wait -n", "set -u", "echo $EPOCHSECONDS $EPOCHREALTIME", "x=$(date)", "x=`date`", "eval x"]  # fmt: skip
+    for sample in samples:
+        assert any(re.search(p, sample) for p in BASH42_FORBIDDEN), sample
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_script_is_lf_only_and_reproducible(name: str) -> None:
+    data = (GOLDEN / f"{name}.sh").read_bytes()
+    assert data.startswith(b"#!/bin/bash\n") and b"\r" not in data and data.endswith(b"\n")
+    assert all(len(line) <= 79 for line in data.decode().splitlines())
+    assert golden_text(name) == golden_text(name)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_the_header_command_regenerates_the_same_bytes(name: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    lines = (GOLDEN / f"{name}.sh").read_text().splitlines()
+    begin = next(i for i, line in enumerate(lines) if line.startswith("#   wrapgen "))
+    command = []
+    for line in lines[begin:]:
+        if not line.startswith("#   "):
+            break
+        command.append(line[4:])
+    argv = subprocess.run(
+        ["bash", "-c", "printf '%s\\0' " + "\n".join(command)], capture_output=True, check=True
+    ).stdout.decode().split("\0")[:-1]
+    assert argv[0] == "wrapgen"
+    result = wrapgen_cli(*argv[1:])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (GOLDEN / f"{name}.sh").read_text()
+    assert argv[1] == CASES[name][0]

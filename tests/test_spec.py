@@ -1,0 +1,29 @@
+"""The validated request, where the command line cannot reach (a NUL byte cannot be in argv)."""
+
+from __future__ import annotations
+
+import pytest
+
+from wrapgen.errors import InvalidValue, WrapgenError
+from wrapgen.spec import family_named, wrapper_spec
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"flags": ["-X\0dev"]}, {"env": ["A=\0"]}, {"then": "/opt/\0x"}],
+)
+def test_a_nul_byte_is_refused(kwargs: dict) -> None:
+    with pytest.raises(InvalidValue, match="NUL byte"):
+        wrapper_spec("python", **kwargs)
+
+
+def test_unknown_family_suggests_the_closest() -> None:
+    with pytest.raises(WrapgenError) as caught:
+        family_named("pyhton")
+    assert caught.value.hint == "did you mean 'python'?"
+
+
+def test_spec_keeps_flags_split_as_a_shell_would() -> None:
+    spec = wrapper_spec("java", ["'-Dx=a b' -cp /opt/x", "-ea"])
+    assert spec.flags == ("-Dx=a b", "-cp", "/opt/x", "-ea")
+    assert spec.command() == ["wrapgen", "java", "--flag", "'-Dx=a b'", "--flag", "-cp /opt/x", "--flag", "-ea"]
