@@ -1,0 +1,115 @@
+"""Properties that must hold for every input, checked by running the generated bash on random ones."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import Sandbox, encode
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from wrapgen import shell
+from wrapgen.errors import InvalidFlag
+from wrapgen.grammar import insertion_index
+from wrapgen.render import render_wrapper
+from wrapgen.runtimes import FAMILIES, Grammar
+from wrapgen.spec import wrapper_spec
+
+INTERPRETER = {"python": "python3.12", "node": "node", "java": "java", "dotnet": "dotnet", "ruby": "ruby"}
+CANARY = "wrapgen-canary"
+PAYLOADS = [f"$(touch {CANARY})", f"`touch {CANARY}`", f"x; touch {CANARY}", f"'; touch {CANARY}; '",
+            f"\ntouch {CANARY}\n", f'"$(touch {CANARY})"', f"$'\\x27'; touch {CANARY}"]  # fmt: skip
+
+SLOW = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+text = st.one_of(
+    st.text(st.characters(blacklist_characters="\0"), max_size=12),
+    st.sampled_from(PAYLOADS),
+    st.sampled_from(["", " ", "*", "\n", "-", "--", "é✓", "\\", "'", '"']),
+)
+
+
+def option_tokens(grammar: Grammar) -> st.SearchStrategy[list[str]]:
+    """Elements a runtime's command line may hold: options of this grammar, with values, and others."""
+    letters = "abBdEOqsSuvw" + grammar.short_program + grammar.short_value + grammar.short_attached
+    choices = [
+        text.map(lambda t: [t]),
+        text.map(lambda t: ["--" + t]),
+        st.tuples(st.sampled_from(sorted(grammar.value_options) or ["--x"]), text).map(list),
+        st.text(st.sampled_from(letters), min_size=1, max_size=3).flatmap(
+            lambda bundle: st.one_of(st.just(["-" + bundle]), text.map(lambda t: ["-" + bundle, t]))
+        ),
+    ]
+    if grammar.program_options or grammar.after_options:
+        choices.append(st.sampled_from(sorted(grammar.program_options | grammar.after_options)).map(lambda t: [t]))
+    return st.lists(st.one_of(*choices), max_size=6).map(lambda groups: [t for g in groups for t in g])
+
+
+def flag_tokens(grammar: Grammar) -> st.SearchStrategy[list[str]]:
+    """Flags that may or may not be valid; invalid ones are rejected by assume()."""
+    valued = st.tuples(st.sampled_from(sorted(grammar.value_options) or ["--x"]), text).map(list)
+    return st.lists(st.one_of(text.map(lambda t: ["--" + t]), valued), min_size=1, max_size=3).map(
+        lambda groups: [t for g in groups for t in g]
+    )
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@SLOW
+@given(data=st.data())
+def test_flags_land_at_the_grammar_index_and_nothing_runs(family: str, data: st.DataObject, tmp_path: Path) -> None:
+    grammar = FAMILIES[family].grammar
+    flags = data.draw(flag_tokens(grammar), label="flags")
+    try:
+        spec = wrapper_spec(family, [shlex.join(flags)])
+    except InvalidFlag:
+        assume(False)
+        raise
+    assert list(spec.flags) == flags  # the --flag text splits back into exactly these words
+    rest = data.draw(option_tokens(grammar), label="argv")
+    sandbox = Sandbox(tmp_path)
+    argv = [sandbox.stub("/var/lang/bin/" + INTERPRETER[family]), *rest]
+    wrapper = sandbox.script("wrapper", render_wrapper(spec).text)
+
+    run = sandbox.run(wrapper, argv)
+
+    at = insertion_index(grammar, argv)
+    expected = argv if at is None else argv[:at] + flags + argv[at:]
+    assert run.argv == encode(expected)
+    assert run.returncode == 0
+    assert not (tmp_path / CANARY).exists() and not (Path.cwd() / CANARY).exists()
+
+
+@SLOW
+@given(values=st.lists(text, min_size=1, max_size=5), width=st.integers(min_value=20, max_value=100))
+def test_every_quoting_form_reads_back_exactly(values: list[str], width: int, tmp_path: Path) -> None:
+    """word, fold, assignment and array_assignment all make bash rebuild the exact text, within width."""
+    lines = [
+        shell.assignment("v", values[0], width),
+        "printf '%s\\0' \"$v\"",
+        shell.array_assignment("a", values, width),
+        "printf '%s\\0' \"${a[@]}\"",
+        "printf '%s\\0' " + shell.words(values),
+        "printf '%s\\0' " + shell.continued([values], width=width),
+    ]
+    script = "\n".join(lines) + "\n"
+    for line in "\n".join(lines[:1] + lines[2:3]).splitlines():
+        assert len(line) <= max(width, 30), line
+    result = subprocess.run(["bash", "-c", script], capture_output=True, cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split(b"\0")[:-1] == encode([values[0], *values, *values, *values])
+    assert not (tmp_path / CANARY).exists()
+
+
+@given(st.text(st.characters(blacklist_characters="\0"), max_size=30))
+def test_a_word_is_always_one_line(value: str) -> None:
+    assert "\n" not in shell.word(value) and "\r" not in shell.word(value)
+
+
+@pytest.mark.parametrize("raw", [b"\xff\xfe", b"caf\xc3\xa9 \x80"])
+def test_bytes_that_are_not_utf8_survive(raw: bytes) -> None:
+    value = raw.decode("utf-8", "surrogateescape")
+    out = subprocess.run(["bash", "-c", f"printf '%s' {shell.word(value)}"], capture_output=True, check=True).stdout
+    assert out == raw
