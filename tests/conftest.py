@@ -100,7 +100,11 @@ class Sandbox:
             stale.unlink(missing_ok=True)
         base = {"PATH": os.environ["PATH"], "STUB_RECORD": str(self.record), "STUB_SHOW": " ".join(show)}
         result = subprocess.run(
-            [*prefix, wrapper, *argv], env={**base, **(env or {})}, capture_output=True, timeout=60, check=False
+            [*prefix, wrapper, *argv],
+            env={**base, **(env or {})},
+            capture_output=True,
+            timeout=60,
+            check=False,
         )
         recorded = self.record.read_bytes().split(b"\0")[:-1] if self.record.exists() else []
         env_file = Path(f"{self.record}.env")
@@ -120,7 +124,12 @@ def sandbox(tmp_path: Path) -> Sandbox:
 def wrapgen_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a child process."""
     return subprocess.run(
-        [sys.executable, "-m", "wrapgen", *args], capture_output=True, text=True, cwd=cwd, timeout=120, check=False
+        [sys.executable, "-m", "wrapgen", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        check=False,
     )
 
 

@@ -148,7 +148,11 @@ def test_the_option_grammar_finds_the_program(sandbox: Sandbox, family: str, arg
 @pytest.mark.parametrize(
     ("family", "argv", "says"),
     [
-        ("python", ["/var/lang/bin/node", "--expose-gc", "/var/runtime/index.mjs"], "is not a python interpreter"),
+        (
+            "python",
+            ["/var/lang/bin/node", "--expose-gc", "/var/runtime/index.mjs"],
+            "is not a python interpreter",
+        ),
         ("node", ["/var/lang/bin/python3.12", "/var/runtime/bootstrap.py"], "is not node"),
         ("dotnet", ["/var/task/MyApp"], "single-file"),
         ("python", ["/var/lang/bin/python3.12", "-X", "dev"], "found no program"),

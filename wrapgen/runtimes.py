@@ -86,23 +86,61 @@ FAMILIES: dict[str, Family] = {
                 # Node's own string options; V8's options (--max-old-space-size ...) only take `=VALUE`.
                 value_options=frozenset(
                     {
-                        "-r", "--require", "--import", "--loader", "--experimental-loader", "-C",
-                        "--conditions", "--max-http-header-size", "--inspect-port", "--debug-port",
-                        "--title", "--input-type", "--dns-result-order", "--icu-data-dir",
-                        "--openssl-config", "--redirect-warnings", "--secure-heap", "--secure-heap-min",
-                        "--heapsnapshot-signal", "--heapsnapshot-near-heap-limit", "--diagnostic-dir",
-                        "--report-dir", "--report-directory", "--report-filename", "--report-signal",
-                        "--unhandled-rejections", "--trace-event-categories", "--trace-event-file-pattern",
-                        "--tls-cipher-list", "--tls-keylog", "--use-largepages", "--disable-proto",
-                        "--env-file", "--watch-path", "--experimental-policy", "--policy-integrity",
+                        "-r",
+                        "--require",
+                        "--import",
+                        "--loader",
+                        "--experimental-loader",
+                        "-C",
+                        "--conditions",
+                        "--max-http-header-size",
+                        "--inspect-port",
+                        "--debug-port",
+                        "--title",
+                        "--input-type",
+                        "--dns-result-order",
+                        "--icu-data-dir",
+                        "--openssl-config",
+                        "--redirect-warnings",
+                        "--secure-heap",
+                        "--secure-heap-min",
+                        "--heapsnapshot-signal",
+                        "--heapsnapshot-near-heap-limit",
+                        "--diagnostic-dir",
+                        "--report-dir",
+                        "--report-directory",
+                        "--report-filename",
+                        "--report-signal",
+                        "--unhandled-rejections",
+                        "--trace-event-categories",
+                        "--trace-event-file-pattern",
+                        "--tls-cipher-list",
+                        "--tls-keylog",
+                        "--use-largepages",
+                        "--disable-proto",
+                        "--env-file",
+                        "--watch-path",
+                        "--experimental-policy",
+                        "--policy-integrity",
                         "--run",
                     }
                 ),  # fmt: skip
                 program_options=frozenset({"-e", "--eval", "-p", "--print", "-", "--"}),
                 program_prefixes=("--eval=", "--print="),
                 refused=frozenset(
-                    {"-h", "--help", "-v", "--version", "-c", "--check", "-i", "--interactive", "--test",
-                     "--v8-options", "--run"}
+                    {
+                        "-h",
+                        "--help",
+                        "-v",
+                        "--version",
+                        "-c",
+                        "--check",
+                        "-i",
+                        "--interactive",
+                        "--test",
+                        "--v8-options",
+                        "--run",
+                    }
                 ),  # fmt: skip
             ),
             placement="after the runtime's own options, before the script",
@@ -117,18 +155,44 @@ FAMILIES: dict[str, Family] = {
             grammar=Grammar(
                 value_options=frozenset(
                     {
-                        "-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path",
-                        "--add-modules", "--enable-native-access", "--add-reads", "--add-exports",
-                        "--add-opens", "--limit-modules", "--patch-module", "--source", "-d",
+                        "-cp",
+                        "-classpath",
+                        "--class-path",
+                        "-p",
+                        "--module-path",
+                        "--upgrade-module-path",
+                        "--add-modules",
+                        "--enable-native-access",
+                        "--add-reads",
+                        "--add-exports",
+                        "--add-opens",
+                        "--limit-modules",
+                        "--patch-module",
+                        "--source",
+                        "-d",
                         "--describe-module",
                     }
                 ),  # fmt: skip
                 program_options=frozenset({"-jar", "-m", "--module"}),
                 program_prefixes=("--module=",),
                 refused=frozenset(
-                    {"-version", "--version", "-help", "--help", "-h", "-?", "-X", "--help-extra",
-                     "-fullversion", "--full-version", "--dry-run", "--list-modules", "-d",
-                     "--describe-module", "--validate-modules"}
+                    {
+                        "-version",
+                        "--version",
+                        "-help",
+                        "--help",
+                        "-h",
+                        "-?",
+                        "-X",
+                        "--help-extra",
+                        "-fullversion",
+                        "--full-version",
+                        "--dry-run",
+                        "--list-modules",
+                        "-d",
+                        "--describe-module",
+                        "--validate-modules",
+                    }
                 ),  # fmt: skip
             ),
             placement="after the runtime's own options, before the main class or -jar (never before the handler)",
@@ -143,14 +207,27 @@ FAMILIES: dict[str, Family] = {
             grammar=Grammar(
                 value_options=frozenset(
                     {
-                        "--depsfile", "--runtimeconfig", "--additionalprobingpath", "--additional-deps",
-                        "--fx-version", "--roll-forward", "--roll-forward-on-no-candidate-fx",
+                        "--depsfile",
+                        "--runtimeconfig",
+                        "--additionalprobingpath",
+                        "--additional-deps",
+                        "--fx-version",
+                        "--roll-forward",
+                        "--roll-forward-on-no-candidate-fx",
                     }
                 ),  # fmt: skip
                 after_options=frozenset({"exec"}),
                 refused=frozenset(
-                    {"-h", "--help", "--info", "--version", "--list-runtimes", "--list-sdks", "-d",
-                     "--diagnostics"}
+                    {
+                        "-h",
+                        "--help",
+                        "--info",
+                        "--version",
+                        "--list-runtimes",
+                        "--list-sdks",
+                        "-d",
+                        "--diagnostics",
+                    }
                 ),  # fmt: skip
             ),
             placement="right after `dotnet exec`",
@@ -174,9 +251,7 @@ FAMILIES: dict[str, Family] = {
                 short_program="e",
                 short_value="CEIr",
                 short_attached="0FiKTWx",
-                refused=frozenset(
-                    {"-h", "--help", "--version", "-c", "-n", "-p", "-y", "--yydebug", "--dump", "-x"}
-                ),
+                refused=frozenset({"-h", "--help", "--version", "-c", "-n", "-p", "-y", "--yydebug", "--dump", "-x"}),
             ),
             placement="before the script",
             flag_example="--yjit",

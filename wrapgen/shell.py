@@ -12,7 +12,6 @@ import shlex
 import textwrap
 from collections.abc import Iterable, Sequence
 
-
 READONLY = frozenset({"BASHOPTS", "BASH_VERSINFO", "EUID", "PPID", "SHELLOPTS", "UID"})
 """Variables bash will not let a script assign."""
 
@@ -86,7 +85,7 @@ def continued(groups: Sequence[Sequence[str]], prefix: str = "", width: int = 79
         if len(prefix) + len(line) + 2 > width and group:
             head = indent + "".join(word(text) + " " for text in group[:-1])
             pieces = fold(group[-1], max(8, width - len(prefix) - len(head) - 2))
-            line = (head + pieces[0] + "".join(f"\\\n{prefix}{piece}" for piece in pieces[1:]))
+            line = head + pieces[0] + "".join(f"\\\n{prefix}{piece}" for piece in pieces[1:])
         rendered.append(prefix + line)
     return ShellCode(" \\\n".join(rendered))
 
@@ -121,4 +120,6 @@ def comment(text: str, width: int = 79) -> ShellCode:
     """`text` as `# ` comment lines (wrapgen's own prose only: it must be printable)."""
     if not text.isprintable():
         raise ValueError(f"comment text must be printable: {text!r}")
-    return ShellCode("\n".join(textwrap.wrap(text, width, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False)))
+    return ShellCode(
+        "\n".join(textwrap.wrap(text, width, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False))
+    )

@@ -87,8 +87,7 @@ def check_flags(family: Family, tokens: Sequence[str]) -> None:
             raise InvalidFlag(f"flag {arg!r} is a {family.name} command, not an option", example)
         if token.kind is Kind.PROGRAM and not arg.startswith("-"):
             raise InvalidFlag(
-                f"flag {arg!r} is not a {family.name} option: options start with '-', and a value"
-                " follows its option",
+                f"flag {arg!r} is not a {family.name} option: options start with '-', and a value follows its option",
                 example,
             )
         if token.kind is Kind.PROGRAM:
@@ -99,8 +98,7 @@ def check_flags(family: Family, tokens: Sequence[str]) -> None:
         refused = [name for name in option_names(grammar, arg) if name in grammar.refused]
         if refused:
             raise InvalidFlag(
-                f"flag {refused[0]!r} makes {family.name} print or check and exit instead of starting"
-                " the function"
+                f"flag {refused[0]!r} makes {family.name} print or check and exit instead of starting the function"
             )
         if token.stop > len(tokens):
             raise InvalidFlag(f"flag {arg!r} needs a value after it", example)
@@ -118,8 +116,7 @@ def parse_env(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
             raise InvalidEnv(f"--env {item!r} is not NAME=VALUE")
         if not _ENV_NAME.fullmatch(name):
             raise InvalidEnv(
-                f"--env name {name!r} is not a valid variable name (letters, digits and '_', not starting"
-                " with a digit)"
+                f"--env name {name!r} is not a valid variable name (letters, digits and '_', not starting with a digit)"
             )
         if name in shell.READONLY or name.startswith("wrapgen_"):
             raise InvalidEnv(f"--env {name} cannot be set by a bash script (read-only in bash, or wrapgen's own)")
@@ -138,7 +135,8 @@ def check_then(path: str | None) -> str | None:
     _no_nul("--then", path)
     if not path.startswith("/"):
         raise InvalidValue(
-            f"--then {path!r} is not an absolute path", "give where it is in the function, e.g. /opt/otel-handler"
+            f"--then {path!r} is not an absolute path",
+            "give where it is in the function, e.g. /opt/otel-handler",
         )
     return path
 
