@@ -67,6 +67,20 @@ def processes_started(argv: list[str], workdir: Path) -> str:
     return f"{forks} forks, {execs} execs"
 
 
+def instructions_until_exec(script: Path, argv: list[str], workdir: Path) -> str:
+    """Instructions bash runs before its first exec (callgrind counts are the same run after run)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return "n/a (valgrind not installed)"
+    text = script.read_text()
+    first_exec = min(i for i in (text.find('exec -- "$@"'), text.find('exec "${args[@]}"')) if i >= 0)
+    stop = workdir / f"{script.name}.stop"
+    stop.write_text(text[:first_exec] + "exit 0" + text[text.index("\n", first_exec) :])
+    result = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", "/bin/bash", str(stop),
+                             *argv], capture_output=True, text=True, check=True)  # fmt: skip
+    return next(line.split(":")[-1].strip() for line in result.stderr.splitlines() if "Collected" in line)
+
+
 def report(title: str, times: dict[str, list[float]], base: str, target: str, limit: float) -> None:
     print(f"\n{title}")
     print(f"  {'variant':<34} {'median ms':>10} {'mean ms':>9} {'p90 ms':>8} {'vs ' + base:>14}")
@@ -111,6 +125,8 @@ def main() -> None:
                "AWS documentation sample", "wrapgen python wrapper", 1.10)  # fmt: skip
         for label, variant in variants.items():
             print(f"  processes started by {label}: {processes_started(variant, work)}")
+        for label, script in (("AWS documentation sample", sample), ("wrapgen python wrapper", ours)):
+            print(f"  instructions before exec, {label}: {instructions_until_exec(script, argv, work)}")
 
         wrapgen_cmd = [sys.executable, "-m", "wrapgen", "python", "--flag", "-X importtime", "-o", str(work / "out")]
         cli = {

@@ -78,6 +78,9 @@ def continued(groups: Sequence[Sequence[str]], prefix: str = "", width: int = 79
     A last word too long for its line is cut into quoted pieces on lines of their own, with no indent,
     that bash joins back into one word (`'ab'\\` then `'cd'`).
     """
+    one_line = prefix + " ".join(word(text) for group in groups for text in group)
+    if len(one_line) <= width:
+        return ShellCode(one_line)
     rendered: list[str] = []
     for index, group in enumerate(groups):
         indent = "" if index == 0 else "    "
