@@ -32,6 +32,15 @@ exit "${STUB_EXIT:-0}"
 """
 
 
+def aws_sample(*extra: str) -> str:
+    """The wrapper from AWS's documentation: it inserts the extra arguments before the last argument."""
+    words = " ".join(f'"{arg}"' for arg in extra)
+    return (
+        f'#!/bin/bash\nargs=("$@")\nextra_args=({words})\n'
+        'args=("${args[@]:0:$#-1}" "${extra_args[@]}" "${args[@]: -1}")\nexec "${args[@]}"\n'
+    )
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden from the current output")
 

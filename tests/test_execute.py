@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import Sandbox, encode, family_of, fixtures, render
+from conftest import Sandbox, aws_sample, encode, family_of, fixtures, render
 
 from wrapgen.grammar import insertion_index
 from wrapgen.runtimes import FAMILIES
@@ -66,8 +66,7 @@ def test_the_aws_documentation_sample_breaks_java17_and_wrapgen_does_not(sandbox
     """The documented `insert before the last argument` sample turns the flag into the handler."""
     sample = sandbox.script(
         "sample",
-        '#!/bin/bash\nargs=("$@")\nextra_args=("-XX:+PrintCommandLineFlags")\n'
-        'args=("${args[@]:0:$#-1}" "${extra_args[@]}" "${args[@]: -1}")\nexec "${args[@]}"\n',
+        aws_sample("-XX:+PrintCommandLineFlags"),
     )
     entry = next(e for e in VECTORS if e["runtime"] == "java17")
     argv = _install(sandbox, entry["argv"])

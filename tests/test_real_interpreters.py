@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Sandbox, fixtures, render
+from conftest import Sandbox, aws_sample, fixtures, render
 
 
 def _tool(name: str) -> str:
@@ -91,8 +91,7 @@ def test_java17_with_the_aws_sample_loses_its_handler(sandbox: Sandbox, java_mai
     """What wrapgen exists to prevent: the sample puts the flag where the handler was."""
     sample = sandbox.script(
         "sample",
-        '#!/bin/bash\nargs=("$@")\nextra_args=("-Dwrapgen.flag=on")\n'
-        'args=("${args[@]:0:$#-1}" "${extra_args[@]}" "${args[@]: -1}")\nexec "${args[@]}"\n',
+        aws_sample("-Dwrapgen.flag=on"),
     )
     result = _run(sample, [_tool("java"), "-cp", str(java_main), "Main", "com.example.App::handleRequest"], tmp_path)
     # the JVM never sees the option, and the runtime client would take it as the handler (its first argument)
