@@ -25,7 +25,12 @@ FLAG_TOKENS = {family: [token for text in texts for token in shlex.split(text)] 
 
 VECTORS = [entry for entry in fixtures() if entry["argv"] is not None]
 # BASH_COMPAT=42 makes bash 5 behave as bash 4.2 where the two differ (Amazon Linux 2 ships 4.2).
-COMPAT = [pytest.param({}, id="bash"), pytest.param({"BASH_COMPAT": "42"}, id="compat42")]
+# Lambda sets LANG=en_US.UTF-8: bash then counts characters, not bytes, in ${#x} and ${x:i:1}.
+COMPAT = [
+    pytest.param({}, id="bash"),
+    pytest.param({"BASH_COMPAT": "42"}, id="compat42"),
+    pytest.param({"LC_ALL": "C.UTF-8"}, id="utf8"),
+]
 
 
 def _install(sandbox: Sandbox, argv: list[str]) -> list[str]:
@@ -102,9 +107,9 @@ ODD = [
 def test_every_other_argument_is_kept_byte_for_byte(sandbox: Sandbox, compat: dict) -> None:
     wrapper = sandbox.script("wrapper", render("python", ["-X importtime"]))
     interpreter = sandbox.stub("/var/lang/bin/python3.12")
-    argv = [interpreter, "-W", "a b", "/var/runtime/bootstrap.py", *ODD]
+    argv = [interpreter, "-W", "a b", "-Xé", b"-\xffX", "v", "/var/runtime/bootstrap.py", *ODD]
     run = sandbox.run(wrapper, argv, env=compat)
-    assert run.argv == encode([interpreter, "-W", "a b", "-X", "importtime", "/var/runtime/bootstrap.py", *ODD])
+    assert run.argv == encode([*argv[:6], "-X", "importtime", *argv[6:]])
     assert not (sandbox.root / "pwned").exists()
 
 

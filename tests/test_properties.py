@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from wrapgen import shell
-from wrapgen.errors import InvalidFlag
+from wrapgen.errors import InvalidFlag, WrapgenError
 from wrapgen.grammar import insertion_index
+from wrapgen.lint import lint
 from wrapgen.render import render_wrapper
 from wrapgen.runtimes import FAMILIES, Grammar
 from wrapgen.spec import wrapper_spec
@@ -26,7 +27,7 @@ PAYLOADS = [f"$(touch {CANARY})", f"`touch {CANARY}`", f"x; touch {CANARY}", f"'
 SLOW = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 text = st.one_of(
-    st.text(st.characters(blacklist_characters="\0"), max_size=12),
+    st.text(st.characters(blacklist_characters="\0", blacklist_categories=["Cs"]), max_size=12),
     st.sampled_from(PAYLOADS),
     st.sampled_from(["", " ", "*", "\n", "-", "--", "é✓", "\\", "'", '"']),
 )
@@ -103,7 +104,7 @@ def test_every_quoting_form_reads_back_exactly(values: list[str], width: int, tm
     assert not (tmp_path / CANARY).exists()
 
 
-@given(st.text(st.characters(blacklist_characters="\0"), max_size=30))
+@given(st.text(st.characters(blacklist_characters="\0", blacklist_categories=["Cs"]), max_size=30))
 def test_a_word_is_always_one_line(value: str) -> None:
     assert "\n" not in shell.word(value) and "\r" not in shell.word(value)
 
@@ -113,3 +114,21 @@ def test_bytes_that_are_not_utf8_survive(raw: bytes) -> None:
     value = raw.decode("utf-8", "surrogateescape")
     out = subprocess.run(["bash", "-c", f"printf '%s' {shell.word(value)}"], capture_output=True, check=True).stdout
     assert out == raw
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_valid_input_gives_a_lint_clean_script(family: str, data: st.DataObject, tmp_path: Path) -> None:
+    flags = data.draw(flag_tokens(FAMILIES[family].grammar), label="flags")
+    names = data.draw(st.lists(st.from_regex(r"[A-Z][A-Z0-9_]{0,40}", fullmatch=True), max_size=3, unique=True))
+    env = [f"{name}={data.draw(text)}" for name in names]
+    then = data.draw(st.none() | text.map(lambda t: "/opt/" + t))
+    try:
+        spec = wrapper_spec(family, [shlex.join(flags)], env, then)
+    except WrapgenError:
+        assume(False)
+        raise
+    script = tmp_path / "wrapper"
+    script.write_text(render_wrapper(spec).text)
+    assert [str(finding) for finding in lint([str(script)])] == []

@@ -17,6 +17,12 @@ def test_a_nul_byte_is_refused(kwargs: dict) -> None:
         wrapper_spec("python", **kwargs)
 
 
+def test_a_lone_surrogate_is_refused_but_an_undecodable_byte_is_kept() -> None:
+    with pytest.raises(InvalidValue, match="lone surrogate"):
+        wrapper_spec("python", env=["A=\ud800"])
+    assert wrapper_spec("python", env=["A=\udcff"]).env == (("A", "\udcff"),)
+
+
 def test_unknown_family_suggests_the_closest() -> None:
     with pytest.raises(WrapgenError) as caught:
         family_named("pyhton")

@@ -1,9 +1,10 @@
 """Bash quoting: the one way any value enters a generated script.
 
-`word` gives a single bash word that expands to exactly the given text. Printable text is quoted by
-`shlex.quote`; text with control characters (a newline could end a comment line and start code) or with
-bytes that are not UTF-8 is written as ANSI-C `$'...'`, which bash 4.2 reads too, so every line of
-output stays one line.
+`word` gives a single bash word that expands to exactly the given text. Plain text is quoted by
+`shlex.quote`. Other text is written as ANSI-C `$'...'` (bash 4.2 reads it too) with each special
+character as `\\xHH`: control characters, since a newline could end a comment line and start code;
+bytes that are not UTF-8; and the characters in _ESCAPED, which shellcheck and bashate read as code even
+inside quotes (`'$HOME'`, `$[`, `<<EOF`, ` #`, `[ >`), so that a script lints clean whatever its values.
 """
 
 from __future__ import annotations
@@ -20,15 +21,20 @@ class ShellCode(str):
     """Text that is already bash: emitted as it is by the renderer (everything else is quoted)."""
 
 
+_ESCAPED = frozenset("$`\\'<#[")
+
+
+def _plain(text: str) -> bool:
+    return text.isprintable() and not _ESCAPED.intersection(text)
+
+
 def _ansi_c(text: str) -> str:
     out = []
     for ch in text:
         code = ord(ch)
-        if ch in "\\'":
-            out.append("\\" + ch)
-        elif 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
             out.append(f"\\x{code - 0xDC00:02x}")
-        elif code < 0x20 or code == 0x7F:
+        elif code < 0x20 or code == 0x7F or ch in _ESCAPED:
             out.append(f"\\x{code:02x}")
         else:
             out.append(ch)
@@ -37,9 +43,11 @@ def _ansi_c(text: str) -> str:
 
 def word(text: str) -> ShellCode:
     """One bash word that expands to exactly `text`."""
-    if text.isprintable() and not any(0xDC80 <= ord(ch) <= 0xDCFF for ch in text):
-        return ShellCode(shlex.quote(text))
-    return ShellCode(_ansi_c(text))
+    if not _plain(text):
+        return ShellCode(_ansi_c(text))
+    quoted = shlex.quote(text)
+    # `x==y` is valid bash, but shellcheck takes a bare leading `=` for a mistyped comparison.
+    return ShellCode(f"'{text}'" if quoted.startswith("=") else quoted)
 
 
 def words(texts: Iterable[str]) -> ShellCode:
@@ -66,10 +74,15 @@ def fold(text: str, width: int) -> list[ShellCode]:
             return chunks
 
 
-def assignment(name: str, text: str, width: int = 79) -> ShellCode:
-    """Lines that set the bash variable `name` to `text` (`name=` then `name+=`), none over `width`."""
-    first, *rest = fold(text, max(8, width - len(name) - 2))
-    return ShellCode("\n".join([f"{name}={first}", *(f"{name}+={chunk}" for chunk in rest)]))
+def assignment(name: str, text: str, width: int = 79, export: bool = False) -> ShellCode:
+    """Lines that set the bash variable `name` to `text` (`name=` then `name+=`), none over `width`.
+
+    With `export`, the first line is `export name=...`: shellcheck reads quotes in an exported value as
+    data there, where a bare assignment followed by `export name` looks to it like misplaced quoting.
+    """
+    first_prefix = ("export " if export else "") + name + "="
+    first, *rest = fold(text, max(8, width - max(len(first_prefix), len(name) + 2)))
+    return ShellCode("\n".join([first_prefix + first, *(f"{name}+={chunk}" for chunk in rest)]))
 
 
 def continued(groups: Sequence[Sequence[str]], prefix: str = "", width: int = 79) -> ShellCode:

@@ -55,16 +55,19 @@ def family_named(name: str) -> Family:
         raise InvalidValue(f"unknown family {name!r}", hint) from None
 
 
-def _no_nul(what: str, text: str) -> None:
+def _check_text(what: str, text: str) -> None:
+    """Text must be bytes a command line can hold: no NUL, no surrogate that is not an undecodable byte."""
     if "\0" in text:
         raise InvalidValue(f"{what} contains a NUL byte, which no command-line argument can hold")
+    if any(0xD800 <= ord(ch) <= 0xDFFF and not 0xDC80 <= ord(ch) <= 0xDCFF for ch in text):
+        raise InvalidValue(f"{what} contains a lone surrogate, which is not text or a byte")
 
 
 def split_flags(family: Family, texts: Sequence[str]) -> tuple[str, ...]:
     """Split each --flag like a shell splits words and check the result is a run of options."""
     tokens: list[str] = []
     for text in texts:
-        _no_nul("--flag", text)
+        _check_text("--flag", text)
         try:
             words = shlex.split(text)
         except ValueError as exc:
@@ -110,7 +113,7 @@ def parse_env(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
     """NAME=VALUE items as pairs, each name valid, settable and given once."""
     pairs: dict[str, str] = {}
     for item in items:
-        _no_nul("--env", item)
+        _check_text("--env", item)
         name, sep, value = item.partition("=")
         if not sep:
             raise InvalidEnv(f"--env {item!r} is not NAME=VALUE")
@@ -132,7 +135,7 @@ def check_then(path: str | None) -> str | None:
     """The next wrapper to chain to: an absolute path, as Lambda's layers are at /opt."""
     if path is None:
         return None
-    _no_nul("--then", path)
+    _check_text("--then", path)
     if not path.startswith("/"):
         raise InvalidValue(
             f"--then {path!r} is not an absolute path",

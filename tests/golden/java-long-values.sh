@@ -37,11 +37,11 @@ if [[ ${WRAPGEN_DISABLE:-} != 1 ]]; then
                 "$wrapgen_name" "$1" "$wrapgen_foreign" >&2
             ;;
     esac
-    JAVA_AGENT_CONFIG='key=value;key=value;key=value;key=value;key=value;key='
-    JAVA_AGENT_CONFIG+='value;key=value;key=value;key=value;key=value;key=valu'
-    JAVA_AGENT_CONFIG+='e;key=value;key=value;key=value;key=value;key=value;ke'
-    JAVA_AGENT_CONFIG+='y=value;key=value;key=value;key=value;'
-    export JAVA_AGENT_CONFIG
+    export JAVA_AGENT_CONFIG='key=value;key=value;key=value;key=value;key=valu'
+    JAVA_AGENT_CONFIG+='e;key=value;key=value;key=value;key=value;key=va'
+    JAVA_AGENT_CONFIG+='lue;key=value;key=value;key=value;key=value;key='
+    JAVA_AGENT_CONFIG+='value;key=value;key=value;key=value;key=value;ke'
+    JAVA_AGENT_CONFIG+='y=value;'
 fi
 
 if [[ -n $wrapgen_scan ]]; then

@@ -8,7 +8,7 @@
 #       --flag '-W error::DeprecationWarning' \
 #       --flag -u \
 #       --env POWERTOOLS_SERVICE_NAME=orders \
-#       --env $'NOTE=it\'s $HOME `id` and a\x0anewline' \
+#       --env $'NOTE=it\x27s \x24HOME \x60id\x60 and a\x0anewline' \
 #       --then /opt/otel-instrument \
 #       --name profile-imports
 # What it does, and the switches it reads, are told at the end of this file.
@@ -37,10 +37,8 @@ if [[ ${WRAPGEN_DISABLE:-} != 1 ]]; then
                 "$wrapgen_name" "$1" "$wrapgen_foreign" >&2
             ;;
     esac
-    POWERTOOLS_SERVICE_NAME=orders
-    export POWERTOOLS_SERVICE_NAME
-    NOTE=$'it\'s $HOME `id` and a\x0anewline'
-    export NOTE
+    export POWERTOOLS_SERVICE_NAME=orders
+    export NOTE=$'it\x27s \x24HOME \x60id\x60 and a\x0anewline'
 fi
 
 if [[ -n $wrapgen_scan ]]; then
