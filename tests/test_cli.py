@@ -72,7 +72,7 @@ def test_output_replaces_an_existing_file(tmp_path: Path) -> None:
         (["python", "--env", "AWS_LAMBDA_RUNTIME_API=x"], "would break the runtime"),
         (["python", "--env", "UID=0"], "read-only in bash"),
         (["python", "--env", "wrapgen_flags=x"], "wrapgen's own"),
-        (["python", "--env", "A=1", "--env", "A=2"], "given twice"),
+        (["python", "--env", "A=1", "--env", "A=2"], "A is given two values"),
         (["python", "--then", "otel-handler"], "not an absolute path"),
         (["python", "--name", "../x"], "not a plain file name"),
         (["python", "--name", "-x"], "not a plain file name"),

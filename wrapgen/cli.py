@@ -51,9 +51,35 @@ def _family_command(family: Family) -> Callable[..., None]:
                 help=f"Interpreter options, split like a shell splits words (e.g. {family.flag_example!r}). Repeatable."
             ),
         ] = None,
+        preset: Annotated[
+            list[str] | None,
+            typer.Option(
+                help=f"A named set of flags and variables, NAME or NAME=VALUE (see: wrapgen presets {family.name})."
+                " Repeatable.",
+                metavar="NAME[=VALUE]",
+            ),
+        ] = None,
+        drop_flag: Annotated[
+            list[str] | None,
+            typer.Option(
+                help="An option the runtime itself passes, removed (with its value) before the flags go in."
+                " Repeatable.",
+                metavar="OPTION",
+            ),
+        ] = None,
         env: Annotated[
             list[str] | None,
-            typer.Option(help="NAME=VALUE exported before the runtime starts. Repeatable.", metavar="NAME=VALUE"),
+            typer.Option(
+                help="NAME=VALUE exported before the runtime starts; list variables (NODE_OPTIONS,"
+                " JAVA_TOOL_OPTIONS, RUBYOPT, DOTNET_STARTUP_HOOKS, PYTHONPATH) are appended to. Repeatable.",
+                metavar="NAME=VALUE",
+            ),
+        ] = None,
+        env_default: Annotated[
+            list[str] | None,
+            typer.Option(
+                help="NAME=VALUE exported only where the variable is unset or empty. Repeatable.", metavar="NAME=VALUE"
+            ),
         ] = None,
         then: Annotated[
             str | None,
@@ -77,8 +103,19 @@ def _family_command(family: Family) -> Callable[..., None]:
         from wrapgen.spec import wrapper_spec
 
         try:
-            spec = wrapper_spec(family.name, flag or (), env or (), then, name)
+            spec = wrapper_spec(
+                family.name,
+                flag or (),
+                env or (),
+                then,
+                name,
+                presets=preset or (),
+                drops=drop_flag or (),
+                env_defaults=env_default or (),
+            )
             artifact = render_wrapper(spec)
+            for warning in spec.warnings:
+                sys.stderr.write(f"warning: {warning}\n")
             if output is None:
                 sys.stdout.buffer.write(artifact.text.encode())
             else:
@@ -95,6 +132,23 @@ def _family_command(family: Family) -> Callable[..., None]:
 
 for _family in FAMILIES.values():
     app.command(name=_family.name)(_family_command(_family))
+
+
+@app.command("presets")
+def presets_command(
+    family: Annotated[
+        str | None, typer.Argument(help="Only this family's presets.", metavar="[FAMILY]", show_default=False)
+    ] = None,
+) -> None:
+    """List the presets: what each does, exactly what it sets, where it applies, and its caveats."""
+    from wrapgen.presets import describe
+    from wrapgen.spec import family_named
+
+    try:
+        families = [family_named(family).name] if family else list(FAMILIES)
+    except WrapgenError as error:
+        _fail(error)
+    sys.stdout.write(describe(families))
 
 
 @app.command("lint")

@@ -13,7 +13,9 @@ from typing import Any
 import jinja2
 
 from wrapgen import __version__, shell
+from wrapgen.runtimes import MERGED_VARIABLES, PYTHON_LAYER_PATHS
 from wrapgen.spec import WrapperSpec
+from wrapgen.variables import units
 
 _GLOB = re.compile(r"[A-Za-z0-9._\[\]-]+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -119,6 +121,58 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def _variables(spec: WrapperSpec) -> shell.ShellCode:
+    """The lines that set the wrapper's variables: list variables appended to, never replaced."""
+    lines: list[str] = []
+    for name, value in spec.variables:
+        if name not in MERGED_VARIABLES:
+            lines.append(shell.assignment(identifier(name), value, 75, export=True))
+            continue
+        for unit in units(name, value):
+            lines.append(shell.assignment("wrapgen_unit", unit, 75))
+            lines.append(f'wrapgen_append {identifier(name)} {shell.word(MERGED_VARIABLES[name])} "$wrapgen_unit"')
+        if name == "PYTHONPATH" and spec.family.name == "python":
+            lines += _python_layer_paths()
+    for name, value in spec.env_defaults:
+        lines.append(f"if [[ -z ${{{identifier(name)}:-}} ]]; then")
+        lines.append(
+            shell.assignment(identifier(name), value, 71, export=True).replace("\n", "\n    ").join(["    ", ""])
+        )
+        lines.append("fi")
+    return shell.ShellCode("\n".join(lines))
+
+
+def _python_layer_paths() -> list[str]:
+    """Keep layers importable: bootstrap.py adds these to sys.path only while PYTHONPATH is unset."""
+    lines = ["wrapgen_version=${1##*python}"]
+    for path in PYTHON_LAYER_PATHS:
+        before, version, after = path.partition("{version}")
+        if not version:
+            lines.append(f"wrapgen_append PYTHONPATH : {shell.word(path)}")
+            continue
+        lines += [
+            "case $wrapgen_version in",
+            "    [0-9].[0-9]*)",
+            f'        wrapgen_append PYTHONPATH : {shell.word(before)}"$wrapgen_version"{shell.word(after)}',
+            "        ;;",
+            "esac",
+        ]
+    return lines
+
+
+def _drops(spec: WrapperSpec) -> dict[str, list[str]] | None:
+    """The case patterns for the runtime's options to remove: with a separate value, alone, as `--opt=`."""
+    if not spec.dropped:
+        return None
+    value_options = spec.family.grammar.value_options
+    with_value = [drop for drop in spec.dropped if drop in value_options]
+    return {
+        "with_value": with_value,
+        "alone": [drop for drop in spec.dropped if drop not in value_options],
+        "prefixes": [drop + "=" for drop in with_value if drop.startswith("--")],
+    }
+
+
 def _regenerate(spec: WrapperSpec) -> shell.ShellCode:
     argv = spec.command()
     groups = [argv[:2]] + [argv[i : i + 2] for i in range(2, len(argv), 2)]
@@ -130,6 +184,14 @@ def render_wrapper(spec: WrapperSpec) -> Artifact:
     text = (
         environment()
         .get_template("wrapper.sh.j2")
-        .render(spec=spec, family=spec.family, grammar=spec.family.grammar, regenerate=_regenerate(spec))
+        .render(
+            spec=spec,
+            family=spec.family,
+            grammar=spec.family.grammar,
+            regenerate=_regenerate(spec),
+            variables=_variables(spec),
+            merges=any(name in MERGED_VARIABLES for name, _ in spec.variables),
+            drops=_drops(spec),
+        )
     )
     return Artifact(path=spec.name, text=text, mode=0o755)

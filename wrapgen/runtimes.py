@@ -265,3 +265,18 @@ RESERVED_ENV: frozenset[str] = frozenset(
     {"AWS_LAMBDA_RUNTIME_API", "LAMBDA_RUNTIME_DIR", "LAMBDA_TASK_ROOT", "AWS_LAMBDA_EXEC_WRAPPER"}
 )
 """Variables a wrapper must not export: the runtime finds its API, its code or this wrapper through them."""
+
+MERGED_VARIABLES: dict[str, str] = {
+    "NODE_OPTIONS": " ",
+    "JAVA_TOOL_OPTIONS": " ",
+    "RUBYOPT": " ",
+    "DOTNET_STARTUP_HOOKS": ":",
+    "PYTHONPATH": ":",
+}
+"""Variables that hold a list (and the separator): a wrapper appends to the function's value, never replaces it."""
+
+OPTIONS_VARIABLES: dict[str, str] = {"NODE_OPTIONS": "node", "JAVA_TOOL_OPTIONS": "java", "RUBYOPT": "ruby"}
+"""Variables whose words are interpreter options, read by that family's grammar."""
+
+PYTHON_LAYER_PATHS: tuple[str, ...] = ("/opt/python", "/opt/python/lib/python{version}/site-packages")
+"""What Python's bootstrap puts on sys.path for layers only while PYTHONPATH is unset."""

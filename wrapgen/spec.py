@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from wrapgen import shell
 from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue
-from wrapgen.grammar import Kind, option_names, scan
-from wrapgen.runtimes import FAMILIES, RESERVED_ENV, Family
+from wrapgen.grammar import Kind, classify, option_names, scan
+from wrapgen.presets import Applied, apply_presets
+from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, PYTHON_LAYER_PATHS, RESERVED_ENV, Family
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
@@ -26,14 +27,47 @@ class WrapperSpec:
     env: tuple[tuple[str, str], ...] = ()
     then: str | None = None
     name: str = ""
+    presets: tuple[Applied, ...] = ()
+    drops: tuple[str, ...] = ()
+    env_defaults: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def inserted(self) -> tuple[str, ...]:
+        """The flags the wrapper inserts: the presets', then --flag's."""
+        return tuple(flag for use in self.presets for flag in use.flags) + self.flags
+
+    @property
+    def dropped(self) -> tuple[str, ...]:
+        """The runtime's own options the wrapper removes: the presets', then --drop-flag's."""
+        return tuple(dict.fromkeys([drop for use in self.presets for drop in use.preset.drops] + list(self.drops)))
+
+    @property
+    def variables(self) -> tuple[tuple[str, str], ...]:
+        """The variables the wrapper sets: those of presets that have no flags, then --env's."""
+        return tuple(pair for use in self.presets if not use.flags for pair in use.env) + self.env
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        if any(name == "PYTHONPATH" for name, _ in self.variables):
+            paths = " and ".join(PYTHON_LAYER_PATHS).replace("{version}", "X.Y")
+            if self.family.name == "python":
+                return (f"PYTHONPATH hides layers' packages from Python's bootstrap: the wrapper appends {paths}",)
+            return (f"PYTHONPATH hides layers' packages from Python's bootstrap unless it holds {paths}",)
+        return ()
 
     def command(self) -> list[str]:
         """The wrapgen command line that regenerates this wrapper."""
         argv = ["wrapgen", self.family.name]
+        for use in self.presets:
+            argv += ["--preset", use.preset.name + ("" if use.value is None else f"={use.value}")]
         for token in scan(self.family.grammar, self.flags, start=0):
             argv += ["--flag", shlex.join(self.flags[token.start : token.stop])]
+        for drop in self.drops:
+            argv += ["--drop-flag", drop]
         for key, value in self.env:
             argv += ["--env", f"{key}={value}"]
+        for key, value in self.env_defaults:
+            argv += ["--env-default", f"{key}={value}"]
         if self.then:
             argv += ["--then", self.then]
         if self.name != default_name(self.family):
@@ -109,26 +143,62 @@ def check_flags(family: Family, tokens: Sequence[str]) -> None:
     assert end == len(tokens)
 
 
-def parse_env(items: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """NAME=VALUE items as pairs, each name valid, settable and given once."""
-    pairs: dict[str, str] = {}
+def parse_env(items: Sequence[str], option: str = "--env") -> tuple[tuple[str, str], ...]:
+    """NAME=VALUE items as pairs, each name valid and settable; a name given twice must be a list variable."""
+    pairs: list[tuple[str, str]] = []
     for item in items:
-        _check_text("--env", item)
+        _check_text(option, item)
         name, sep, value = item.partition("=")
         if not sep:
-            raise InvalidEnv(f"--env {item!r} is not NAME=VALUE")
+            raise InvalidEnv(f"{option} {item!r} is not NAME=VALUE")
         if not _ENV_NAME.fullmatch(name):
             raise InvalidEnv(
-                f"--env name {name!r} is not a valid variable name (letters, digits and '_', not starting with a digit)"
+                f"{option} name {name!r} is not a valid variable name (letters, digits and '_', not starting with"
+                " a digit)"
             )
         if name in shell.READONLY or name.startswith("wrapgen_"):
-            raise InvalidEnv(f"--env {name} cannot be set by a bash script (read-only in bash, or wrapgen's own)")
+            raise InvalidEnv(f"{option} {name} cannot be set by a bash script (read-only in bash, or wrapgen's own)")
         if name in RESERVED_ENV:
-            raise InvalidEnv(f"--env {name} would break the runtime's start-up; Lambda sets it and it must stay")
-        if name in pairs and pairs[name] != value:
-            raise InvalidEnv(f"--env {name} is given twice with different values")
-        pairs[name] = value
-    return tuple(pairs.items())
+            raise InvalidEnv(f"{option} {name} would break the runtime's start-up; Lambda sets it and it must stay")
+        pairs.append((name, value))
+    return tuple(dict.fromkeys(pairs))
+
+
+def check_unique(pairs: Sequence[tuple[str, str]]) -> None:
+    """A variable that is not a list (MERGED_VARIABLES) can only be given one value."""
+    values: dict[str, str] = {}
+    for name, value in pairs:
+        if name not in MERGED_VARIABLES and values.setdefault(name, value) != value:
+            raise InvalidEnv(f"{name} is given two values ({values[name]!r} and {value!r})")
+
+
+def check_startup_hooks(value: str) -> None:
+    """Each entry of DOTNET_STARTUP_HOOKS: an absolute path, or an assembly name (no '/', '.dll', spaces, commas)."""
+    for entry in value.split(":"):
+        if entry.startswith("/"):
+            if not entry.endswith(".dll") or " " in entry or "," in entry:
+                raise InvalidEnv(f"DOTNET_STARTUP_HOOKS entry {entry!r}: a path must name a .dll, with no spaces or"
+                                 " commas")  # fmt: skip
+        elif not entry or "/" in entry or entry.endswith(".dll") or " " in entry or "," in entry:
+            raise InvalidEnv(
+                f"DOTNET_STARTUP_HOOKS entry {entry!r} is neither an absolute path nor an assembly name"
+                " (no '/', '.dll', spaces or commas)"
+            )
+
+
+def split_drops(family: Family, texts: Sequence[str]) -> tuple[str, ...]:
+    """Each --drop-flag is one option of the interpreter; an option that takes a value drops with it."""
+    drops = []
+    for text in texts:
+        _check_text("--drop-flag", text)
+        words = shlex.split(text)
+        if len(words) != 1 or not words[0].startswith("-") or classify(family.grammar, words[0])[0] is not Kind.OPTION:
+            raise InvalidFlag(
+                f"--drop-flag {text!r} is not one {family.name} option",
+                "give the option alone, e.g. --drop-flag -XX:-TieredCompilation; its value goes with it",
+            )
+        drops.append(words[0])
+    return tuple(drops)
 
 
 def check_then(path: str | None) -> str | None:
@@ -162,13 +232,30 @@ def wrapper_spec(
     env: Sequence[str] = (),
     then: str | None = None,
     name: str | None = None,
+    *,
+    presets: Sequence[str] = (),
+    drops: Sequence[str] = (),
+    env_defaults: Sequence[str] = (),
 ) -> WrapperSpec:
     """Validate what the user typed and build the spec of one wrapper."""
     family = family_named(family_name)
-    return WrapperSpec(
+    spec = WrapperSpec(
         family=family,
         flags=split_flags(family, flags),
         env=parse_env(env),
         then=check_then(then),
         name=check_name(family, name),
+        presets=tuple(apply_presets(family.name, presets)),
+        drops=split_drops(family, drops),
+        env_defaults=parse_env(env_defaults, "--env-default"),
     )
+    check_flags(family, spec.inserted)
+    check_unique(spec.variables)
+    for name, value in spec.variables + spec.env_defaults:
+        if name == "DOTNET_STARTUP_HOOKS":
+            check_startup_hooks(value)
+    check_unique(spec.env_defaults)
+    both = {name for name, _ in spec.variables} & {name for name, _ in spec.env_defaults}
+    if both:
+        raise InvalidEnv(f"{sorted(both)[0]} is given both as a variable to set and as a default")
+    return spec

@@ -1,0 +1,209 @@
+"""Presets: named, documented sets of flags and variables, as one table of data.
+
+In a wrapper a preset inserts its flags (and drops the runtime's options it replaces); a preset with no
+flags (dotnet's) sets its variables. `--via env` uses the variables: a preset's own (Python's twins of its
+flags, .NET's), or else its flags in the family's options variable (NODE_OPTIONS, JAVA_TOOL_OPTIONS,
+RUBYOPT), unless the preset says why a variable cannot do what it does.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wrapgen.errors import InvalidValue
+
+_PATH = r"/[^\s,]*[^\s,/]"
+_NUMBER = r"[1-9][0-9]{0,6}"
+
+
+@dataclass(frozen=True)
+class Preset:
+    family: str
+    name: str
+    summary: str
+    flags: tuple[str, ...] = ()
+    """Interpreter flags, with `{value}` where the preset's value goes."""
+    env: tuple[tuple[str, str], ...] = ()
+    """Variables: what --via env sets (Python's twins of the flags), or all a flagless preset does."""
+    drops: tuple[str, ...] = ()
+    """The runtime's own options this preset removes before inserting its flags."""
+    value: str | None = None
+    """The value's name (`heap=MB`); None for a preset that takes no value."""
+    value_pattern: str = ""
+    runtimes: tuple[str, ...] = ()
+    """The Lambda runtimes it applies to; empty for all of the family's."""
+    env_refused: str = ""
+    """Why a variable cannot do what this preset does (so --via env refuses it); empty when it can."""
+    env_refused_on: tuple[str, ...] = ()
+    """Where env_refused holds only on some runtimes: those runtimes."""
+    caveat: str = ""
+    repeatable: bool = False
+
+    @property
+    def usage(self) -> str:
+        return f"{self.name}={self.value}" if self.value else self.name
+
+
+def _python(name: str, summary: str, flags: str, twin: str | None, **extra: object) -> Preset:
+    env = () if twin is None else (tuple(twin.split("=", 1)),)
+    return Preset("python", name, summary, tuple(flags.split()), env, **extra)  # type: ignore[arg-type]
+
+
+PRESETS: tuple[Preset, ...] = (
+    _python("importtime", "print how long each import takes, on stderr", "-X importtime",
+            "PYTHONPROFILEIMPORTTIME=1"),
+    _python("dev", "development mode: more warnings and checks (slower)", "-X dev", "PYTHONDEVMODE=1"),
+    _python("utf8", "UTF-8 mode: UTF-8 for files and streams whatever the locale", "-X utf8", "PYTHONUTF8=1"),
+    _python("tracemalloc", "trace memory allocations (tracemalloc) from the start", "-X tracemalloc",
+            "PYTHONTRACEMALLOC=1", caveat="costs memory and time on every allocation"),
+    _python("faulthandler", "dump Python tracebacks on a crash (segfault, abort)", "-X faulthandler",
+            "PYTHONFAULTHANDLER=1"),
+    _python("unbuffered", "unbuffered stdout and stderr", "-u", "PYTHONUNBUFFERED=1"),
+    _python("no-bytecode", "do not write .pyc files", "-B", "PYTHONDONTWRITEBYTECODE=1"),
+    _python("frozen-modules-off", "import the standard library's frozen modules from source", "-X frozen_modules=off",
+            None, runtimes=("python3.11", "python3.12", "python3.13", "python3.14"),
+            env_refused="-X frozen_modules has no environment variable",
+            caveat="Python 3.11 and later; slower start"),
+    _python("warnings", "a warnings filter, e.g. error::DeprecationWarning", "-W {value}",
+            "PYTHONWARNINGS={value}", value="ACTION", value_pattern=r"[A-Za-z0-9_.:]+"),
+    Preset("node", "source-maps", "stack traces mapped through source maps", ("--enable-source-maps",),
+           caveat="slows down code that creates many Error objects"),
+    Preset("node", "heap", "the old-generation heap limit, in MB", ("--max-old-space-size={value}",),
+           value="MB", value_pattern=_NUMBER,
+           env_refused="the runtime passes its own --max-old-space-size on the command line, which beats"
+           " NODE_OPTIONS", caveat="inserted after the runtime's own limit, so it wins; keep it below the"
+           " function's memory"),
+    Preset("node", "require", "preload a CommonJS module before the handler", ("--require", "{value}"),
+           value="PATH", value_pattern=_PATH, repeatable=True),
+    Preset("node", "import", "preload an ES module before the handler", ("--import", "{value}"),
+           value="PATH", value_pattern=_PATH, repeatable=True,
+           caveat="Node.js 18.19, 20.6 and later"),
+    Preset("node", "stack-trace-limit", "frames kept in stack traces", ("--stack-trace-limit={value}",),
+           value="N", value_pattern=_NUMBER),
+    Preset("node", "trace-warnings", "print a stack trace with each process warning", ("--trace-warnings",)),
+    Preset("java", "tiered-c1", "fast cold start: tiered compilation stopping at C1",
+           ("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"), drops=("-XX:-TieredCompilation",),
+           env_refused="java8.al2 and java11 pass -XX:-TieredCompilation on the command line, which beats"
+           " JAVA_TOOL_OPTIONS", env_refused_on=("java8.al2", "java11"),
+           caveat="java17 and java21 already run this way"),
+    Preset("java", "javaagent", "attach a Java agent", ("-javaagent:{value}",), value="PATH[=OPTS]",
+           value_pattern=_PATH + r"(=\S*)?", repeatable=True,
+           caveat="some agents need class data sharing off or automatic: add cds-auto"),
+    Preset("java", "serial-gc", "the serial garbage collector (the runtime's default)", ("-XX:+UseSerialGC",)),
+    Preset("java", "parallel-gc", "the parallel garbage collector instead of the serial one",
+           ("-XX:+UseParallelGC",), drops=("-XX:+UseSerialGC",),
+           env_refused="the runtime passes -XX:+UseSerialGC on the command line, and two collectors stop"
+           " the JVM at start-up", caveat="worth it only with more than one vCPU (1,769 MB and up)"),
+    Preset("java", "cds-auto", "class data sharing if it can, instead of required (agents need it)",
+           ("-Xshare:auto",),
+           env_refused="the runtime passes -Xshare:on on the command line, which beats JAVA_TOOL_OPTIONS"),
+    Preset("java", "heap-dump-on-oom", "write a heap dump to /tmp on OutOfMemoryError",
+           ("-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=/tmp"),
+           caveat="/tmp holds 512 MB unless ephemeral storage is raised; copy the dump out before it is lost"),
+    Preset("dotnet", "startup-hook", "run a startup hook assembly before Main", (),
+           (("DOTNET_STARTUP_HOOKS", "{value}"),), value="PATH", value_pattern=r"/[^\s,:]*|[A-Za-z0-9_.-]+",
+           repeatable=True,
+           caveat="an absolute path, or an assembly name without '/' or '.dll'; not for single-file or AOT apps"),
+    Preset("dotnet", "tiered-pgo-off", "turn off dynamic PGO (less JIT work at start-up)", (),
+           (("DOTNET_TieredPGO", "0"),)),
+    Preset("dotnet", "ready-to-run", "use ReadyToRun precompiled code", (), (("DOTNET_ReadyToRun", "1"),),
+           caveat="on by default: this undoes a DOTNET_ReadyToRun=0 set elsewhere; publish with"
+           " PublishReadyToRun for code to use"),
+    Preset("dotnet", "invariant-globalization", "no ICU: culture-invariant globalization (faster start)", (),
+           (("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1"),),
+           caveat="culture-specific formatting and sorting behave as the invariant culture"),
+    Preset("ruby", "yjit", "the YJIT just-in-time compiler", ("--yjit",),
+           caveat="needs a Ruby built with YJIT; costs memory"),
+    Preset("ruby", "warnings-off", "silence Ruby's warnings", ("-W0",)),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Applied:
+    """One use of a preset, with its value put in."""
+
+    preset: Preset
+    value: str | None
+    flags: tuple[str, ...]
+    env: tuple[tuple[str, str], ...]
+
+
+def presets_for(family: str) -> list[Preset]:
+    return [preset for preset in PRESETS if preset.family == family]
+
+
+def _fill(text: str, value: str | None) -> str:
+    return text.replace("{value}", value) if value is not None else text
+
+
+def apply_preset(family: str, item: str) -> Applied:
+    """`NAME` or `NAME=VALUE` as that preset's flags and variables, or an error that says what fits."""
+    name, sep, value = item.partition("=")
+    known = {preset.name: preset for preset in presets_for(family)}
+    preset = known.get(name)
+    if preset is None:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"see: wrapgen presets {family}"
+        raise InvalidValue(f"no {family} preset {name!r}", hint)
+    if preset.value is None and sep:
+        raise InvalidValue(f"preset {name} takes no value")
+    if preset.value is not None:
+        if not sep:
+            raise InvalidValue(f"preset {name} needs a value: --preset {preset.usage}")
+        if not re.fullmatch(preset.value_pattern, value):
+            raise InvalidValue(f"preset {name}: {value!r} is not a valid {preset.value}")
+    filled = value if sep else None
+    return Applied(
+        preset,
+        filled,
+        tuple(_fill(flag, filled) for flag in preset.flags),
+        tuple((key, _fill(text, filled)) for key, text in preset.env),
+    )
+
+
+def apply_presets(family: str, items: Sequence[str]) -> list[Applied]:
+    applied = [apply_preset(family, item) for item in items]
+    seen: set[str] = set()
+    for use in applied:
+        if use.preset.name in seen and not use.preset.repeatable:
+            raise InvalidValue(f"preset {use.preset.name} is given twice; it is not repeatable")
+        seen.add(use.preset.name)
+    return applied
+
+
+def describe(families: Sequence[str]) -> str:
+    """The presets of these families as text: one block each, saying exactly what they set."""
+    from wrapgen.runtimes import FAMILIES, OPTIONS_VARIABLES
+
+    blocks = []
+    for family in families:
+        variable = next((name for name, owner in OPTIONS_VARIABLES.items() if owner == family), None)
+        blocks.append(f"{family} presets (--preset NAME[=VALUE]):\n")
+        for preset in presets_for(family):
+            shown = {"flags": " ".join(_fill(flag, preset.value) for flag in preset.flags)}
+            lines = [f"  {preset.usage}" + ("  (repeatable)" if preset.repeatable else ""), f"    {preset.summary}"]
+            if preset.flags:
+                lines.append(f"    wrapper: inserts {shown['flags']}")
+            if preset.drops:
+                lines.append(f"    wrapper: removes the runtime's {' '.join(preset.drops)}")
+            env = [f"{key}={_fill(value, preset.value)}" for key, value in preset.env]
+            if not env and preset.flags and variable:
+                env = [f"{variable} += {shown['flags']}"]
+            if preset.env_refused and not preset.env_refused_on:
+                lines.append(f"    --via env: not possible: {preset.env_refused}")
+            elif env:
+                lines.append(f"    {'sets' if not preset.flags else '--via env'}: {', '.join(env)}")
+                if preset.env_refused:
+                    lines.append(f"    --via env: not on {', '.join(preset.env_refused_on)}: {preset.env_refused}")
+            else:
+                lines.append("    --via env: not possible: no environment variable does this")
+            runtimes = preset.runtimes or FAMILIES[family].runtimes
+            lines.append(f"    runtimes: {', '.join(runtimes)}")
+            if preset.caveat:
+                lines.append(f"    caveat: {preset.caveat}")
+            blocks.append("\n".join(lines) + "\n")
+        blocks.append("\n")
+    return "".join(blocks)
