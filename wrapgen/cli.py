@@ -1,5 +1,6 @@
 """The command line: a thin typer layer. Each command builds a spec, calls the core, writes the result."""
 
+import enum
 import sys
 from collections.abc import Callable
 from typing import Annotated, NoReturn
@@ -19,6 +20,16 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+class Via(str, enum.Enum):
+    wrapper = "wrapper"
+    env = "env"
+
+
+class Format(str, enum.Enum):
+    lines = "lines"
+    json = "json"
 
 
 def _fail(error: WrapgenError) -> NoReturn:
@@ -89,6 +100,24 @@ def _family_command(family: Family) -> Callable[..., None]:
                 metavar="PATH",
             ),
         ] = None,
+        via: Annotated[
+            Via,
+            typer.Option(
+                help="wrapper: a script for AWS_LAMBDA_EXEC_WRAPPER; env: only the variables to set"
+                " (for IaC), or an error saying why a variable cannot do what was asked."
+            ),
+        ] = Via.wrapper,
+        format_: Annotated[
+            Format,
+            typer.Option("--format", help="With --via env: NAME=VALUE lines, or a JSON object."),
+        ] = Format.lines,
+        runtime: Annotated[
+            str | None,
+            typer.Option(
+                help=f"With --via env: the Lambda runtime the variables are for ({', '.join(family.runtimes)}).",
+                metavar="RUNTIME",
+            ),
+        ] = None,
         output: Annotated[
             str | None,
             typer.Option("--output", "-o", help="Write the script here (mode 0755, atomically); default stdout."),
@@ -98,9 +127,11 @@ def _family_command(family: Family) -> Callable[..., None]:
             typer.Option(help=f"The wrapper's file name (default wrapgen-{family.name}).", metavar="NAME"),
         ] = None,
     ) -> None:
+        from wrapgen.errors import InvalidValue
         from wrapgen.output import write_file
         from wrapgen.render import render_wrapper
         from wrapgen.spec import wrapper_spec
+        from wrapgen.variables import env_assignments, format_assignments
 
         try:
             spec = wrapper_spec(
@@ -113,13 +144,21 @@ def _family_command(family: Family) -> Callable[..., None]:
                 drops=drop_flag or (),
                 env_defaults=env_default or (),
             )
-            artifact = render_wrapper(spec)
+            if via is Via.env:
+                text = format_assignments(env_assignments(spec, runtime), format_.value)
+                mode = 0o644
+            elif format_ is not Format.lines or runtime is not None:
+                raise InvalidValue("--format and --runtime go with --via env; a wrapper serves every runtime of its"
+                                   " family")  # fmt: skip
+            else:
+                artifact = render_wrapper(spec)
+                text, mode = artifact.text, artifact.mode
             for warning in spec.warnings:
                 sys.stderr.write(f"warning: {warning}\n")
             if output is None:
-                sys.stdout.buffer.write(artifact.text.encode())
+                sys.stdout.buffer.write(text.encode())
             else:
-                write_file(output, artifact.text.encode(), artifact.mode)
+                write_file(output, text.encode(), mode)
         except WrapgenError as error:
             _fail(error)
 

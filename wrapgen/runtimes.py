@@ -280,3 +280,34 @@ OPTIONS_VARIABLES: dict[str, str] = {"NODE_OPTIONS": "node", "JAVA_TOOL_OPTIONS"
 
 PYTHON_LAYER_PATHS: tuple[str, ...] = ("/opt/python", "/opt/python/lib/python{version}/site-packages")
 """What Python's bootstrap puts on sys.path for layers only while PYTHONPATH is unset."""
+
+NODE_MAJORS: dict[str, int] = {"nodejs18.x": 18, "nodejs20.x": 20, "nodejs22.x": 22, "nodejs24.x": 24}
+
+_ALL_NODE = frozenset(NODE_MAJORS.values())
+_NODE_20_ON = frozenset({20, 22, 24})
+NODE_OPTIONS_ALLOWED: dict[str, frozenset[int]] = {
+    **dict.fromkeys(
+        [
+            "--enable-source-maps", "--require", "-r", "--import", "--stack-trace-limit", "--trace-warnings",
+            "--max-old-space-size", "--max-semi-space-size", "--no-deprecation", "--trace-deprecation",
+            "--unhandled-rejections", "--dns-result-order", "--heapsnapshot-near-heap-limit",
+            "--max-http-header-size", "--no-warnings", "--title", "--input-type", "--trace-uncaught",
+            "--report-on-fatalerror", "-C", "--conditions", "--jitless", "--perf-basic-prof", "--heap-prof",
+            "--frozen-intrinsics", "--secure-heap", "--experimental-loader", "--loader", "--tls-min-v1.2",
+            "--use-openssl-ca", "--enable-fips", "--inspect",
+        ],
+        _ALL_NODE,
+    ),
+    **dict.fromkeys(
+        ["--disable-warning", "--experimental-require-module", "--no-experimental-require-module",
+         "--experimental-detect-module", "--no-experimental-detect-module", "--expose-gc"],
+        _NODE_20_ON,
+    ),
+    **dict.fromkeys(["--cpu-prof", "--env-file", "--experimental-strip-types"], frozenset()),
+}  # fmt: skip
+"""Where NODE_OPTIONS accepts an option, by Node major version (Lambda: 18.20, 20, 22, 24). Node refuses to
+start on one it does not accept. An option not listed here is not emitted in NODE_OPTIONS: it is not known
+to be accepted. The machine's node is the authority for its own version, and a test holds this to it."""
+
+ENV_LIMIT = 4096
+"""Bytes Lambda allows for all of a function's environment variables together (names and values)."""

@@ -6,10 +6,27 @@ A unit is what is added, or skipped when already there, as a whole: an option wi
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
 
-from wrapgen.grammar import classify
-from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, OPTIONS_VARIABLES
+from wrapgen.errors import InvalidValue
+from wrapgen.grammar import classify, scan
+from wrapgen.presets import presets_for
+from wrapgen.runtimes import (
+    ENV_LIMIT,
+    FAMILIES,
+    MERGED_VARIABLES,
+    NODE_MAJORS,
+    NODE_OPTIONS_ALLOWED,
+    OPTIONS_VARIABLES,
+    PYTHON_LAYER_PATHS,
+    Family,
+)
+
+if TYPE_CHECKING:
+    from wrapgen.spec import WrapperSpec
 
 # A word of an options variable: runs of non-space characters and double-quoted parts (node and the JVM
 # read `--require "/a b/x.js"` as two words).
@@ -30,3 +47,128 @@ def units(name: str, value: str) -> list[str]:
         found.append(" ".join(words[i : i + width]))
         i += width
     return list(dict.fromkeys(found))
+
+
+def _refuse(what: str, why: str) -> NoReturn:
+    raise InvalidValue(f"{what} cannot be set with --via env: {why}", "a wrapper can: leave out --via env")
+
+
+def _python_twin(group: Sequence[str]) -> tuple[str, str] | None:
+    """The environment variable that does what these Python flags do, if there is one."""
+    for preset in presets_for("python"):
+        if not preset.env or len(preset.flags) != len(group):
+            continue
+        patterns = [re.escape(flag).replace(re.escape("{value}"), "(.+)") for flag in preset.flags]
+        matches = [re.fullmatch(pattern, word) for pattern, word in zip(patterns, group, strict=True)]
+        if all(matches):
+            value = next((m.group(1) for m in matches if m and m.groups()), None)
+            ((name, text),) = preset.env
+            return name, text.replace("{value}", value or "")
+    return None
+
+
+class _Assignments:
+    """Variables being built for --via env, list variables appended to unit by unit."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[str]] = {}
+
+    def add(self, name: str, value: str) -> None:
+        if name in MERGED_VARIABLES:
+            found = self.values.setdefault(name, [])
+            found += [unit for unit in units(name, value) if unit not in found]
+        else:
+            self.values[name] = [value]
+
+    def items(self) -> list[tuple[str, str]]:
+        joined = []
+        for name, found in self.values.items():
+            joined.append((name, MERGED_VARIABLES.get(name, "").join(found)))
+        return joined
+
+
+def _add_flags(out: _Assignments, family: Family, flags: Sequence[str], what: str) -> None:
+    groups = [tuple(flags[t.start : t.stop]) for t in scan(family.grammar, flags, start=0)]
+    variable = next((name for name, owner in OPTIONS_VARIABLES.items() if owner == family.name), None)
+    for group in groups:
+        if variable is not None:
+            if any(not word or any(ch.isspace() or ch in "\"'\\" for ch in word) for word in group):
+                _refuse(f"{what} {' '.join(group)!r}", f"{variable} splits on spaces and reads quotes itself")
+            out.add(variable, " ".join(group))
+        elif family.name == "python" and (twin := _python_twin(group)) is not None:
+            out.add(*twin)
+        else:
+            _refuse(f"{what} {' '.join(group)!r}", f"no environment variable passes this {family.name} option")
+
+
+def _check_node_options(value: str, runtime: str | None) -> None:
+    majors = {NODE_MAJORS[runtime]} if runtime else set(NODE_MAJORS.values())
+    for unit in units("NODE_OPTIONS", value):
+        option = unit.split(" ")[0].split("=")[0]
+        allowed = NODE_OPTIONS_ALLOWED.get(option)
+        if allowed is None:
+            _refuse(f"NODE_OPTIONS {option}", "wrapgen does not know that NODE_OPTIONS accepts it, and node refuses"
+                    " to start on an option it does not accept")  # fmt: skip
+        missing = sorted(majors - allowed)
+        if not allowed:
+            _refuse(f"NODE_OPTIONS {option}", "node refuses it in NODE_OPTIONS")
+        if missing:
+            where = ", ".join(f"Node.js {major}" for major in missing)
+            _refuse(f"NODE_OPTIONS {option}", f"node refuses it in NODE_OPTIONS on {where} (say --runtime if the"
+                    " function runs a version that accepts it)")  # fmt: skip
+
+
+def env_assignments(spec: WrapperSpec, runtime: str | None = None) -> list[tuple[str, str]]:
+    """The variables that do what `spec` asks, for the function's configuration, or why they cannot."""
+    family = spec.family
+    if runtime is not None and runtime not in family.runtimes:
+        raise InvalidValue(f"--runtime {runtime!r} is not a {family.name} runtime",
+                           f"choose one of: {', '.join(family.runtimes)}")  # fmt: skip
+    if spec.drops:
+        _refuse("--drop-flag", "a variable cannot remove the runtime's own options")
+    if spec.then:
+        _refuse("--then", "it chains wrappers, and --via env makes none")
+    out = _Assignments()
+    for name, value in spec.env:
+        out.add(name, value)
+    for use in spec.presets:
+        preset = use.preset
+        if runtime and preset.runtimes and runtime not in preset.runtimes:
+            raise InvalidValue(f"--preset {preset.name} applies to {', '.join(preset.runtimes)}, not {runtime}")
+        if preset.env_refused and (not preset.env_refused_on or runtime is None or runtime in preset.env_refused_on):
+            on = " or ".join(preset.env_refused_on)
+            hint = f" (say --runtime, if it is not {on})" if on and not runtime else ""
+            _refuse(f"--preset {preset.name}", preset.env_refused + hint)
+        if use.env:
+            for name, value in use.env:
+                out.add(name, value)
+        else:
+            _add_flags(out, family, use.flags, f"--preset {preset.name}")
+    if spec.flags:
+        _add_flags(out, family, spec.flags, "--flag")
+    for name, value in spec.env_defaults:
+        out.add(name, value)
+    if "PYTHONPATH" in out.values and family.name == "python":
+        if runtime is None:
+            raise InvalidValue("PYTHONPATH with --via env needs --runtime, to keep that Python's layer path on it")
+        for path in PYTHON_LAYER_PATHS:
+            out.add("PYTHONPATH", path.replace("{version}", runtime.removeprefix("python")))
+    items = out.items()
+    for name, value in items:
+        if name == "NODE_OPTIONS":
+            _check_node_options(value, runtime)
+    size = sum(len(name) + len(value) for name, value in items)
+    if size > ENV_LIMIT:
+        raise InvalidValue(f"the variables take {size} bytes; Lambda allows {ENV_LIMIT} for all of a function's")
+    return items
+
+
+def format_assignments(items: Sequence[tuple[str, str]], form: str) -> str:
+    """`NAME=VALUE` lines, or a JSON object, for the function's configuration."""
+    if form == "json":
+        return json.dumps(dict(items), indent=2, ensure_ascii=False) + "\n"
+    for name, value in items:
+        if "\n" in value or "\r" in value:
+            raise InvalidValue(f"{name}'s value holds a line break, which NAME=VALUE lines cannot show",
+                               "use --format json")  # fmt: skip
+    return "".join(f"{name}={value}\n" for name, value in items)

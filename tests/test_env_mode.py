@@ -1,0 +1,154 @@
+"""--via env: the variables that do what a wrapper would, checked by the real interpreters, or a refusal."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import GOLDEN, wrapgen_cli
+
+from wrapgen.presets import PRESETS
+from wrapgen.runtimes import NODE_OPTIONS_ALLOWED
+from wrapgen.spec import wrapper_spec
+from wrapgen.variables import env_assignments, format_assignments
+
+RUNTIME = {"python": "python3.12", "node": "nodejs20.x", "java": "java17", "dotnet": "dotnet8", "ruby": "ruby3.3"}
+VALUES = {"ACTION": "error::DeprecationWarning", "MB": "512", "PATH": "/opt/wrapgen/x.js", "N": "50",
+          "PATH[=OPTS]": "/opt/wrapgen/agent.jar=mode=fast"}  # fmt: skip
+CLEAN = {"PATH": os.environ["PATH"], "LC_ALL": "C.UTF-8"}
+
+
+def item(preset) -> str:  # type: ignore[no-untyped-def]
+    if preset.value is None:
+        return preset.name
+    return f"{preset.name}={'/opt/wrapgen/Hook.dll' if preset.family == 'dotnet' else VALUES[preset.value]}"
+
+
+def outcome(preset) -> str:  # type: ignore[no-untyped-def]
+    try:
+        items = env_assignments(wrapper_spec(preset.family, presets=[item(preset)]), RUNTIME[preset.family])
+    except Exception as error:  # noqa: BLE001 - the refusal is the outcome
+        return f"refused: {error}"
+    return format_assignments(items, "lines").strip()
+
+
+def test_every_preset_in_env_mode_is_golden(update_golden: bool) -> None:
+    text = "".join(f"{p.family} {item(p)} ({RUNTIME[p.family]}): {outcome(p)}\n" for p in PRESETS)
+    path = GOLDEN / "presets-env.txt"
+    if update_golden:
+        path.write_text(text)
+    assert path.read_text() == text
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["python", "--preset", "frozen-modules-off"], "no environment variable"),
+        (["python", "--flag", "-X showrefcount"], "no environment variable passes this python option"),
+        (["java", "--preset", "tiered-c1"], "say --runtime, if it is not java8.al2 or java11"),
+        (["java", "--preset", "tiered-c1", "--runtime", "java11"], "beats JAVA_TOOL_OPTIONS"),
+        (["java", "--preset", "parallel-gc", "--runtime", "java21"], "two collectors stop the JVM"),
+        (["java", "--preset", "cds-auto", "--runtime", "java21"], "-Xshare:on"),
+        (["node", "--preset", "heap=256"], "beats NODE_OPTIONS"),
+        (["node", "--flag", "--cpu-prof"], "node refuses it in NODE_OPTIONS"),
+        (["node", "--flag", "--expose-gc"], "on Node.js 18"),
+        (["node", "--flag", "--some-unknown-flag"], "does not know that NODE_OPTIONS accepts it"),
+        (["node", "--flag", "--title 'a b'"], "splits on spaces"),
+        (["dotnet", "--flag", "--roll-forward Major"], "no environment variable passes this dotnet option"),
+        (["java", "--drop-flag", "-Xshare:on"], "cannot remove the runtime's own options"),
+        (["ruby", "--then", "/opt/next"], "chains wrappers"),
+        (["python", "--env", "PYTHONPATH=/x"], "needs --runtime"),
+        (["python", "--preset", "frozen-modules-off", "--runtime", "python3.10"], "applies to python3.11"),
+        (["python", "--runtime", "nodejs20.x"], "is not a python runtime"),
+        (["python", "--env", "BIG=" + "x" * 5000], "Lambda allows 4096"),
+    ],
+)
+def test_env_mode_refuses_what_a_variable_cannot_do(args: list[str], says: str) -> None:
+    result = wrapgen_cli(*args, "--via", "env")
+    assert result.returncode == 1 and result.stdout == "", result.stdout
+    assert result.stderr.count("\n") == 1 and says in result.stderr, result.stderr
+
+
+def test_a_refusal_says_the_wrapper_can() -> None:
+    result = wrapgen_cli("python", "--preset", "frozen-modules-off", "--via", "env")
+    assert result.stderr.endswith("(a wrapper can: leave out --via env)\n")
+
+
+def test_env_mode_appends_to_the_functions_own_value_and_prints_json() -> None:
+    result = wrapgen_cli("node", "--via", "env", "--format", "json", "--env", "NODE_OPTIONS=--max-old-space-size=100",
+                         "--preset", "require=/opt/a.js", "--preset", "source-maps", "--flag", "--require /opt/a.js",
+                         "--env-default", "OTEL_SERVICE_NAME=orders")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "NODE_OPTIONS": "--max-old-space-size=100 --require /opt/a.js --enable-source-maps",
+        "OTEL_SERVICE_NAME": "orders",
+    }
+
+
+def test_wrapper_only_options_are_refused_in_wrapper_mode() -> None:
+    result = wrapgen_cli("python", "--format", "json")
+    assert result.returncode == 1 and "go with --via env" in result.stderr
+
+
+@pytest.mark.parametrize("preset", [p for p in PRESETS if p.family == "python" and not p.env_refused],
+                         ids=lambda p: p.name)  # fmt: skip
+def test_python_presets_take_effect_through_variables(preset, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from test_presets import PYTHON_EFFECTS
+
+    check = next(code for name, code in PYTHON_EFFECTS.items() if name.split("=")[0] == preset.name)
+    script = tmp_path / "check.py"
+    script.write_text(f"import sys\nprint(bool({check}))\n")
+    name = preset.name if preset.value is None else f"{preset.name}=error::DeprecationWarning"
+    variables = dict(env_assignments(wrapper_spec("python", presets=[name]), "python3.12"))
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env={**CLEAN, **variables},
+                            check=False)  # fmt: skip
+    if preset.name == "importtime":  # the variable does not show in sys._xoptions; its output does
+        assert "import time:" in result.stderr and "| site" in result.stderr
+    else:
+        assert result.stdout == "True\n", (variables, result.stderr)
+
+
+def _node_major() -> int:
+    out = subprocess.run(["node", "-p", "process.versions.node"], capture_output=True, text=True, check=True)
+    return int(out.stdout.split(".")[0])
+
+
+def test_the_node_options_table_matches_the_real_node() -> None:
+    major = _node_major()
+    script = "console.log(JSON.stringify(process.argv.slice(1).map(o => process.allowedNodeEnvironmentFlags.has(o))))"
+    options = sorted(NODE_OPTIONS_ALLOWED)
+    result = subprocess.run(["node", "-e", script, "--", *options], capture_output=True, text=True, check=True)
+    real = dict(zip(options, json.loads(result.stdout), strict=True))
+    assert major in {18, 20, 22, 24}, "the machine's node is one of Lambda's majors"
+    assert {o: major in NODE_OPTIONS_ALLOWED[o] for o in options} == real
+
+
+@pytest.mark.parametrize("preset", [p for p in PRESETS if p.family == "node" and not p.env_refused],
+                         ids=lambda p: p.name)  # fmt: skip
+def test_real_node_accepts_every_node_options_value_emitted(preset, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    preload = tmp_path / "preload.mjs"
+    preload.write_text("globalThis.PRELOADED = 'yes'\n")
+    value = {"PATH": str(preload), "N": "12", "MB": "256"}.get(preset.value or "", "")
+    name = preset.name if preset.value is None else f"{preset.name}={value}"
+    runtime = f"nodejs{_node_major()}.x"
+    variables = dict(env_assignments(wrapper_spec("node", presets=[name]), runtime))
+    result = subprocess.run(["node", "-e", "console.log(globalThis.PRELOADED ?? 'no')"], capture_output=True,
+                            text=True, env={**CLEAN, **variables}, check=False)  # fmt: skip
+    assert result.returncode == 0, (variables, result.stderr)
+    if preset.name in {"require", "import"}:
+        assert result.stdout == "yes\n"
+
+
+def test_java17_picks_up_java_tool_options_from_env_mode(tmp_path: Path) -> None:
+    variables = dict(env_assignments(wrapper_spec("java", presets=["tiered-c1", "heap-dump-on-oom"]), "java17"))
+    result = subprocess.run(["java", "-XX:+PrintFlagsFinal", "-version"], capture_output=True, text=True,
+                            env={**CLEAN, **variables}, check=False)  # fmt: skip
+    assert result.returncode == 0
+    assert f"Picked up JAVA_TOOL_OPTIONS: {variables['JAVA_TOOL_OPTIONS']}" in result.stderr
+    flags = {line.split()[1]: line.split()[3] for line in result.stdout.splitlines() if line.count("=") == 1}
+    assert flags["TieredCompilation"] == "true" and flags["TieredStopAtLevel"] == "1"
+    assert flags["HeapDumpOnOutOfMemoryError"] == "true" and flags["HeapDumpPath"] == "/tmp"
