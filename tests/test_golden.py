@@ -28,6 +28,20 @@ CASES: dict[str, list[str]] = {
         "java", "--flag", "-javaagent:/opt/wrapgen/" + "very-long-agent-directory-name/" * 3 + "agent.jar=opt=1",
         "--env", "JAVA_AGENT_CONFIG=" + "key=value;" * 20, "--name", "java-agent",
     ],
+    "java-presets": [
+        "java", "--preset", "tiered-c1", "--preset", "javaagent=/opt/wrapgen/agent.jar", "--preset", "cds-auto",
+        "--drop-flag", "-Xshare:on", "--env", "JAVA_TOOL_OPTIONS=-Dotel.service.name=orders",
+    ],
+    "dotnet-presets": [
+        "dotnet", "--preset", "startup-hook=/opt/wrapgen/Hook.dll", "--preset", "tiered-pgo-off",
+        "--preset", "invariant-globalization", "--env-default", "OTEL_SERVICE_NAME=orders",
+    ],
+    "python-presets": [
+        "python", "--preset", "importtime", "--preset", "warnings=error::DeprecationWarning",
+        "--env", "PYTHONPATH=/var/task/vendor",
+    ],
+    "node-presets": ["node", "--preset", "require=/opt/wrapgen/preload.js", "--preset", "source-maps",
+                     "--env", "NODE_OPTIONS=--max-semi-space-size=32"],
 }  # fmt: skip
 
 # Constructs that bash 4.2 (Amazon Linux 2) lacks or that behave differently there.
@@ -48,13 +62,21 @@ QUOTED = re.compile(r"\$'(?:[^'\\]|\\.)*'|'[^']*'")
 
 
 def golden_text(name: str) -> str:
-    args = CASES[name]
-    family, rest = args[0], args[1:]
-    flags = [rest[i + 1] for i in range(len(rest)) if rest[i] == "--flag"]
-    env = [rest[i + 1] for i in range(len(rest)) if rest[i] == "--env"]
-    then = next((rest[i + 1] for i in range(len(rest)) if rest[i] == "--then"), None)
-    wrapper = next((rest[i + 1] for i in range(len(rest)) if rest[i] == "--name"), None)
-    return render_wrapper(wrapper_spec(family, flags, env, then, wrapper)).text
+    family, *rest = CASES[name]
+    given: dict[str, list[str]] = {}
+    for option, value in zip(rest[::2], rest[1::2], strict=True):
+        given.setdefault(option, []).append(value)
+    spec = wrapper_spec(
+        family,
+        given.get("--flag", []),
+        given.get("--env", []),
+        given.get("--then", [None])[-1],
+        given.get("--name", [None])[-1],
+        presets=given.get("--preset", []),
+        drops=given.get("--drop-flag", []),
+        env_defaults=given.get("--env-default", []),
+    )
+    return render_wrapper(spec).text
 
 
 @pytest.mark.parametrize("name", CASES)

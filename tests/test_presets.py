@@ -230,3 +230,11 @@ def test_java_tiered_c1_ends_with_tiered_on_and_stop_level_1(sandbox: Sandbox, t
     flags = {line.split()[1]: line.split()[3] for line in result.stdout.splitlines() if line.count("=") == 1}
     assert flags["TieredCompilation"] == "true" and flags["TieredStopAtLevel"] == "1"
     assert result.stdout.splitlines()[-1] == "handler"
+
+
+def test_a_presets_plain_variable_never_overwrites_the_functions_own(sandbox: Sandbox) -> None:
+    wrapper = sandbox.script("wrapper", render_wrapper(wrapper_spec("dotnet", presets=["tiered-pgo-off"])).text)
+    argv = [sandbox.stub("/var/lang/bin/dotnet"), "exec", "/var/task/app.dll"]
+    assert sandbox.run(wrapper, argv, show=["DOTNET_TieredPGO"]).env == {"DOTNET_TieredPGO": b"0"}
+    kept = sandbox.run(wrapper, argv, env={"DOTNET_TieredPGO": "1"}, show=["DOTNET_TieredPGO"])
+    assert kept.env == {"DOTNET_TieredPGO": b"1"}

@@ -133,7 +133,7 @@ def _variables(spec: WrapperSpec) -> shell.ShellCode:
             lines.append(f'wrapgen_append {identifier(name)} {shell.word(MERGED_VARIABLES[name])} "$wrapgen_unit"')
         if name == "PYTHONPATH" and spec.family.name == "python":
             lines += _python_layer_paths()
-    for name, value in spec.env_defaults:
+    for name, value in spec.defaults:
         lines.append(f"if [[ -z ${{{identifier(name)}:-}} ]]; then")
         lines.append(
             shell.assignment(identifier(name), value, 71, export=True).replace("\n", "\n    ").join(["    ", ""])
@@ -153,7 +153,8 @@ def _python_layer_paths() -> list[str]:
         lines += [
             "case $wrapgen_version in",
             "    [0-9].[0-9]*)",
-            f'        wrapgen_append PYTHONPATH : {shell.word(before)}"$wrapgen_version"{shell.word(after)}',
+            f'        wrapgen_unit={shell.word(before)}"$wrapgen_version"{shell.word(after)}',
+            '        wrapgen_append PYTHONPATH : "$wrapgen_unit"',
             "        ;;",
             "esac",
         ]

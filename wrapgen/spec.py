@@ -43,8 +43,18 @@ class WrapperSpec:
 
     @property
     def variables(self) -> tuple[tuple[str, str], ...]:
-        """The variables the wrapper sets: those of presets that have no flags, then --env's."""
-        return tuple(pair for use in self.presets if not use.flags for pair in use.env) + self.env
+        """What the wrapper sets, or appends to for a list variable: presets' list variables, then --env's."""
+        return self._preset_env(merged=True) + self.env
+
+    @property
+    def defaults(self) -> tuple[tuple[str, str], ...]:
+        """What the wrapper sets only where the function has no value: presets' other variables, --env-default's."""
+        return self._preset_env(merged=False) + self.env_defaults
+
+    def _preset_env(self, merged: bool) -> tuple[tuple[str, str], ...]:
+        """The variables of presets that have no flags (in a wrapper, flags do the rest's work)."""
+        pairs = (pair for use in self.presets if not use.flags for pair in use.env)
+        return tuple(pair for pair in pairs if (pair[0] in MERGED_VARIABLES) == merged)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -250,12 +260,11 @@ def wrapper_spec(
         env_defaults=parse_env(env_defaults, "--env-default"),
     )
     check_flags(family, spec.inserted)
-    check_unique(spec.variables)
-    for name, value in spec.variables + spec.env_defaults:
-        if name == "DOTNET_STARTUP_HOOKS":
-            check_startup_hooks(value)
-    check_unique(spec.env_defaults)
-    both = {name for name, _ in spec.variables} & {name for name, _ in spec.env_defaults}
+    both = {name for name, _ in spec.env} & {name for name, _ in spec.env_defaults}
     if both:
         raise InvalidEnv(f"{sorted(both)[0]} is given both as a variable to set and as a default")
+    check_unique(spec.variables + spec.defaults)
+    for name, value in spec.variables + spec.defaults:
+        if name == "DOTNET_STARTUP_HOOKS":
+            check_startup_hooks(value)
     return spec
