@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from wrapgen.presets import Preset
 from wrapgen.render import render_wrapper
 from wrapgen.spec import wrapper_spec
 
@@ -30,6 +31,21 @@ for name in ${STUB_SHOW:-}; do
 done
 exit "${STUB_EXIT:-0}"
 """
+
+
+# The file name of each family's interpreter as a Lambda runtime passes it (the wrapper's $1).
+INTERPRETER = {"python": "python3.12", "node": "node", "java": "java", "dotnet": "dotnet", "ruby": "ruby"}
+
+_SAMPLE_VALUES = {"ACTION": "error::DeprecationWarning", "MB": "512", "PATH": "/opt/wrapgen/x.js", "N": "50",
+                  "PATH[=OPTS]": "/opt/wrapgen/agent.jar=mode=fast"}  # fmt: skip
+
+
+def preset_item(preset: Preset) -> str:
+    """A --preset argument for this preset, with a valid sample value where it takes one."""
+    if preset.value is None:
+        return preset.name
+    value = "/opt/wrapgen/Hook.dll" if preset.family == "dotnet" else _SAMPLE_VALUES[preset.value]
+    return f"{preset.name}={value}"
 
 
 def aws_sample(*extra: str) -> str:

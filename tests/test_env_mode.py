@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, wrapgen_cli
+from conftest import GOLDEN, preset_item, wrapgen_cli
 
 from wrapgen.presets import PRESETS
 from wrapgen.runtimes import NODE_OPTIONS_ALLOWED
@@ -17,27 +17,19 @@ from wrapgen.spec import wrapper_spec
 from wrapgen.variables import env_assignments, format_assignments
 
 RUNTIME = {"python": "python3.12", "node": "nodejs20.x", "java": "java17", "dotnet": "dotnet8", "ruby": "ruby3.3"}
-VALUES = {"ACTION": "error::DeprecationWarning", "MB": "512", "PATH": "/opt/wrapgen/x.js", "N": "50",
-          "PATH[=OPTS]": "/opt/wrapgen/agent.jar=mode=fast"}  # fmt: skip
 CLEAN = {"PATH": os.environ["PATH"], "LC_ALL": "C.UTF-8"}
-
-
-def item(preset) -> str:  # type: ignore[no-untyped-def]
-    if preset.value is None:
-        return preset.name
-    return f"{preset.name}={'/opt/wrapgen/Hook.dll' if preset.family == 'dotnet' else VALUES[preset.value]}"
 
 
 def outcome(preset) -> str:  # type: ignore[no-untyped-def]
     try:
-        items = env_assignments(wrapper_spec(preset.family, presets=[item(preset)]), RUNTIME[preset.family])
+        items = env_assignments(wrapper_spec(preset.family, presets=[preset_item(preset)]), RUNTIME[preset.family])
     except Exception as error:  # noqa: BLE001 - the refusal is the outcome
         return f"refused: {error}"
     return format_assignments(items, "lines").strip()
 
 
 def test_every_preset_in_env_mode_is_golden(update_golden: bool) -> None:
-    text = "".join(f"{p.family} {item(p)} ({RUNTIME[p.family]}): {outcome(p)}\n" for p in PRESETS)
+    text = "".join(f"{p.family} {preset_item(p)} ({RUNTIME[p.family]}): {outcome(p)}\n" for p in PRESETS)
     path = GOLDEN / "presets-env.txt"
     if update_golden:
         path.write_text(text)

@@ -6,7 +6,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, Sandbox, encode, wrapgen_cli
+from conftest import INTERPRETER, ROOT, Sandbox, encode, wrapgen_cli
 
 from wrapgen.lint import lint
 
@@ -34,13 +34,10 @@ def test_example_is_current_and_lint_clean(args: list[str], tmp_path: Path) -> N
     assert lint([str(EXAMPLES / args[out])]) == []
 
 
-INTERPRETERS = {"python": "python3.12", "node": "node", "java": "java", "dotnet": "dotnet", "ruby": "ruby"}
-
-
 @pytest.mark.parametrize("args", commands(), ids=lambda a: a[a.index("-o") + 1])
 def test_example_runs(args: list[str], sandbox: Sandbox) -> None:
     wrapper = EXAMPLES / args[args.index("-o") + 1]
-    interpreter = sandbox.stub("/var/lang/bin/" + INTERPRETERS[args[0]])
+    interpreter = sandbox.stub("/var/lang/bin/" + INTERPRETER[args[0]])
     program = ["exec", "/var/runtime/app.dll"] if args[0] == "dotnet" else ["/var/runtime/entry"]
     run = sandbox.run(str(wrapper), [interpreter, *program])
     flags = shlex.split(args[args.index("--flag") + 1])

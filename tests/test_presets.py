@@ -9,24 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, Sandbox, encode, fixtures, wrapgen_cli
+from conftest import GOLDEN, INTERPRETER, Sandbox, encode, fixtures, preset_item, wrapgen_cli
 
 from wrapgen.lint import lint
 from wrapgen.presets import PRESETS, describe
 from wrapgen.render import render_wrapper
 from wrapgen.runtimes import FAMILIES
 from wrapgen.spec import wrapper_spec
-
-SAMPLE_VALUES = {"ACTION": "error::DeprecationWarning", "MB": "512", "PATH": "/opt/wrapgen/x.js", "N": "50",
-                 "PATH[=OPTS]": "/opt/wrapgen/agent.jar=mode=fast"}  # fmt: skip
-INTERPRETER = {"python": "python3.12", "node": "node", "java": "java", "dotnet": "dotnet", "ruby": "ruby"}
-
-
-def item(preset) -> str:  # type: ignore[no-untyped-def]
-    if preset.value is None:
-        return preset.name
-    value = "/opt/wrapgen/Hook.dll" if preset.family == "dotnet" else SAMPLE_VALUES[preset.value]
-    return f"{preset.name}={value}"
 
 
 def test_the_presets_listing_is_golden(update_golden: bool) -> None:
@@ -55,7 +44,7 @@ def test_every_preset_makes_a_lint_clean_wrapper_that_inserts_its_flags(tmp_path
     sandbox = Sandbox(tmp_path)
     scripts = []
     for preset in PRESETS:
-        spec = wrapper_spec(preset.family, presets=[item(preset)])
+        spec = wrapper_spec(preset.family, presets=[preset_item(preset)])
         script = sandbox.script(f"{preset.family}-{preset.name}", render_wrapper(spec).text)
         scripts.append(script)
         interpreter = sandbox.stub("/var/lang/bin/" + INTERPRETER[preset.family])

@@ -21,6 +21,27 @@ class ShellCode(str):
     """Text that is already bash: emitted as it is by the renderer (everything else is quoted)."""
 
 
+_KEYWORDS = frozenset(
+    [
+        "case",
+        "coproc",
+        "do",
+        "done",
+        "elif",
+        "else",
+        "esac",
+        "fi",
+        "for",
+        "function",
+        "if",
+        "in",
+        "select",
+        "then",
+        "time",
+        "until",
+        "while",
+    ]
+)
 _ESCAPED = frozenset("$`\\'<#[")
 
 
@@ -46,8 +67,10 @@ def word(text: str) -> ShellCode:
     if not _plain(text):
         return ShellCode(_ansi_c(text))
     quoted = shlex.quote(text)
-    # `x==y` is valid bash, but shellcheck takes a bare leading `=` for a mistyped comparison.
-    return ShellCode(f"'{text}'" if quoted.startswith("=") else quoted)
+    # Valid bash that shellcheck reads as a mistake: `x==y` (a mistyped comparison), `x=then` (a keyword).
+    if quoted.startswith("=") or quoted in _KEYWORDS:
+        return ShellCode(f"'{text}'")
+    return ShellCode(quoted)
 
 
 def words(texts: Iterable[str]) -> ShellCode:
