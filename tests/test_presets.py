@@ -208,17 +208,22 @@ def test_node_require_preset_runs_a_real_preload(sandbox: Sandbox, tmp_path: Pat
 
 
 def test_java_tiered_c1_ends_with_tiered_on_and_stop_level_1(sandbox: Sandbox, tmp_path: Path) -> None:
+    """A java11-style vector (flags, -classpath, main class last) that turns tiered compilation off."""
     source = tmp_path / "Main.java"
-    source.write_text("public class Main { public static void main(String[] a) { System.out.println(a[0]); } }\n")
+    source.write_text('public class Main { public static void main(String[] a) { System.out.println("started"); } }\n')
     subprocess.run(["javac", "-d", str(tmp_path), str(source)], check=True)
     wrapper = sandbox.script("wrapper", render_wrapper(wrapper_spec("java", presets=["tiered-c1"])).text)
-    argv = ["java", "-XX:+UseSerialGC", "-XX:-TieredCompilation", "-XX:+PrintFlagsFinal", "-classpath", str(tmp_path),
-            "Main", "handler"]  # fmt: skip
+    argv = ["java", "-XX:MaxHeapSize=445645k", "-XX:+UseSerialGC", "-XX:-TieredCompilation",
+            "-Djava.net.preferIPv4Stack=true", "-XX:+ErrorFileToStderr", "-XX:+PrintFlagsFinal",
+            "-classpath", str(tmp_path), "Main"]  # fmt: skip
+    plain = subprocess.run(argv, capture_output=True, text=True, check=True)
     result = subprocess.run([wrapper, *argv], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     flags = {line.split()[1]: line.split()[3] for line in result.stdout.splitlines() if line.count("=") == 1}
     assert flags["TieredCompilation"] == "true" and flags["TieredStopAtLevel"] == "1"
-    assert result.stdout.splitlines()[-1] == "handler"
+    assert result.stdout.splitlines()[-1] == "started"
+    before = {line.split()[1]: line.split()[3] for line in plain.stdout.splitlines() if line.count("=") == 1}
+    assert before["TieredCompilation"] == "false"
 
 
 def test_a_presets_plain_variable_never_overwrites_the_functions_own(sandbox: Sandbox) -> None:
