@@ -146,10 +146,13 @@ def sandbox(tmp_path: Path) -> Sandbox:
     return Sandbox(tmp_path)
 
 
+WRAPGEN = [sys.executable, "-m", "wrapgen"]
+
+
 def wrapgen_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a child process."""
     return subprocess.run(
-        [sys.executable, "-m", "wrapgen", *args],
+        [*WRAPGEN, *args],
         capture_output=True,
         text=True,
         cwd=cwd,

@@ -10,7 +10,7 @@ from conftest import GOLDEN, wrapgen_cli
 
 from wrapgen.lint import lint
 from wrapgen.render import render_wrapper
-from wrapgen.spec import wrapper_spec
+from wrapgen.spec import spec_from_command
 
 # name -> the wrapgen arguments that make it
 CASES: dict[str, list[str]] = {
@@ -62,21 +62,7 @@ QUOTED = re.compile(r"\$'(?:[^'\\]|\\.)*'|'[^']*'")
 
 
 def golden_text(name: str) -> str:
-    family, *rest = CASES[name]
-    given: dict[str, list[str]] = {}
-    for option, value in zip(rest[::2], rest[1::2], strict=True):
-        given.setdefault(option, []).append(value)
-    spec = wrapper_spec(
-        family,
-        given.get("--flag", []),
-        given.get("--env", []),
-        given.get("--then", [None])[-1],
-        given.get("--name", [None])[-1],
-        presets=given.get("--preset", []),
-        drops=given.get("--drop-flag", []),
-        env_defaults=given.get("--env-default", []),
-    )
-    return render_wrapper(spec).text
+    return render_wrapper(spec_from_command(["wrapgen", *CASES[name]])).text
 
 
 @pytest.mark.parametrize("name", CASES)

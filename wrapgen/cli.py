@@ -118,6 +118,34 @@ def _family_command(family: Family) -> Callable[..., None]:
                 metavar="RUNTIME",
             ),
         ] = None,
+        layer: Annotated[
+            str | None,
+            typer.Option(
+                help="Also write a Lambda layer zip with the wrapper at /opt/wrapgen/NAME (byte-identical"
+                " on every build).",
+                metavar="PATH.zip",
+            ),
+        ] = None,
+        include: Annotated[
+            list[str] | None,
+            typer.Option(
+                help="With --layer: add the file SRC at DEST under /opt, mode 0644. Repeatable.", metavar="SRC=DEST"
+            ),
+        ] = None,
+        include_exec: Annotated[
+            list[str] | None,
+            typer.Option(
+                help="With --layer: like --include, for a script or binary: mode 0755 (text to LF).", metavar="SRC=DEST"
+            ),
+        ] = None,
+        dockerfile: Annotated[
+            bool,
+            typer.Option(
+                "--dockerfile",
+                help="Print the Dockerfile lines that install the wrapper (written with"
+                " -o, a path in the build context) in a Lambda base image.",
+            ),
+        ] = False,
         output: Annotated[
             str | None,
             typer.Option("--output", "-o", help="Write the script here (mode 0755, atomically); default stdout."),
@@ -128,8 +156,16 @@ def _family_command(family: Family) -> Callable[..., None]:
         ] = None,
     ) -> None:
         from wrapgen.errors import InvalidValue
+        from wrapgen.layer import (
+            WRAPPER_DIR,
+            LayerFile,
+            build_layer,
+            include_file,
+            missing_references,
+            normalise_text,
+        )
         from wrapgen.output import write_file
-        from wrapgen.render import render_wrapper
+        from wrapgen.render import dockerfile_lines, layer_summary, render_wrapper
         from wrapgen.spec import wrapper_spec
         from wrapgen.variables import env_assignments, format_assignments
 
@@ -153,12 +189,28 @@ def _family_command(family: Family) -> Callable[..., None]:
             else:
                 artifact = render_wrapper(spec)
                 text, mode = artifact.text, artifact.mode
+            if (include or include_exec) and layer is None:
+                raise InvalidValue("--include and --include-exec go with --layer")
+            if (layer or dockerfile) and via is Via.env:
+                raise InvalidValue("--layer and --dockerfile package a wrapper; --via env makes none")
+            files = [include_file(item, False) for item in include or ()]
+            files += [include_file(item, True) for item in include_exec or ()]
+            wrapper = LayerFile(f"{WRAPPER_DIR}/{spec.name}", normalise_text(text.encode()), mode)
+            built = build_layer([wrapper, *files]) if layer is not None else None
+            snippet = dockerfile_lines(spec, output, files) if dockerfile else None
             for warning in spec.warnings:
                 sys.stderr.write(f"warning: {warning}\n")
-            if output is None:
-                sys.stdout.buffer.write(text.encode())
-            else:
+            for path in missing_references(spec.referenced_files, [wrapper, *files]) if built else ():
+                sys.stderr.write(f"warning: {path} is not in this layer: the function must get it from another\n")
+            if output is not None:
                 write_file(output, text.encode(), mode)
+            if built is not None and layer is not None:
+                write_file(layer, built.data, 0o644)
+                sys.stderr.write(layer_summary(spec, built))
+            if snippet is not None:
+                sys.stdout.write(snippet)
+            elif output is None and built is None:
+                sys.stdout.buffer.write(text.encode())
         except WrapgenError as error:
             _fail(error)
 
@@ -188,6 +240,26 @@ def presets_command(
     except WrapgenError as error:
         _fail(error)
     sys.stdout.write(describe(families))
+
+
+@app.command("inspect")
+def inspect_command(
+    zip_path: Annotated[str, typer.Argument(help="A layer zip: wrapgen's or any other.", metavar="PATH.zip")],
+) -> None:
+    """Report a layer zip's files, modes and wrappers; exit 1 on anything that would fail at cold start."""
+    from wrapgen.inspection import describe_report, inspect_layer
+
+    try:
+        with open(zip_path, "rb") as stream:
+            data = stream.read()
+        report = inspect_layer(data)
+    except OSError as error:
+        _fail(WrapgenError(f"{zip_path}: {error.strerror}"))
+    except WrapgenError as error:
+        _fail(error)
+    sys.stdout.write(describe_report(report))
+    if report.defects:
+        raise typer.Exit(1)
 
 
 @app.command("lint")

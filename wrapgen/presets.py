@@ -41,6 +41,8 @@ class Preset:
     """Where env_refused holds only on some runtimes: those runtimes."""
     caveat: str = ""
     repeatable: bool = False
+    file: bool = False
+    """Its value names a file the function must have (a preload, an agent, a hook)."""
 
     @property
     def usage(self) -> str:
@@ -77,9 +79,9 @@ PRESETS: tuple[Preset, ...] = (
            " NODE_OPTIONS", caveat="inserted after the runtime's own limit, so it wins; keep it below the"
            " function's memory"),
     Preset("node", "require", "preload a CommonJS module before the handler", ("--require", "{value}"),
-           value="PATH", value_pattern=_PATH, repeatable=True),
+           value="PATH", value_pattern=_PATH, repeatable=True, file=True),
     Preset("node", "import", "preload an ES module before the handler", ("--import", "{value}"),
-           value="PATH", value_pattern=_PATH, repeatable=True,
+           value="PATH", value_pattern=_PATH, repeatable=True, file=True,
            caveat="Node.js 18.19, 20.6 and later"),
     Preset("node", "stack-trace-limit", "frames kept in stack traces", ("--stack-trace-limit={value}",),
            value="N", value_pattern=_NUMBER),
@@ -90,7 +92,7 @@ PRESETS: tuple[Preset, ...] = (
            " JAVA_TOOL_OPTIONS", env_refused_on=("java8.al2", "java11"),
            caveat="java17 and java21 already run this way"),
     Preset("java", "javaagent", "attach a Java agent", ("-javaagent:{value}",), value="PATH[=OPTS]",
-           value_pattern=_PATH + r"(=\S*)?", repeatable=True,
+           value_pattern=_PATH + r"(=\S*)?", repeatable=True, file=True,
            caveat="some agents need class data sharing off or automatic: add cds-auto"),
     Preset("java", "serial-gc", "the serial garbage collector (the runtime's default)", ("-XX:+UseSerialGC",)),
     Preset("java", "parallel-gc", "the parallel garbage collector instead of the serial one",
@@ -105,7 +107,7 @@ PRESETS: tuple[Preset, ...] = (
            caveat="/tmp holds 512 MB unless ephemeral storage is raised; copy the dump out before it is lost"),
     Preset("dotnet", "startup-hook", "run a startup hook assembly before Main", (),
            (("DOTNET_STARTUP_HOOKS", "{value}"),), value="PATH", value_pattern=r"/[^\s,:]*|[A-Za-z0-9_.-]+",
-           repeatable=True,
+           repeatable=True, file=True,
            caveat="an absolute path, or an assembly name without '/' or '.dll'; not for single-file or AOT apps"),
     Preset("dotnet", "tiered-pgo-off", "turn off dynamic PGO (less JIT work at start-up)", (),
            (("DOTNET_TieredPGO", "0"),)),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -13,6 +14,8 @@ from typing import Any
 import jinja2
 
 from wrapgen import __version__, shell
+from wrapgen.errors import InvalidValue
+from wrapgen.layer import WRAPPER_DIR, Layer, LayerFile
 from wrapgen.runtimes import MERGED_VARIABLES, PYTHON_LAYER_PATHS
 from wrapgen.spec import WrapperSpec
 from wrapgen.variables import units
@@ -109,6 +112,7 @@ def environment() -> jinja2.Environment:
         comment_end_string="##}",
     )
     env.filters["indent"] = _indent
+    env.filters["json"] = _json
     env.globals.update(
         assignment=shell.assignment,
         array_assignment=shell.array_assignment,
@@ -196,3 +200,33 @@ def render_wrapper(spec: WrapperSpec) -> Artifact:
         )
     )
     return Artifact(path=spec.name, text=text, mode=0o755)
+
+
+def _json(text: str) -> shell.ShellCode:
+    """A JSON string: how a Dockerfile's exec-form COPY and its ENV take a value with any characters."""
+    return shell.ShellCode(json.dumps(text))
+
+
+def dockerfile_lines(spec: WrapperSpec, script: str | None, files: Sequence[LayerFile]) -> str:
+    """Dockerfile lines that COPY the wrapper (written at `script`) and the included files into an image."""
+    sources = [script, *(file.source for file in files)]
+    if script is None or any(source is None or source.startswith("/") for source in sources):
+        raise InvalidValue("--dockerfile needs the script written with -o, and every file, at a path relative to"
+                           " the Docker build context")  # fmt: skip
+    wrapper = LayerFile(f"{WRAPPER_DIR}/{spec.name}", b"", 0o755, script)
+    return (
+        environment()
+        .get_template("dockerfile.j2")
+        .render(copies=[wrapper, *files], wrapper_path=f"/opt/{wrapper.path}")
+    )
+
+
+def layer_summary(spec: WrapperSpec, layer: Layer) -> str:
+    """What to tell the user about a layer just written (on stderr)."""
+    return (
+        f"AWS_LAMBDA_EXEC_WRAPPER=/opt/{WRAPPER_DIR}/{spec.name}\n"
+        f"sha256: {layer.sha256_hex}\n"
+        f"sha256 base64 (Terraform source_code_hash): {layer.sha256_base64}\n"
+        f"size: {len(layer.data)} bytes, {len(layer.files)} file(s)\n"
+        f"compatible runtimes: {' '.join(spec.family.runtimes)}\n"
+    )

@@ -9,6 +9,7 @@ inside quotes (`'$HOME'`, `$[`, `<<EOF`, ` #`, `[ >`), so that a script lints cl
 
 from __future__ import annotations
 
+import re
 import shlex
 import textwrap
 from collections.abc import Iterable, Sequence
@@ -162,3 +163,17 @@ def comment(text: str, width: int = 79) -> ShellCode:
     return ShellCode(
         "\n".join(textwrap.wrap(text, width, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False))
     )
+
+
+_ANSI_C = re.compile(r"\$'((?:[^'\\]|\\x[0-9a-fA-F]{2})*)'")
+
+
+def split_words(text: str) -> list[str]:
+    """The words of a command line that `words` or `continued` wrote (the inverse of quoting, never bash)."""
+
+    def plain(match: re.Match[str]) -> str:
+        pieces = re.split(r"\\x([0-9a-fA-F]{2})", match[1])  # text, hex, text, hex, ..., text
+        raw = b"".join(bytes([int(p, 16)]) if i % 2 else p.encode() for i, p in enumerate(pieces))
+        return shlex.quote(raw.decode("utf-8", "surrogateescape"))
+
+    return shlex.split(_ANSI_C.sub(plain, text.replace("\\\n", "")))

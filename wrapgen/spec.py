@@ -57,6 +57,11 @@ class WrapperSpec:
         return tuple(pair for pair in pairs if (pair[0] in MERGED_VARIABLES) == merged)
 
     @property
+    def referenced_files(self) -> tuple[str, ...]:
+        """Files the presets name (a preload, an agent, a hook), which the function must have."""
+        return tuple(use.value.split("=", 1)[0] for use in self.presets if use.preset.file and use.value)
+
+    @property
     def warnings(self) -> tuple[str, ...]:
         if any(name == "PYTHONPATH" for name, _ in self.variables):
             paths = " and ".join(PYTHON_LAYER_PATHS).replace("{version}", "X.Y")
@@ -268,3 +273,29 @@ def wrapper_spec(
         if name == "DOTNET_STARTUP_HOOKS":
             check_startup_hooks(value)
     return spec
+
+
+_REPEATED = {"--flag": "flags", "--env": "env", "--preset": "presets", "--drop-flag": "drops",
+             "--env-default": "env_defaults"}  # fmt: skip
+_SINGLE = {"--then": "then", "--name": "name"}
+
+
+def spec_from_command(argv: Sequence[str]) -> WrapperSpec:
+    """The spec that a wrapgen command line (as WrapperSpec.command() writes it) asks for."""
+    if len(argv) < 2 or argv[0] != "wrapgen" or len(argv) % 2:
+        raise InvalidValue(f"not a wrapgen command: {shlex.join(argv)!r}")
+    given: dict[str, list[str]] = {}
+    for option, value in zip(argv[2::2], argv[3::2], strict=True):
+        if option not in _REPEATED and option not in _SINGLE:
+            raise InvalidValue(f"not a wrapgen command: unknown option {option!r}")
+        given.setdefault(option, []).append(value)
+    return wrapper_spec(
+        argv[1],
+        given.get("--flag", []),
+        given.get("--env", []),
+        given.get("--then", [None])[-1],
+        given.get("--name", [None])[-1],
+        presets=given.get("--preset", []),
+        drops=given.get("--drop-flag", []),
+        env_defaults=given.get("--env-default", []),
+    )

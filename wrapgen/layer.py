@@ -1,0 +1,122 @@
+"""Lambda layer zips: built byte-identically every time, with the modes Lambda needs, and read back.
+
+A layer is unpacked into /opt. A zip keeps Unix modes only when each entry says it was made on Unix
+(create_system 3) and carries the mode in the high 16 bits of external_attr; everything about an entry
+comes from wrapgen's own knowledge, never from the disk: sorted names, one fixed date, no directory entries,
+no extra fields, text with LF line endings and no BOM.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import stat
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wrapgen.errors import InvalidValue
+
+EPOCH = (1980, 1, 1, 0, 0, 0)
+ZIPPED_LIMIT = 50 * 1024 * 1024
+"""Bytes of a zip uploaded directly to Lambda."""
+UNZIPPED_LIMIT = 250 * 1024 * 1024
+"""Bytes of a function and all its layers, unzipped."""
+WRAPPER_DIR = "wrapgen"
+"""Where wrapgen puts wrappers in a layer: /opt/wrapgen. Never /opt/extensions, whose files Lambda runs."""
+EXTENSIONS_DIR = "extensions"
+
+
+@dataclass(frozen=True)
+class LayerFile:
+    """One file of a layer: its path under /opt, its bytes, its mode."""
+
+    path: str
+    data: bytes
+    mode: int
+    source: str | None = None
+    """Where it came from on this machine, for an included file."""
+
+
+@dataclass(frozen=True)
+class Layer:
+    data: bytes
+    files: tuple[LayerFile, ...]
+
+    @property
+    def sha256_hex(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def sha256_base64(self) -> str:
+        """What Terraform's filebase64sha256() gives, for source_code_hash."""
+        return base64.b64encode(hashlib.sha256(self.data).digest()).decode()
+
+
+def normalise_text(data: bytes) -> bytes:
+    """Text (UTF-8, no NUL) with LF line endings and no BOM; anything else exactly as it is."""
+    if b"\0" in data:
+        return data
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    return data.removeprefix(b"\xef\xbb\xbf").replace(b"\r\n", b"\n")
+
+
+def check_path(path: str) -> str:
+    """A path inside the layer (under /opt), given with or without /opt/."""
+    relative = path.removeprefix("/opt/")
+    parts = relative.split("/")
+    if not relative or relative.startswith("/") or any(part in {"", ".", ".."} for part in parts):
+        raise InvalidValue(f"layer path {path!r} is not a plain path under /opt", "e.g. wrapgen/preload.js")
+    if parts[0] == EXTENSIONS_DIR:
+        raise InvalidValue(
+            f"layer path {path!r} is under /opt/extensions, whose every file Lambda starts as an extension"
+        )
+    return relative
+
+
+def build_layer(files: Sequence[LayerFile]) -> Layer:
+    """The zip of these files: the same files give the same bytes, on any machine with the same zlib."""
+    seen: set[str] = set()
+    for file in files:
+        if file.path in seen:
+            raise InvalidValue(f"layer path {file.path!r} is given twice")
+        seen.add(file.path)
+    unzipped = sum(len(file.data) for file in files)
+    if unzipped > UNZIPPED_LIMIT:
+        raise InvalidValue(f"the layer unzips to {unzipped} bytes; Lambda allows {UNZIPPED_LIMIT} in all")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for file in sorted(files, key=lambda f: f.path):
+            info = zipfile.ZipInfo(file.path, date_time=EPOCH)
+            info.create_system = 3
+            info.external_attr = (stat.S_IFREG | file.mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, file.data, compresslevel=9)
+    data = buffer.getvalue()
+    if len(data) > ZIPPED_LIMIT:
+        raise InvalidValue(f"the layer zip is {len(data)} bytes; Lambda allows {ZIPPED_LIMIT} for a direct upload")
+    return Layer(data, tuple(sorted(files, key=lambda f: f.path)))
+
+
+def include_file(item: str, executable: bool) -> LayerFile:
+    """`SRC=DEST`: the file at SRC on this machine, at DEST under /opt; 0755 if marked executable, else 0644."""
+    source, sep, dest = item.rpartition("=")
+    option = "--include-exec" if executable else "--include"
+    if not sep or not source or not dest:
+        raise InvalidValue(f"{option} {item!r} is not SRC=DEST", "e.g. preload.js=wrapgen/preload.js")
+    try:
+        with open(source, "rb") as stream:
+            data = stream.read()
+    except OSError as error:
+        raise InvalidValue(f"{option} {source}: {error.strerror}") from None
+    return LayerFile(check_path(dest), normalise_text(data), 0o755 if executable else 0o644, source)
+
+
+def missing_references(paths: Sequence[str], files: Sequence[LayerFile]) -> list[str]:
+    """Of these absolute paths, those under /opt that the layer does not hold."""
+    held = {"/opt/" + file.path for file in files}
+    return [path for path in paths if path.startswith("/opt/") and path not in held]
