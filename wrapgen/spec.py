@@ -275,9 +275,7 @@ def wrapper_spec(
     return spec
 
 
-_REPEATED = {"--flag": "flags", "--env": "env", "--preset": "presets", "--drop-flag": "drops",
-             "--env-default": "env_defaults"}  # fmt: skip
-_SINGLE = {"--then": "then", "--name": "name"}
+_COMMAND_OPTIONS = frozenset({"--flag", "--env", "--preset", "--drop-flag", "--env-default", "--then", "--name"})
 
 
 def spec_from_command(argv: Sequence[str]) -> WrapperSpec:
@@ -286,7 +284,7 @@ def spec_from_command(argv: Sequence[str]) -> WrapperSpec:
         raise InvalidValue(f"not a wrapgen command: {shlex.join(argv)!r}")
     given: dict[str, list[str]] = {}
     for option, value in zip(argv[2::2], argv[3::2], strict=True):
-        if option not in _REPEATED and option not in _SINGLE:
+        if option not in _COMMAND_OPTIONS:
             raise InvalidValue(f"not a wrapgen command: unknown option {option!r}")
         given.setdefault(option, []).append(value)
     return wrapper_spec(
