@@ -13,6 +13,7 @@ from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue
 from wrapgen.grammar import Kind, classify, option_names, scan
 from wrapgen.presets import Applied, apply_presets
 from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, PYTHON_LAYER_PATHS, RESERVED_ENV, Family
+from wrapgen.variables import node_options_problem
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
@@ -272,6 +273,12 @@ def wrapper_spec(
     for name, value in spec.variables + spec.defaults:
         if name == "DOTNET_STARTUP_HOOKS":
             check_startup_hooks(value)
+        problem = node_options_problem(value, None) if name == "NODE_OPTIONS" else None
+        if problem:
+            raise InvalidEnv(
+                f"NODE_OPTIONS {problem[0]}: {problem[1]}",
+                "give it with --flag to a node wrapper: on the command line node takes any option",
+            )
     return spec
 
 

@@ -101,21 +101,24 @@ def _add_flags(out: _Assignments, family: Family, flags: Sequence[str], what: st
             _refuse(f"{what} {' '.join(group)!r}", f"no environment variable passes this {family.name} option")
 
 
-def _check_node_options(value: str, runtime: str | None) -> None:
+def node_options_problem(value: str, runtime: str | None) -> tuple[str, str] | None:
+    """The first option in a NODE_OPTIONS value that node would refuse to start on, and why; or None."""
     majors = {NODE_MAJORS[runtime]} if runtime else set(NODE_MAJORS.values())
     for unit in units("NODE_OPTIONS", value):
         option = unit.split(" ")[0].split("=")[0]
         allowed = NODE_OPTIONS_ALLOWED.get(option)
         if allowed is None:
-            _refuse(f"NODE_OPTIONS {option}", "wrapgen does not know that NODE_OPTIONS accepts it, and node refuses"
-                    " to start on an option it does not accept")  # fmt: skip
-        missing = sorted(majors - allowed)
+            return option, (
+                "wrapgen does not know that NODE_OPTIONS accepts it, and node refuses to start on an option it"
+                " does not accept"
+            )
         if not allowed:
-            _refuse(f"NODE_OPTIONS {option}", "node refuses it in NODE_OPTIONS")
+            return option, "node refuses it in NODE_OPTIONS"
+        missing = sorted(majors - allowed)
         if missing:
             where = ", ".join(f"Node.js {major}" for major in missing)
-            _refuse(f"NODE_OPTIONS {option}", f"node refuses it in NODE_OPTIONS on {where} (say --runtime if the"
-                    " function runs a version that accepts it)")  # fmt: skip
+            return option, f"node refuses it in NODE_OPTIONS on {where}"
+    return None
 
 
 def env_assignments(spec: WrapperSpec, runtime: str | None = None) -> list[tuple[str, str]]:
@@ -155,8 +158,10 @@ def env_assignments(spec: WrapperSpec, runtime: str | None = None) -> list[tuple
             out.add("PYTHONPATH", path.replace("{version}", runtime.removeprefix("python")))
     items = out.items()
     for name, value in items:
-        if name == "NODE_OPTIONS":
-            _check_node_options(value, runtime)
+        problem = node_options_problem(value, runtime) if name == "NODE_OPTIONS" else None
+        if problem:
+            _refuse(f"NODE_OPTIONS {problem[0]}", problem[1] + ("" if runtime else " (say --runtime if the function"
+                    " runs a version that accepts it)"))  # fmt: skip
     size = sum(len(name) + len(value) for name, value in items)
     if size > ENV_LIMIT:
         raise InvalidValue(f"the variables take {size} bytes; Lambda allows {ENV_LIMIT} for all of a function's")
