@@ -1,6 +1,7 @@
 """The command line: a thin typer layer. Each command builds a spec, calls the core, writes the result."""
 
 import enum
+import os
 import sys
 from collections.abc import Callable
 from typing import Annotated, NoReturn
@@ -27,9 +28,26 @@ class Via(str, enum.Enum):
     env = "env"
 
 
+class IacFormat(str, enum.Enum):
+    sam = "sam"
+    cloudformation = "cloudformation"
+    terraform = "terraform"
+    serverless = "serverless"
+
+
 class Format(str, enum.Enum):
     lines = "lines"
     json = "json"
+
+
+def _emit(text: str, output: str | None, mode: int) -> None:
+    """The payload: to the output file, else to stdout."""
+    from wrapgen.output import write_file
+
+    if output is None:
+        sys.stdout.buffer.write(text.encode())
+    else:
+        write_file(output, text.encode(), mode)
 
 
 def _fail(error: WrapgenError) -> NoReturn:
@@ -146,6 +164,17 @@ def _family_command(family: Family) -> Callable[..., None]:
                 " -o, a path in the build context) in a Lambda base image.",
             ),
         ] = False,
+        iac: Annotated[
+            IacFormat | None,
+            typer.Option(
+                help="Print the IaC snippet that declares the layer (from --layer) or sets the variables"
+                " (from --via env), instead of the script."
+            ),
+        ] = None,
+        iac_dir: Annotated[
+            str,
+            typer.Option(help="Where the IaC template lives: the zip is referenced relative to it.", metavar="DIR"),
+        ] = ".",
         output: Annotated[
             str | None,
             typer.Option("--output", "-o", help="Write the script here (mode 0755, atomically); default stdout."),
@@ -156,6 +185,7 @@ def _family_command(family: Family) -> Callable[..., None]:
         ] = None,
     ) -> None:
         from wrapgen.errors import InvalidValue
+        from wrapgen.iac import Deployment, snippet
         from wrapgen.layer import (
             WRAPPER_DIR,
             LayerFile,
@@ -181,36 +211,45 @@ def _family_command(family: Family) -> Callable[..., None]:
                 env_defaults=env_default or (),
             )
             if via is Via.env:
-                text = format_assignments(env_assignments(spec, runtime), format_.value)
-                mode = 0o644
-            elif format_ is not Format.lines or runtime is not None:
+                if layer or dockerfile or include or include_exec:
+                    raise InvalidValue("--layer, --include and --dockerfile package a wrapper; --via env makes none")
+                variables = tuple(env_assignments(spec, runtime))
+                deployment = Deployment(spec.family, spec.name, None, variables)
+                text = snippet(iac.value, deployment) if iac else format_assignments(variables, format_.value)
+                for warning in spec.warnings:
+                    sys.stderr.write(f"warning: {warning}\n")
+                _emit(text, output, 0o644)
+                return
+            if format_ is not Format.lines or runtime is not None:
                 raise InvalidValue("--format and --runtime go with --via env; a wrapper serves every runtime of its"
                                    " family")  # fmt: skip
-            else:
-                artifact = render_wrapper(spec)
-                text, mode = artifact.text, artifact.mode
             if (include or include_exec) and layer is None:
                 raise InvalidValue("--include and --include-exec go with --layer")
-            if (layer or dockerfile) and via is Via.env:
-                raise InvalidValue("--layer and --dockerfile package a wrapper; --via env makes none")
+            if iac is not None and layer is None:
+                raise InvalidValue("--iac references the layer zip: add --layer PATH.zip (or use --via env)")
+            artifact = render_wrapper(spec)
             files = [include_file(item, False) for item in include or ()]
             files += [include_file(item, True) for item in include_exec or ()]
-            wrapper = LayerFile(f"{WRAPPER_DIR}/{spec.name}", normalise_text(text.encode()), mode)
+            wrapper = LayerFile(f"{WRAPPER_DIR}/{spec.name}", normalise_text(artifact.text.encode()), artifact.mode)
             built = build_layer([wrapper, *files]) if layer is not None else None
-            snippet = dockerfile_lines(spec, output, files) if dockerfile else None
+            docker = dockerfile_lines(spec, output, files) if dockerfile else None
             for warning in spec.warnings:
                 sys.stderr.write(f"warning: {warning}\n")
             for path in missing_references(spec.referenced_files, [wrapper, *files]) if built else ():
                 sys.stderr.write(f"warning: {path} is not in this layer: the function must get it from another\n")
             if output is not None:
-                write_file(output, text.encode(), mode)
+                write_file(output, artifact.text.encode(), artifact.mode)
             if built is not None and layer is not None:
                 write_file(layer, built.data, 0o644)
                 sys.stderr.write(layer_summary(spec, built))
-            if snippet is not None:
-                sys.stdout.write(snippet)
+            if iac is not None and layer is not None:
+                variables = (("AWS_LAMBDA_EXEC_WRAPPER", "/opt/" + wrapper.path),)
+                relative = os.path.relpath(layer, iac_dir)
+                sys.stdout.write(snippet(iac.value, Deployment(spec.family, spec.name, relative, variables)))
+            elif docker is not None:
+                sys.stdout.write(docker)
             elif output is None and built is None:
-                sys.stdout.buffer.write(text.encode())
+                sys.stdout.buffer.write(artifact.text.encode())
         except WrapgenError as error:
             _fail(error)
 

@@ -54,6 +54,8 @@ class Family:
     """Said at run time when `$1` is not one of this family's interpreters."""
     runtimes: tuple[str, ...]
     """Lambda runtime ids whose bootstrap execs AWS_LAMBDA_EXEC_WRAPPER with this family's interpreter."""
+    handler: str = ""
+    """A handler of the usual shape, for the example function in IaC output."""
 
 
 FAMILIES: dict[str, Family] = {
@@ -77,6 +79,7 @@ FAMILIES: dict[str, Family] = {
             flag_example="-X importtime",
             foreign_hint="is not a python interpreter",
             runtimes=("python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14"),
+            handler="app.handler",
         ),
         Family(
             name="node",
@@ -147,6 +150,7 @@ FAMILIES: dict[str, Family] = {
             flag_example="--require /opt/wrapgen/preload.js",
             foreign_hint="is not node",
             runtimes=("nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"),
+            handler="index.handler",
         ),
         Family(
             name="java",
@@ -199,6 +203,7 @@ FAMILIES: dict[str, Family] = {
             flag_example="-XX:+PrintCommandLineFlags",
             foreign_hint="is not java",
             runtimes=("java8.al2", "java11", "java17", "java21", "java25"),
+            handler="example.Handler::handleRequest",
         ),
         Family(
             name="dotnet",
@@ -237,6 +242,7 @@ FAMILIES: dict[str, Family] = {
                 " use environment variables)"
             ),
             runtimes=("dotnet6", "dotnet8", "dotnet10"),
+            handler="App::App.Function::FunctionHandler",
         ),
         Family(
             name="ruby",
@@ -257,6 +263,7 @@ FAMILIES: dict[str, Family] = {
             flag_example="--yjit",
             foreign_hint="is not ruby",
             runtimes=("ruby3.2", "ruby3.3", "ruby3.4"),
+            handler="app.handler",
         ),
     )
 }
