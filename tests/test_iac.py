@@ -132,3 +132,20 @@ def test_snippets_are_deterministic() -> None:
 def test_iac_without_a_layer_is_refused() -> None:
     result = wrapgen_cli("python", "--iac", "sam")
     assert result.returncode == 1 and "add --layer" in result.stderr
+
+
+@pytest.mark.parametrize("form", FORMATS)
+def test_iac_for_a_layer_built_earlier_matches_the_one_made_with_it(tmp_path: Path, form: str) -> None:
+    at_build = _make(tmp_path, "dotnet", form, "--preset", "tiered-pgo-off", "--name", "fast")
+    later = wrapgen_cli("iac", form, "--layer", "build/layer.zip", cwd=tmp_path)
+    assert later.returncode == 0 and later.stdout == at_build
+
+
+def test_iac_for_a_layer_without_a_wrapgen_wrapper(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "other.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("python/x.py", "x = 1\n")
+    result = wrapgen_cli("iac", "sam", "--layer", str(path))
+    assert result.returncode == 1 and "want one wrapgen wrapper, found: none" in result.stderr

@@ -281,6 +281,39 @@ def presets_command(
     sys.stdout.write(describe(families))
 
 
+@app.command("iac")
+def iac_command(
+    form: Annotated[IacFormat, typer.Argument(help="The tool the snippet is for.", metavar="FORMAT")],
+    layer: Annotated[str, typer.Option(help="A layer zip built earlier with --layer.", metavar="PATH.zip")],
+    iac_dir: Annotated[
+        str, typer.Option(help="Where the IaC template lives: the zip is referenced relative to it.", metavar="DIR")
+    ] = ".",
+    name: Annotated[
+        str | None, typer.Option(help="Which wrapper, when the layer holds several.", metavar="NAME")
+    ] = None,
+) -> None:
+    """Print the IaC snippet for a layer zip built earlier (it reads the wrapper back from the zip)."""
+    from wrapgen.iac import Deployment, snippet
+    from wrapgen.inspection import inspect_layer
+
+    try:
+        with open(layer, "rb") as stream:
+            report = inspect_layer(stream.read())
+        ours = [e for e in report.entries if e.spec is not None and (name is None or e.spec.name == name)]
+        if len(ours) != 1:
+            found = ", ".join(e.path for e in report.entries if e.spec is not None) or "none"
+            raise WrapgenError(f"{layer}: want one wrapgen wrapper, found: {found}", "choose one with --name")
+        entry = ours[0]
+        assert entry.spec is not None
+        variables = (("AWS_LAMBDA_EXEC_WRAPPER", "/opt/" + entry.path),)
+        deployment = Deployment(entry.spec.family, entry.spec.name, os.path.relpath(layer, iac_dir), variables)
+    except OSError as error:
+        _fail(WrapgenError(f"{layer}: {error.strerror}"))
+    except WrapgenError as error:
+        _fail(error)
+    sys.stdout.write(snippet(form.value, deployment))
+
+
 @app.command("inspect")
 def inspect_command(
     zip_path: Annotated[str, typer.Argument(help="A layer zip: wrapgen's or any other.", metavar="PATH.zip")],
