@@ -96,7 +96,7 @@ def test_serverless_uses_the_artifact_and_provider_environment(tmp_path: Path) -
     assert config["functions"]["app"]["layers"] == [{"Ref": "WrapgenLambdaLayer"}]
 
 
-@pytest.mark.parametrize("form", FORMATS)
+@pytest.mark.parametrize("form", ["sam", "cloudformation", "terraform", "serverless"])
 def test_env_mode_snippets_carry_the_variables_exactly(form: str) -> None:
     result = wrapgen_cli("java", "--via", "env", "--runtime", "java21", "--preset", "tiered-c1",
                          "--env", f"NOTE={TRICKY}", "--iac", form)  # fmt: skip
@@ -149,3 +149,100 @@ def test_iac_for_a_layer_without_a_wrapgen_wrapper(tmp_path: Path) -> None:
         archive.writestr("python/x.py", "x = 1\n")
     result = wrapgen_cli("iac", "sam", "--layer", str(path))
     assert result.returncode == 1 and "want one wrapgen wrapper, found: none" in result.stderr
+
+
+def _synthesized(outdir: Path) -> dict:
+    import json
+
+    (template,) = outdir.glob("*.template.json")
+    return json.loads(template.read_text())  # type: ignore[no-any-return]
+
+
+def _check_synthesized(template: dict, layer_zip: Path, variables: dict[str, str], family: str) -> None:
+    resources = template["Resources"]
+    (function,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::Function"]
+    assert function["Environment"]["Variables"] == variables
+    layers = {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::Lambda::LayerVersion"}
+    if layer_zip.exists():
+        ((name, layer),) = layers.items()
+        assert function["Layers"] == [{"Ref": name}]
+        assert layer["Content"]["S3Key"].endswith(".zip")  # the zip itself is the asset, never a directory
+        assert layer["CompatibleRuntimes"] == list(FAMILIES[family].runtimes)
+        assert layer["CompatibleArchitectures"] == ["x86_64", "arm64"]
+    else:
+        assert layers == {} and "Layers" not in function
+
+
+CDK_PYTHON_APP = """
+import aws_cdk as cdk
+from aws_cdk import aws_lambda as lambda_
+from wrapgen_cdk import *
+
+app = cdk.App(outdir="out")
+stack = cdk.Stack(app, "Stack")
+lambda_.Function(stack, "Fn", runtime=lambda_.Runtime("python3.12", lambda_.RuntimeFamily.PYTHON),
+                 handler="app.handler", code=lambda_.Code.from_asset("src"))
+cdk.Aspects.of(stack).add(WrapgenAspect({layer}))
+app.synth()
+"""
+
+
+@pytest.mark.parametrize("mode", ["layer", "env"])
+def test_cdk_python_synthesizes_with_the_layer_and_variables(tmp_path: Path, mode: str) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text("def handler(event, context):\n    return None\n")
+    if mode == "layer":
+        snippet_text = _make(tmp_path, "python", "cdk-python", "--preset", "importtime")
+        variables = {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/wrapgen/wrapgen-python"}
+    else:
+        result = wrapgen_cli("python", "--via", "env", "--preset", "importtime", "--env", f"NOTE={TRICKY}",
+                             "--iac", "cdk-python")  # fmt: skip
+        snippet_text = result.stdout
+        variables = {"NOTE": TRICKY, "PYTHONPROFILEIMPORTTIME": "1"}
+    (tmp_path / "wrapgen_cdk.py").write_text(snippet_text)
+    app = CDK_PYTHON_APP.format(layer="wrapgen_layer(stack)" if mode == "layer" else "")
+    (tmp_path / "app.py").write_text(app)
+    result = subprocess.run([sys.executable, "app.py"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-2000:]
+    _check_synthesized(_synthesized(tmp_path / "out"), tmp_path / "build" / "layer.zip", variables, "python")
+
+
+CDK_TS_APP = """
+import * as cdk from "aws-cdk-lib";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { WrapgenAspect, wrapgenLayer } from "./wrapgen_cdk";
+
+const app = new cdk.App({ outdir: "out" });
+const stack = new cdk.Stack(app, "Stack");
+new lambda.Function(stack, "Fn", {
+  runtime: new lambda.Runtime("nodejs22.x", lambda.RuntimeFamily.NODEJS),
+  handler: "index.handler",
+  code: lambda.Code.fromAsset("src"),
+});
+cdk.Aspects.of(stack).add(new WrapgenAspect(wrapgenLayer(stack)));
+app.synth();
+"""
+
+
+def test_cdk_typescript_type_checks_and_synthesizes(tmp_path: Path) -> None:
+    import shutil
+    import tempfile
+
+    from conftest import ROOT
+
+    project = ROOT / "tests" / "cdk"
+    ts_node = project / "node_modules" / ".bin" / "ts-node"
+    assert ts_node.exists(), "scripts/test installs tests/cdk (npm ci)"
+    work = Path(tempfile.mkdtemp(prefix="work-", dir=project))  # inside, so node finds tests/cdk/node_modules
+    try:
+        (work / "src").mkdir()
+        (work / "src" / "index.js").write_text("exports.handler = async () => null;\n")
+        (work / "wrapgen_cdk.ts").write_text(_make(work, "node", "cdk-typescript", "--preset", "source-maps"))
+        (work / "app.ts").write_text(CDK_TS_APP)
+        result = subprocess.run(["node", "-r", "ts-node/register", "app.ts"], cwd=work, capture_output=True, text=True,
+                                check=False)  # fmt: skip
+        assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+        variables = {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/wrapgen/wrapgen-node"}
+        _check_synthesized(_synthesized(work / "out"), work / "build" / "layer.zip", variables, "node")
+    finally:
+        shutil.rmtree(work)

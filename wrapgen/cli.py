@@ -33,6 +33,8 @@ class IacFormat(str, enum.Enum):
     cloudformation = "cloudformation"
     terraform = "terraform"
     serverless = "serverless"
+    cdk_python = "cdk-python"
+    cdk_typescript = "cdk-typescript"
 
 
 class Format(str, enum.Enum):

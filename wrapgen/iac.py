@@ -8,7 +8,7 @@ directory: CDK and SAM do not hash file modes in a directory, so a fixed exec bi
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from wrapgen import __version__
 from wrapgen.runtimes import Family
 from wrapgen.shell import ShellCode
 
-FORMATS = ("sam", "cloudformation", "terraform", "serverless")
+FORMATS = ("sam", "cloudformation", "terraform", "serverless", "cdk-python", "cdk-typescript")
 ARCHITECTURES = ("x86_64", "arm64")
 LAYER = "WrapgenLayer"
 
@@ -172,7 +172,38 @@ def terraform(deployment: Deployment) -> str:
     )
 
 
-EMITTERS = {"sam": sam, "cloudformation": cloudformation, "terraform": terraform, "serverless": serverless}
+def code_string(text: str) -> ShellCode:
+    """A string literal that Python and TypeScript read alike: JSON, ASCII only."""
+    return ShellCode(json.dumps(text))
+
+
+def _cdk(template: str) -> Callable[[Deployment], str]:
+    def emit(deployment: Deployment) -> str:
+        from wrapgen.render import environment
+
+        return (
+            environment()
+            .get_template(template)
+            .render(
+                zip_path=None if deployment.zip_path is None else code_string(deployment.zip_path),
+                runtimes=[code_string(runtime) for runtime in deployment.family.runtimes],
+                runtime_family=ShellCode(deployment.family.cdk_runtime_family),
+                variables=[(code_string(name), code_string(value)) for name, value in deployment.variables],
+                header=[ShellCode(line) for line in _not_merged(deployment, "with add_environment on each function")],
+            )
+        )
+
+    return emit
+
+
+EMITTERS = {
+    "sam": sam,
+    "cloudformation": cloudformation,
+    "terraform": terraform,
+    "serverless": serverless,
+    "cdk-python": _cdk("cdk.py.j2"),
+    "cdk-typescript": _cdk("cdk.ts.j2"),
+}
 
 
 def snippet(form: str, deployment: Deployment) -> str:

@@ -56,6 +56,8 @@ class Family:
     """Lambda runtime ids whose bootstrap execs AWS_LAMBDA_EXEC_WRAPPER with this family's interpreter."""
     handler: str = ""
     """A handler of the usual shape, for the example function in IaC output."""
+    cdk_runtime_family: str = ""
+    """The aws_lambda.RuntimeFamily member of CDK for this family's runtimes."""
 
 
 FAMILIES: dict[str, Family] = {
@@ -80,6 +82,7 @@ FAMILIES: dict[str, Family] = {
             foreign_hint="is not a python interpreter",
             runtimes=("python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14"),
             handler="app.handler",
+            cdk_runtime_family="PYTHON",
         ),
         Family(
             name="node",
@@ -151,6 +154,7 @@ FAMILIES: dict[str, Family] = {
             foreign_hint="is not node",
             runtimes=("nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"),
             handler="index.handler",
+            cdk_runtime_family="NODEJS",
         ),
         Family(
             name="java",
@@ -204,6 +208,7 @@ FAMILIES: dict[str, Family] = {
             foreign_hint="is not java",
             runtimes=("java8.al2", "java11", "java17", "java21", "java25"),
             handler="example.Handler::handleRequest",
+            cdk_runtime_family="JAVA",
         ),
         Family(
             name="dotnet",
@@ -243,6 +248,7 @@ FAMILIES: dict[str, Family] = {
             ),
             runtimes=("dotnet6", "dotnet8", "dotnet10"),
             handler="App::App.Function::FunctionHandler",
+            cdk_runtime_family="DOTNET_CORE",
         ),
         Family(
             name="ruby",
@@ -264,6 +270,7 @@ FAMILIES: dict[str, Family] = {
             foreign_hint="is not ruby",
             runtimes=("ruby3.2", "ruby3.3", "ruby3.4"),
             handler="app.handler",
+            cdk_runtime_family="RUBY",
         ),
     )
 }
