@@ -230,10 +230,10 @@ def test_cdk_typescript_type_checks_and_synthesizes(tmp_path: Path) -> None:
 
     from conftest import ROOT
 
-    project = ROOT / "tests" / "cdk"
+    project = ROOT / "tests" / "iac-tools"
     ts_node = project / "node_modules" / ".bin" / "ts-node"
-    assert ts_node.exists(), "scripts/test installs tests/cdk (npm ci)"
-    work = Path(tempfile.mkdtemp(prefix="work-", dir=project))  # inside, so node finds tests/cdk/node_modules
+    assert ts_node.exists(), "scripts/test installs tests/iac-tools (npm ci)"
+    work = Path(tempfile.mkdtemp(prefix="work-", dir=project))  # inside, so node finds tests/iac-tools/node_modules
     try:
         (work / "src").mkdir()
         (work / "src" / "index.js").write_text("exports.handler = async () => null;\n")
@@ -246,3 +246,29 @@ def test_cdk_typescript_type_checks_and_synthesizes(tmp_path: Path) -> None:
         _check_synthesized(_synthesized(work / "out"), work / "build" / "layer.zip", variables, "node")
     finally:
         shutil.rmtree(work)
+
+
+@pytest.mark.parametrize("mode", ["layer", "env"])
+def test_serverless_v3_print_resolves_the_config(tmp_path: Path, mode: str) -> None:
+    from conftest import ROOT
+
+    sls = ROOT / "tests" / "iac-tools" / "node_modules" / ".bin" / "serverless"
+    assert sls.exists(), "scripts/test installs tests/iac-tools (npm ci)"
+    if mode == "layer":
+        text = _make(tmp_path, "node", "serverless", "--preset", "source-maps")
+        variables = {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/wrapgen/wrapgen-node"}
+    else:
+        text = wrapgen_cli("node", "--via", "env", "--preset", "source-maps", "--iac", "serverless").stdout
+        variables = {"NODE_OPTIONS": "--enable-source-maps"}
+    (tmp_path / "serverless.yml").write_text(text)
+    quiet = {"SLS_TELEMETRY_DISABLED": "1", "SLS_NOTIFICATIONS_MODE": "off", "HOME": str(tmp_path)}
+    result = subprocess.run([str(sls), "print"], cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                            env={"PATH": __import__("os").environ["PATH"], **quiet}, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    printed = yaml.safe_load(result.stdout)
+    assert printed["provider"]["environment"] == variables
+    if mode == "layer":
+        assert printed["layers"]["wrapgen"]["package"] == {"artifact": "build/layer.zip"}
+        assert printed["functions"]["app"]["layers"] == [{"Ref": "WrapgenLambdaLayer"}]
+    else:
+        assert "layers" not in printed

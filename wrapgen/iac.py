@@ -139,7 +139,9 @@ def serverless(deployment: Deployment) -> str:
             }
         }
         config["functions"]["app"]["layers"] = [{"Ref": "WrapgenLambdaLayer"}]
-    header = _not_merged(deployment, "on every function (provider.environment)")
+    header = _not_merged(deployment, "on every function (provider.environment)") + [
+        "Serverless Framework v3's schema predates the newest runtimes: it warns about them, nothing more.",
+    ]
     return _comment(header) + _yaml(config)
 
 
