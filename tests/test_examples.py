@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 from pathlib import Path
 
@@ -43,3 +44,70 @@ def test_example_runs(args: list[str], sandbox: Sandbox) -> None:
     flags = shlex.split(args[args.index("--flag") + 1])
     at = 2 if args[0] == "dotnet" else 1
     assert run.argv == encode([interpreter, *program[: at - 1], *flags, *program[at - 1 :]])
+
+
+# IaC examples: one complete, minimal project per format, rebuilt and checked by the real tools.
+IAC = ROOT / "examples" / "iac"
+
+
+def _build(example: str, work: Path) -> list[str]:
+    """Run the wrapgen lines of the example's build.sh in `work`; the files they write, relative."""
+    written = []
+    for line in (IAC / example / "build.sh").read_text().splitlines():
+        if not line.startswith("wrapgen "):
+            continue
+        command, _, target = line.partition(" > ")
+        args = shlex.split(command)[1:]
+        result = wrapgen_cli(*args, cwd=work)
+        assert result.returncode == 0, result.stderr
+        (work / target).write_text(result.stdout)
+        written += [target, args[args.index("--layer") + 1]]
+    return written
+
+
+@pytest.mark.parametrize("example", ["sam", "cloudformation", "terraform", "serverless", "cdk-python",
+                                     "cdk-typescript"])  # fmt: skip
+def test_iac_example_is_current_and_valid(example: str, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    import hcl2
+    import yaml
+    from test_iac import _check_synthesized, _synthesized
+
+    family = "python" if example in {"sam", "terraform", "cdk-python"} else "node"
+    wrapper = {"AWS_LAMBDA_EXEC_WRAPPER": f"/opt/wrapgen/wrapgen-{family}"}
+    parent = ROOT / "tests" / "iac-tools" if example == "cdk-typescript" else tmp_path
+    work = Path(tempfile.mkdtemp(prefix="work-", dir=parent)) / example
+    try:
+        shutil.copytree(IAC / example, work)
+        for name in _build(example, work):
+            assert (work / name).read_bytes() == (IAC / example / name).read_bytes(), f"{example}/{name} is stale"
+        if example in {"sam", "cloudformation"}:
+            lint = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(work / "template.yaml")],
+                                  capture_output=True, text=True, check=False)  # fmt: skip
+            assert lint.returncode == 0, lint.stdout
+        elif example == "terraform":
+            parsed = hcl2.loads((work / "wrapgen.tf").read_text() + (work / "main.tf").read_text())
+            function = parsed["resource"][1]['"aws_lambda_function"']['"app"']
+            assert function["layers"] == ["${aws_lambda_layer_version.wrapgen.arn}"]
+            assert "local.wrapgen_environment" in str(function["environment"])
+        elif example == "serverless":
+            sls = ROOT / "tests" / "iac-tools" / "node_modules" / ".bin" / "serverless"
+            env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SLS_TELEMETRY_DISABLED": "1"}
+            printed = subprocess.run([str(sls), "print"], cwd=work, capture_output=True, text=True, env=env,
+                                     timeout=300, check=True).stdout  # fmt: skip
+            assert yaml.safe_load(printed)["provider"]["environment"] == wrapper
+        elif example == "cdk-python":
+            cdk_env = {**os.environ, "CDK_OUTDIR": "cdk.out"}  # where `cdk synth` would have the app write
+            subprocess.run([sys.executable, "app.py"], cwd=work, capture_output=True, env=cdk_env, check=True)
+            _check_synthesized(_synthesized(work / "cdk.out"), work / "build" / "wrapgen-python.zip", wrapper, family)
+        else:
+            cdk_env = {**os.environ, "CDK_OUTDIR": "cdk.out"}
+            subprocess.run(["node", "-r", "ts-node/register", "app.ts"], cwd=work, capture_output=True, env=cdk_env,
+                           check=True)  # fmt: skip
+            _check_synthesized(_synthesized(work / "cdk.out"), work / "build" / "wrapgen-node.zip", wrapper, family)
+    finally:
+        shutil.rmtree(work.parent)

@@ -272,3 +272,16 @@ def test_serverless_v3_print_resolves_the_config(tmp_path: Path, mode: str) -> N
         assert printed["functions"]["app"]["layers"] == [{"Ref": "WrapgenLambdaLayer"}]
     else:
         assert "layers" not in printed
+
+
+def test_terraform_fmt_check_where_terraform_is_installed(tmp_path: Path) -> None:
+    import shutil
+
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        pytest.skip("terraform is not in the registries this project installs from (see README); hcl2 parses it above")
+    for family in FAMILIES:
+        path = tmp_path / f"{family}.tf"
+        path.write_text(_make(tmp_path, family, "terraform"))
+        result = subprocess.run([terraform, "fmt", "-check", str(path)], capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
