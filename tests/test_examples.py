@@ -94,6 +94,8 @@ def test_iac_example_is_current_and_valid(example: str, tmp_path: Path) -> None:
             function = parsed["resource"][1]['"aws_lambda_function"']['"app"']
             assert function["layers"] == ["${aws_lambda_layer_version.wrapgen.arn}"]
             assert "local.wrapgen_environment" in str(function["environment"])
+            if shutil.which("terraform"):
+                subprocess.run(["terraform", "fmt", "-check", str(work)], check=True, capture_output=True)
         elif example == "serverless":
             sls = ROOT / "tests" / "iac-tools" / "node_modules" / ".bin" / "serverless"
             env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "SLS_TELEMETRY_DISABLED": "1"}
