@@ -148,6 +148,16 @@ def sandbox(tmp_path: Path) -> Sandbox:
 
 WRAPGEN = [sys.executable, "-m", "wrapgen"]
 
+# cfn-lint's runtime-deprecation rules read today's date: pinned as ignored, so that a test does not start
+# failing on the day a runtime in a layer's CompatibleRuntimes (all of a family's) reaches its end of life.
+DEPRECATION_RULES = ("E2531", "W2531", "E2533")
+
+
+def cfn_lint(paths: Sequence[str | Path], ignore: Sequence[str] = ()) -> subprocess.CompletedProcess[str]:
+    """cfn-lint, installed beside the tests' Python, on these templates."""
+    command = [str(Path(sys.executable).parent / "cfn-lint"), "--ignore-checks", *DEPRECATION_RULES, *ignore]
+    return subprocess.run([*command, "--", *map(str, paths)], capture_output=True, text=True, check=False)
+
 
 def wrapgen_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a child process."""

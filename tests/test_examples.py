@@ -7,7 +7,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import INTERPRETER, ROOT, Sandbox, encode, wrapgen_cli
+from conftest import INTERPRETER, ROOT, Sandbox, cfn_lint, encode, wrapgen_cli
 
 from wrapgen.lint import lint
 
@@ -86,8 +86,7 @@ def test_iac_example_is_current_and_valid(example: str, tmp_path: Path) -> None:
         for name in _build(example, work):
             assert (work / name).read_bytes() == (IAC / example / name).read_bytes(), f"{example}/{name} is stale"
         if example in {"sam", "cloudformation"}:
-            lint = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(work / "template.yaml")],
-                                  capture_output=True, text=True, check=False)  # fmt: skip
+            lint = cfn_lint([work / "template.yaml"])
             assert lint.returncode == 0, lint.stdout
         elif example == "terraform":
             parsed = hcl2.loads((work / "wrapgen.tf").read_text() + (work / "main.tf").read_text())

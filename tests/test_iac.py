@@ -9,7 +9,7 @@ from pathlib import Path
 import hcl2
 import pytest
 import yaml
-from conftest import wrapgen_cli
+from conftest import cfn_lint, wrapgen_cli
 
 from wrapgen.iac import FORMATS, Deployment, hcl_string, snippet
 from wrapgen.runtimes import FAMILIES
@@ -42,8 +42,7 @@ def test_sam_and_cloudformation_pass_cfn_lint_as_printed(tmp_path: Path) -> None
         )
         path.write_text(result.stdout)
         paths.append(str(path))
-    cfn_lint = str(Path(sys.executable).parent / "cfn-lint")
-    lint = subprocess.run([cfn_lint, *paths], capture_output=True, text=True, check=False)
+    lint = cfn_lint(paths)
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
 
@@ -157,9 +156,7 @@ def _synthesized(outdir: Path) -> dict:
 
     (template,) = outdir.glob("*.template.json")
     # W3005: CDK itself writes a DependsOn that a GetAtt already implies; nothing of wrapgen's.
-    cfn_lint = str(Path(sys.executable).parent / "cfn-lint")
-    lint = subprocess.run([cfn_lint, "--ignore-checks", "W3005", "--", str(template)], capture_output=True, text=True,
-                          check=False)  # fmt: skip
+    lint = cfn_lint([template], ignore=["W3005"])
     assert lint.returncode == 0, lint.stdout + lint.stderr
     return json.loads(template.read_text())  # type: ignore[no-any-return]
 
@@ -291,3 +288,9 @@ def test_terraform_fmt_check_where_terraform_is_installed(tmp_path: Path) -> Non
         path.write_text(_make(tmp_path, family, "terraform"))
         result = subprocess.run([terraform, "fmt", "-check", str(path)], capture_output=True, text=True, check=False)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_cfn_lint_as_configured_still_reports_a_broken_template(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("Resources:\n  L:\n    Type: AWS::Lambda::LayerVersion\n    Properties:\n      Contnet: x.zip\n")
+    assert cfn_lint([broken]).returncode != 0
