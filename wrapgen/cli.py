@@ -189,12 +189,13 @@ def _family_command(family: Family) -> Callable[..., None]:
         from wrapgen.errors import InvalidValue
         from wrapgen.iac import Deployment, snippet
         from wrapgen.layer import (
-            WRAPPER_DIR,
             LayerFile,
             build_layer,
             include_file,
             missing_references,
             normalise_text,
+            wrapper_file,
+            wrapper_path,
         )
         from wrapgen.output import write_file
         from wrapgen.render import dockerfile_lines, layer_summary, render_wrapper
@@ -232,7 +233,7 @@ def _family_command(family: Family) -> Callable[..., None]:
             artifact = render_wrapper(spec)
             files = [include_file(item, False) for item in include or ()]
             files += [include_file(item, True) for item in include_exec or ()]
-            wrapper = LayerFile(f"{WRAPPER_DIR}/{spec.name}", normalise_text(artifact.text.encode()), artifact.mode)
+            wrapper = LayerFile(wrapper_file(spec.name), normalise_text(artifact.text.encode()), artifact.mode)
             built = build_layer([wrapper, *files]) if layer is not None else None
             docker = dockerfile_lines(spec, output, files) if dockerfile else None
             for warning in spec.warnings:
@@ -245,7 +246,7 @@ def _family_command(family: Family) -> Callable[..., None]:
                 write_file(layer, built.data, 0o644)
                 sys.stderr.write(layer_summary(spec, built))
             if iac is not None and layer is not None:
-                variables = (("AWS_LAMBDA_EXEC_WRAPPER", "/opt/" + wrapper.path),)
+                variables = (("AWS_LAMBDA_EXEC_WRAPPER", wrapper_path(spec.name)),)
                 relative = os.path.relpath(layer, iac_dir)
                 sys.stdout.write(snippet(iac.value, Deployment(spec.family, spec.name, relative, variables)))
             elif docker is not None:
@@ -297,6 +298,7 @@ def iac_command(
     """Print the IaC snippet for a layer zip built earlier (it reads the wrapper back from the zip)."""
     from wrapgen.iac import Deployment, snippet
     from wrapgen.inspection import inspect_layer
+    from wrapgen.layer import in_opt
 
     try:
         with open(layer, "rb") as stream:
@@ -307,7 +309,7 @@ def iac_command(
             raise WrapgenError(f"{layer}: want one wrapgen wrapper, found: {found}", "choose one with --name")
         entry = ours[0]
         assert entry.spec is not None
-        variables = (("AWS_LAMBDA_EXEC_WRAPPER", "/opt/" + entry.path),)
+        variables = (("AWS_LAMBDA_EXEC_WRAPPER", in_opt(entry.path)),)
         deployment = Deployment(entry.spec.family, entry.spec.name, os.path.relpath(layer, iac_dir), variables)
     except OSError as error:
         _fail(WrapgenError(f"{layer}: {error.strerror}"))

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from wrapgen import __version__
+from wrapgen.layer import wrapper_path
 from wrapgen.runtimes import Family
 from wrapgen.shell import ShellCode
 
@@ -58,7 +59,7 @@ def _yaml(data: dict[str, Any]) -> str:
 def _layer_properties(deployment: Deployment, content: Any, content_key: str) -> dict[str, Any]:
     return {
         "LayerName": deployment.name,
-        "Description": f"wrapgen exec wrapper: AWS_LAMBDA_EXEC_WRAPPER=/opt/wrapgen/{deployment.name}",
+        "Description": f"wrapgen exec wrapper: AWS_LAMBDA_EXEC_WRAPPER={wrapper_path(deployment.name)}",
         content_key: content,
         "CompatibleRuntimes": list(deployment.family.runtimes),
         "CompatibleArchitectures": list(ARCHITECTURES),

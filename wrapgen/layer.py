@@ -28,6 +28,21 @@ WRAPPER_DIR = "wrapgen"
 EXTENSIONS_DIR = "extensions"
 
 
+def in_opt(path: str) -> str:
+    """Where a layer's file lands in the function: layers unpack into /opt."""
+    return "/opt/" + path
+
+
+def wrapper_file(name: str) -> str:
+    """The wrapper's path inside a layer."""
+    return f"{WRAPPER_DIR}/{name}"
+
+
+def wrapper_path(name: str) -> str:
+    """The wrapper's path in the function: the value for AWS_LAMBDA_EXEC_WRAPPER."""
+    return in_opt(wrapper_file(name))
+
+
 @dataclass(frozen=True)
 class LayerFile:
     """One file of a layer: its path under /opt, its bytes, its mode."""
@@ -118,5 +133,5 @@ def include_file(item: str, executable: bool) -> LayerFile:
 
 def missing_references(paths: Sequence[str], files: Sequence[LayerFile]) -> list[str]:
     """Of these absolute paths, those under /opt that the layer does not hold."""
-    held = {"/opt/" + file.path for file in files}
+    held = {in_opt(file.path) for file in files}
     return [path for path in paths if path.startswith("/opt/") and path not in held]

@@ -178,11 +178,11 @@ def apply_presets(family: str, items: Sequence[str]) -> list[Applied]:
 
 def describe(families: Sequence[str]) -> str:
     """The presets of these families as text: one block each, saying exactly what they set."""
-    from wrapgen.runtimes import FAMILIES, OPTIONS_VARIABLES
+    from wrapgen.runtimes import FAMILIES, options_variable
 
     blocks = []
     for family in families:
-        variable = next((name for name, owner in OPTIONS_VARIABLES.items() if owner == family), None)
+        variable = options_variable(family)
         blocks.append(f"{family} presets (--preset NAME[=VALUE]):\n")
         for preset in presets_for(family):
             shown = {"flags": " ".join(_fill(flag, preset.value) for flag in preset.flags)}

@@ -15,7 +15,7 @@ import jinja2
 
 from wrapgen import __version__, shell
 from wrapgen.errors import InvalidValue
-from wrapgen.layer import WRAPPER_DIR, Layer, LayerFile
+from wrapgen.layer import Layer, LayerFile, wrapper_file, wrapper_path
 from wrapgen.runtimes import MERGED_VARIABLES, PYTHON_LAYER_PATHS
 from wrapgen.spec import WrapperSpec
 from wrapgen.variables import units
@@ -213,18 +213,18 @@ def dockerfile_lines(spec: WrapperSpec, script: str | None, files: Sequence[Laye
     if script is None or any(source is None or source.startswith("/") for source in sources):
         raise InvalidValue("--dockerfile needs the script written with -o, and every file, at a path relative to"
                            " the Docker build context")  # fmt: skip
-    wrapper = LayerFile(f"{WRAPPER_DIR}/{spec.name}", b"", 0o755, script)
+    wrapper = LayerFile(wrapper_file(spec.name), b"", 0o755, script)
     return (
         environment()
         .get_template("dockerfile.j2")
-        .render(copies=[wrapper, *files], wrapper_path=f"/opt/{wrapper.path}")
+        .render(copies=[wrapper, *files], wrapper_path=wrapper_path(spec.name))
     )
 
 
 def layer_summary(spec: WrapperSpec, layer: Layer) -> str:
     """What to tell the user about a layer just written (on stderr)."""
     return (
-        f"AWS_LAMBDA_EXEC_WRAPPER=/opt/{WRAPPER_DIR}/{spec.name}\n"
+        f"AWS_LAMBDA_EXEC_WRAPPER={wrapper_path(spec.name)}\n"
         f"sha256: {layer.sha256_hex}\n"
         f"sha256 base64 (Terraform source_code_hash): {layer.sha256_base64}\n"
         f"size: {len(layer.data)} bytes, {len(layer.files)} file(s)\n"

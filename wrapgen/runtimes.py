@@ -292,6 +292,12 @@ MERGED_VARIABLES: dict[str, str] = {
 OPTIONS_VARIABLES: dict[str, str] = {"NODE_OPTIONS": "node", "JAVA_TOOL_OPTIONS": "java", "RUBYOPT": "ruby"}
 """Variables whose words are interpreter options, read by that family's grammar."""
 
+
+def options_variable(family: str) -> str | None:
+    """The variable whose words the family's interpreter reads as options, if it has one."""
+    return next((name for name, owner in OPTIONS_VARIABLES.items() if owner == family), None)
+
+
 PYTHON_LAYER_PATHS: tuple[str, ...] = ("/opt/python", "/opt/python/lib/python{version}/site-packages")
 """What Python's bootstrap puts on sys.path for layers only while PYTHONPATH is unset."""
 

@@ -23,6 +23,7 @@ from wrapgen.runtimes import (
     OPTIONS_VARIABLES,
     PYTHON_LAYER_PATHS,
     Family,
+    options_variable,
 )
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ class _Assignments:
 
 def _add_flags(out: _Assignments, family: Family, flags: Sequence[str], what: str) -> None:
     groups = [tuple(flags[t.start : t.stop]) for t in scan(family.grammar, flags, start=0)]
-    variable = next((name for name, owner in OPTIONS_VARIABLES.items() if owner == family.name), None)
+    variable = options_variable(family.name)
     for group in groups:
         if variable is not None:
             if any(not word or any(ch.isspace() or ch in "\"'\\" for ch in word) for word in group):
