@@ -79,11 +79,6 @@ def words(texts: Iterable[str]) -> ShellCode:
     return ShellCode(" ".join(word(text) for text in texts))
 
 
-def command_line(argv: Iterable[str]) -> str:
-    """A command line a user can paste into a shell (and that fits on one line)."""
-    return str(words(argv))
-
-
 def fold(text: str, width: int) -> list[ShellCode]:
     """Words of at most `width` characters (one character's word may be longer) that concatenate to `text`."""
     chunks: list[ShellCode] = []
