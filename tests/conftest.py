@@ -22,7 +22,7 @@ ROOT = Path(__file__).parent.parent
 
 # A stub interpreter: bash builtins only (so tracing the wrapper sees no other process), records its
 # argv NUL-separated and the variables named in STUB_SHOW, then exits with STUB_EXIT.
-STUB = r"""#!/bin/bash
+STUB = r"""#!/bin/bash -p
 printf '%s\0' "$0" "$@" > "$STUB_RECORD"
 for name in ${STUB_SHOW:-}; do
     if [ -n "${!name+set}" ]; then
@@ -37,14 +37,18 @@ exit "${STUB_EXIT:-0}"
 INTERPRETER = {"python": "python3.12", "node": "node", "java": "java", "dotnet": "dotnet", "ruby": "ruby"}
 
 _SAMPLE_VALUES = {"ACTION": "error::DeprecationWarning", "MB": "512", "PATH": "/opt/wrapgen/x.js", "N": "50",
-                  "PATH[=OPTS]": "/opt/wrapgen/agent.jar=mode=fast"}  # fmt: skip
+                  "PATH[=OPTS]": "/opt/wrapgen/agent.jar=mode=fast", "HOST:PORT": "127.0.0.1:9009"}  # fmt: skip
 
 
 def preset_item(preset: Preset) -> str:
     """A --preset argument for this preset, with a valid sample value where it takes one."""
     if preset.value is None:
         return preset.name
-    value = "/opt/wrapgen/Hook.dll" if preset.family == "dotnet" else _SAMPLE_VALUES[preset.value]
+    value = (
+        "/opt/wrapgen/Hook.dll"
+        if preset.value == "PATH" and preset.family == "dotnet"
+        else _SAMPLE_VALUES[preset.value]
+    )
     return f"{preset.name}={value}"
 
 
@@ -92,25 +96,31 @@ class Run:
 
 
 class Sandbox:
-    """A directory with stub interpreters and wrappers, and a way to run a wrapper as Lambda would."""
+    """A directory with stub interpreters and wrappers, and a way to run a wrapper as Lambda would.
 
-    def __init__(self, root: Path) -> None:
+    Scripts written here run under `bash`: their `#!/bin/bash` line is pointed at it (keeping its options,
+    such as the wrappers' `-p`), so that the kernel starts them with that bash, as Lambda's exec does.
+    """
+
+    def __init__(self, root: Path, bash: str = "/bin/bash") -> None:
         self.root = root
         self.record = root / "record"
+        self.bash = bash
 
-    def stub(self, path: str) -> str:
-        """A stub interpreter at `path` (a Lambda path such as /var/lang/bin/node) under the sandbox."""
-        target = self.root / path.lstrip("/")
+    def _write(self, target: Path, text: str, mode: int) -> str:
+        if text.startswith("#!/bin/bash"):
+            text = "#!" + self.bash + text.removeprefix("#!/bin/bash")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(STUB)
-        target.chmod(0o755)
-        return str(target)
-
-    def script(self, name: str, text: str, mode: int = 0o755) -> str:
-        target = self.root / name
         target.write_text(text)
         target.chmod(mode)
         return str(target)
+
+    def stub(self, path: str) -> str:
+        """A stub interpreter at `path` (a Lambda path such as /var/lang/bin/node) under the sandbox."""
+        return self._write(self.root / path.lstrip("/"), STUB, 0o755)
+
+    def script(self, name: str, text: str, mode: int = 0o755) -> str:
+        return self._write(self.root / name, text, mode)
 
     def run(
         self,
@@ -141,9 +151,33 @@ class Sandbox:
         return Run(result.returncode, recorded, variables, result.stderr.decode(errors="replace"))
 
 
+SHARED_TOOLS = ROOT.parent / "shared" / "tools"
+BASH42_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wrapgen" / "bash42"
+
+
+@pytest.fixture(scope="session")
+def bash42() -> str:
+    """GNU bash 4.2.45, the bash of Amazon Linux 2, built once from the team's source tarball (cached)."""
+    builder = SHARED_TOOLS / "build-bash42.sh"
+    if not builder.is_file():
+        pytest.skip(f"bash 4.2 (Amazon Linux 2) not tested: {builder} is absent (only the team's machines have it)")
+    built = subprocess.run(["bash", str(builder), str(BASH42_CACHE)], capture_output=True, text=True, timeout=900,
+                           check=False)  # fmt: skip
+    assert built.returncode == 0, f"building bash 4.2 failed: {built.stderr[-2000:]}"
+    return built.stdout.strip()
+
+
+@pytest.fixture(params=["5.2", "4.2"], ids=["bash5", "bash42"])
+def bash(request: pytest.FixtureRequest) -> str:
+    """Each bash a Lambda runtime has: the machine's bash 5 (Amazon Linux 2023) and 4.2 (Amazon Linux 2)."""
+    if request.param == "4.2":
+        return str(request.getfixturevalue("bash42"))
+    return "/bin/bash"
+
+
 @pytest.fixture
-def sandbox(tmp_path: Path) -> Sandbox:
-    return Sandbox(tmp_path)
+def sandbox(tmp_path: Path, bash: str) -> Sandbox:
+    return Sandbox(tmp_path, bash)
 
 
 WRAPGEN = [sys.executable, "-m", "wrapgen"]

@@ -43,7 +43,7 @@ def test_output_replaces_an_existing_file(tmp_path: Path) -> None:
     target = tmp_path / "wrapper"
     target.write_text("old")
     assert wrapgen_cli("ruby", "--flag", "--yjit", "-o", str(target)).returncode == 0
-    assert target.read_text().startswith("#!/bin/bash\n")
+    assert target.read_text().startswith("#!/bin/bash -p\n")
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ def test_example_is_current_and_lint_clean(args: list[str], tmp_path: Path) -> N
     result = wrapgen_cli(*args[:out], str(target), *args[out + 1 :])
     assert result.returncode == 0, result.stderr
     assert target.read_bytes() == (EXAMPLES / args[out]).read_bytes()
-    assert lint([str(EXAMPLES / args[out])]) == []
+    assert lint([str(EXAMPLES / args[out])]).findings == []
 
 
 @pytest.mark.parametrize("args", commands(), ids=lambda a: a[a.index("-o") + 1])

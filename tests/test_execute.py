@@ -299,13 +299,14 @@ def test_no_external_command_and_no_subshell(sandbox: Sandbox) -> None:
     calls = [line.split(None, 1)[1] for line in trace.read_text().splitlines()]
     assert [call.split("(")[0] for call in calls] == ["execve", "execve", "execve"], calls  # first, second, stub
     assert not [call for call in calls if call.startswith(("fork", "vfork", "clone"))]
-    no_path = sandbox.run(wrapper, argv, env={"PATH": "/nonexistent", "WRAPGEN_DEBUG": "1"}, prefix=["/bin/bash"])
+    no_path = sandbox.run(wrapper, argv, env={"PATH": "/nonexistent", "WRAPGEN_DEBUG": "1"}, prefix=[sandbox.bash])
     assert no_path.returncode == 0 and "not found" not in no_path.stderr
     assert no_path.argv == encode([argv[0], "-X", "importtime", "-u", argv[1]])
 
 
 def test_the_script_runs_when_executed_directly_by_its_shebang(sandbox: Sandbox, tmp_path: Path) -> None:
-    wrapper = sandbox.script("wrapper", render("ruby", ["--yjit"]))
-    assert Path(wrapper).read_bytes().startswith(b"#!/bin/bash\n")
+    text = render("ruby", ["--yjit"])
+    assert text.startswith("#!/bin/bash -p\n")
+    wrapper = sandbox.script("wrapper", text)
     argv = _install(sandbox, ["/var/lang/bin/ruby", "/var/runtime/index.rb"])
     assert sandbox.run(wrapper, argv).argv == encode([argv[0], "--yjit", argv[1]])

@@ -66,7 +66,7 @@ def test_the_summary_names_the_wrapper_and_the_hashes(tmp_path: Path) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
 
 
-def test_unzip_keeps_the_exec_bit_and_the_wrapper_passes_lambdas_checks_and_runs(tmp_path: Path) -> None:
+def test_unzip_keeps_the_exec_bit_and_the_wrapper_passes_lambdas_checks_and_runs(tmp_path: Path, bash: str) -> None:
     unzip = shutil.which("unzip")
     assert unzip, "unzip is installed by scripts/test"
     path = make_layer(tmp_path, "python", "--preset", "importtime")
@@ -78,9 +78,10 @@ def test_unzip_keeps_the_exec_bit_and_the_wrapper_passes_lambdas_checks_and_runs
     check = '[ -f "$1" ] && [ ! -d "$1" ] || exit 127; [ -x "$1" ] || exit 126'
     assert subprocess.run(["bash", "-c", check, "-", str(wrapper)], check=False).returncode == 0
     assert subprocess.run(["bash", "-c", check, "-", str(opt / "wrapgen")], check=False).returncode == 127
-    sandbox = Sandbox(tmp_path)
+    sandbox = Sandbox(tmp_path, bash)
     argv = [sandbox.stub("/var/lang/bin/python3.12"), "/var/runtime/bootstrap.py"]
-    assert sandbox.run(str(wrapper), argv).argv == encode([argv[0], "-X", "importtime", argv[1]])
+    run = sandbox.run(str(wrapper), argv, prefix=[bash, "-p"])  # the unzipped file, under each bash
+    assert run.argv == encode([argv[0], "-X", "importtime", argv[1]])
 
 
 def test_the_same_bytes_whatever_the_umask_tz_mtimes_or_directory(tmp_path: Path) -> None:

@@ -113,7 +113,7 @@ def _family_command(family: Family) -> Callable[..., None]:
             ),
         ] = None,
         then: Annotated[
-            str | None,
+            list[str] | None,
             typer.Option(
                 help="Exec this next wrapper (e.g. /opt/otel-handler) with the modified command line instead"
                 " of the interpreter; if it is missing at run time, warn and start the runtime.",
@@ -203,11 +203,16 @@ def _family_command(family: Family) -> Callable[..., None]:
         from wrapgen.variables import env_assignments, format_assignments
 
         try:
+            if then and len(then) > 1:
+                raise InvalidValue(
+                    "--then is given twice: a wrapper execs one next wrapper",
+                    "that one can chain further, with its own --then or WRAPGEN_THEN",
+                )
             spec = wrapper_spec(
                 family.name,
                 flag or (),
                 env or (),
-                then,
+                then[0] if then else None,
                 name,
                 presets=preset or (),
                 drops=drop_flag or (),
@@ -342,16 +347,19 @@ def inspect_command(
 def lint_command(
     files: Annotated[list[str], typer.Argument(help="Wrapper scripts: wrapgen's or hand-written.", metavar="FILE...")],
 ) -> None:
-    """Run shellcheck and bashate on wrapper scripts; exit 1 if they find anything."""
+    """Run shellcheck (in each script's dialect, from its #! line) and bashate on wrapper scripts; exit 1 if they
+    find anything. Files that are not shell scripts are skipped, with a note."""
     from wrapgen.lint import lint
 
     try:
-        findings = lint(files)
+        report = lint(files)
     except WrapgenError as error:
         _fail(error)
-    for finding in findings:
+    for path, what in report.skipped:
+        sys.stderr.write(f"wrapgen lint: {path}: skipped: {what}\n")
+    for finding in report.findings:
         sys.stdout.write(f"{finding}\n")
-    if findings:
-        sys.stderr.write(f"wrapgen lint: {len(findings)} finding(s) in {len(files)} file(s)\n")
+    if report.findings:
+        sys.stderr.write(f"wrapgen lint: {len(report.findings)} finding(s) in {len(files)} file(s)\n")
         raise typer.Exit(1)
-    sys.stderr.write(f"wrapgen lint: {len(files)} file(s) clean\n")
+    sys.stderr.write(f"wrapgen lint: {len(files) - len(report.skipped)} file(s) clean\n")

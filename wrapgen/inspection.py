@@ -40,8 +40,8 @@ class Report:
     defects: tuple[str, ...]
 
 
-def _wrapgen_spec(text: str) -> WrapperSpec | None:
-    """Read back the command in a wrapgen header; None if there is no header or it does not parse."""
+def header_command(text: str) -> list[str] | None:
+    """The wrapgen command written in a wrapgen wrapper's header; None if there is no header or it does not parse."""
     lines = text.splitlines()
     if len(lines) < 2 or not lines[1].startswith(_HEADER):
         return None
@@ -54,8 +54,17 @@ def _wrapgen_spec(text: str) -> WrapperSpec | None:
             break
         command.append(line[len(_COMMAND) :])
     try:
-        return spec_from_command(shell.split_words("\n".join(command)))
-    except (ValueError, WrapgenError):
+        return shell.split_words("\n".join(command))
+    except ValueError:
+        return None
+
+
+def _wrapgen_spec(text: str) -> WrapperSpec | None:
+    """Read back the command in a wrapgen header; None if there is no header or it does not parse."""
+    command = header_command(text)
+    try:
+        return None if command is None else spec_from_command(command)
+    except WrapgenError:
         return None
 
 

@@ -1,4 +1,4 @@
-"""Run shellcheck and bashate on wrapper scripts and gather what they find."""
+"""Run shellcheck and bashate on wrapper scripts, each read in its own dialect, and gather what they find."""
 
 from __future__ import annotations
 
@@ -7,15 +7,21 @@ import shutil
 import subprocess
 import sysconfig
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from wrapgen.errors import InvalidValue, LintUnavailable
+from wrapgen.errors import InvalidValue, LintUnavailable, WrapgenError
 
 # shellcheck --format=gcc: FILE:LINE:COL: LEVEL: MESSAGE [SCNNNN]
 _SHELLCHECK = re.compile(r"^(?P<path>.*?):(?P<line>\d+):\d+: (?P<level>\w+): (?P<message>.*) \[(?P<code>SC\d+)\]$")
 # bashate: FILE:LINE:1: CODE MESSAGE (warnings and errors alike)
 _BASHATE = re.compile(r"^(?P<path>.*?):(?P<line>\d+):\d+: (?P<code>E\d+) (?P<message>.*)$")
+
+_DIALECTS = {"bash": "bash", "sh": "sh", "dash": "dash", "ksh": "ksh", "mksh": "ksh", "ash": "busybox"}
+"""Shells by the interpreter a #! line names, as shellcheck's --shell calls them."""
+
+_SAMPLE = 8192
+"""How much of a file decides whether it is text: a NUL byte in it makes it a binary, as for git and grep."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,32 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.tool} {self.code}: {self.message}"
+
+
+@dataclass
+class LintReport:
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    """Files that are not shell scripts, and what they are."""
+
+
+def dialect(head: bytes) -> tuple[str | None, str]:
+    """The shell a file is written for, from its first bytes, or None and what the file is instead.
+
+    A file with no #! line is read as bash: Lambda's bootstrap is bash, and bash runs such a file itself.
+    """
+    if b"\0" in head[:_SAMPLE] or head.startswith(b"\x7fELF"):
+        return None, "a binary file, not a script"
+    if not head.startswith(b"#!"):
+        return "bash", "no #! line: read as bash, as Lambda's bash bootstrap would run it"
+    words = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").split()
+    if words and words[0].rsplit("/", 1)[-1] == "env":
+        words = [word for word in words[1:] if not word.startswith("-") and "=" not in word]
+    name = words[0].rsplit("/", 1)[-1] if words else ""
+    shell = _DIALECTS.get(name)
+    if shell is None:
+        return None, f"a {name or 'file with an empty #! line'} script, not a shell script"
+    return shell, name
 
 
 def _tool(name: str) -> str:
@@ -44,7 +76,7 @@ def _tool(name: str) -> str:
 
 
 def _run(argv: list[str], pattern: re.Pattern[str], tool: str) -> list[Finding]:
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)
+    result = subprocess.run(argv, capture_output=True, text=True, errors="replace", check=False)
     findings = []
     for line in result.stdout.splitlines():
         match = pattern.match(line)
@@ -56,11 +88,44 @@ def _run(argv: list[str], pattern: re.Pattern[str], tool: str) -> list[Finding]:
     return findings
 
 
-def lint(paths: Sequence[str]) -> list[Finding]:
-    """Every finding of shellcheck (all severities) and bashate (errors and warnings) on these scripts."""
+def _header_findings(path: str, text: str) -> list[Finding]:
+    """A wrapgen wrapper whose own command (its header) wrapgen now refuses: what it inserts would break."""
+    from wrapgen.inspection import header_command
+    from wrapgen.spec import spec_from_command
+
+    command = header_command(text)
+    if command is None:
+        return []
+    try:
+        spec_from_command(command)
+    except WrapgenError as error:
+        return [Finding("wrapgen", path, 1, "header", error.message)]
+    return []
+
+
+def lint(paths: Sequence[str]) -> LintReport:
+    """Every finding of shellcheck (all severities, in the script's dialect) and bashate (errors and warnings) on
+    these scripts, and what the header of a wrapgen wrapper asks for that wrapgen refuses now."""
+    report = LintReport()
+    shells: dict[str, list[str]] = {}
     for path in paths:
         if not Path(path).is_file():
-            raise InvalidValue(f"{path}: no such file")
-    shellcheck = _run([_tool("shellcheck"), "--format=gcc", "--shell=bash", *paths], _SHELLCHECK, "shellcheck")
-    bashate = _run([_tool("bashate"), *paths], _BASHATE, "bashate")
-    return sorted(shellcheck + bashate, key=lambda f: (f.path, f.line, f.tool, f.code))
+            raise InvalidValue(f"{path}: no such file" if not Path(path).exists() else f"{path}: not a regular file")
+        try:
+            with open(path, "rb") as stream:
+                head = stream.read(_SAMPLE)
+        except OSError as error:
+            raise InvalidValue(f"{path}: {error.strerror}") from None
+        shell, what = dialect(head)
+        if shell is None:
+            report.skipped.append((path, what))
+            continue
+        shells.setdefault(shell, []).append(path)
+        report.findings += _header_findings(path, head.decode("utf-8", "replace"))
+    for shell, group in shells.items():
+        # `--` before the paths: a file named like an option (-eSC2086) is read as a file, never as an option.
+        report.findings += _run([_tool("shellcheck"), "--format=gcc", f"--shell={shell}", "--", *group], _SHELLCHECK,
+                                "shellcheck")  # fmt: skip
+        report.findings += _run([_tool("bashate"), "--", *group], _BASHATE, "bashate")
+    report.findings.sort(key=lambda f: (f.path, f.line, f.tool, f.code))
+    return report

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wrapgen.errors import InvalidValue
+from wrapgen.runtimes import FAMILIES
 
 _PATH = r"/[^\s,]*[^\s,/]"
 _NUMBER = r"[1-9][0-9]{0,6}"
@@ -41,6 +42,8 @@ class Preset:
     """Where env_refused holds only on some runtimes: those runtimes."""
     caveat: str = ""
     repeatable: bool = False
+    overrides: bool = False
+    """Its variables are set even where the function has a value (Lambda always sets AWS_LAMBDA_RUNTIME_API)."""
     file: bool = False
     """Its value names a file the function must have (a preload, an agent, a hook)."""
 
@@ -88,8 +91,8 @@ PRESETS: tuple[Preset, ...] = (
     Preset("node", "trace-warnings", "print a stack trace with each process warning", ("--trace-warnings",)),
     Preset("java", "tiered-c1", "fast cold start: tiered compilation stopping at C1",
            ("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"), drops=("-XX:-TieredCompilation",),
-           env_refused="java8.al2 and java11 pass -XX:-TieredCompilation on the command line, which beats"
-           " JAVA_TOOL_OPTIONS", env_refused_on=("java8.al2", "java11"),
+           env_refused="java8 and java11 pass -XX:-TieredCompilation on the command line, which beats"
+           " JAVA_TOOL_OPTIONS", env_refused_on=("java8.al2", "java8.al2023", "java11", "java11.al2023"),
            caveat="java17 and java21 already run this way"),
     Preset("java", "javaagent", "attach a Java agent", ("-javaagent:{value}",), value="PATH[=OPTS]",
            value_pattern=_PATH + r"(=\S*)?", repeatable=True, file=True,
@@ -112,14 +115,25 @@ PRESETS: tuple[Preset, ...] = (
     Preset("dotnet", "tiered-pgo-off", "turn off dynamic PGO (less JIT work at start-up)", (),
            (("DOTNET_TieredPGO", "0"),)),
     Preset("dotnet", "ready-to-run", "use ReadyToRun precompiled code", (), (("DOTNET_ReadyToRun", "1"),),
-           caveat="on by default: this undoes a DOTNET_ReadyToRun=0 set elsewhere; publish with"
-           " PublishReadyToRun for code to use"),
+           caveat="on by default, so this states it: a DOTNET_ReadyToRun the function sets (0 turns it off) is"
+           " kept; publish with PublishReadyToRun for code to use"),
     Preset("dotnet", "invariant-globalization", "no ICU: culture-invariant globalization (faster start)", (),
            (("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1"),),
            caveat="culture-specific formatting and sorting behave as the invariant culture"),
     Preset("ruby", "yjit", "the YJIT just-in-time compiler", ("--yjit",),
            caveat="needs a Ruby built with YJIT; costs memory"),
     Preset("ruby", "warnings-off", "silence Ruby's warnings", ("-W0",)),
+    *(
+        Preset(family, "runtime-api-proxy", "send the runtime's Runtime API calls through a proxy extension"
+               " listening at HOST:PORT", (), (("AWS_LAMBDA_RUNTIME_API", "{value}"),), value="HOST:PORT",
+               value_pattern=r"([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):[1-9][0-9]{0,4}",
+               overrides=True,
+               env_refused="Lambda reserves AWS_LAMBDA_RUNTIME_API: a function's configuration cannot set it,"
+               " and extensions need the real one; a wrapper sets it for the runtime alone",
+               caveat="the proxy extension (in a layer) must listen there and forward to the real Runtime API,"
+               " which it reads from its own AWS_LAMBDA_RUNTIME_API")
+        for family in FAMILIES
+    ),
 )  # fmt: skip
 
 
@@ -178,7 +192,7 @@ def apply_presets(family: str, items: Sequence[str]) -> list[Applied]:
 
 def describe(families: Sequence[str]) -> str:
     """The presets of these families as text: one block each, saying exactly what they set."""
-    from wrapgen.runtimes import FAMILIES, options_variable
+    from wrapgen.runtimes import options_variable
 
     blocks = []
     for family in families:

@@ -52,12 +52,25 @@ class Family:
     """A valid --flag for this family, shown in errors."""
     foreign_hint: str
     """Said at run time when `$1` is not one of this family's interpreters."""
-    runtimes: tuple[str, ...]
-    """Lambda runtime ids whose bootstrap execs AWS_LAMBDA_EXEC_WRAPPER with this family's interpreter."""
+    versions: tuple[tuple[str, str], ...]
+    """Lambda runtime ids whose bootstrap execs AWS_LAMBDA_EXEC_WRAPPER with this family's interpreter, each
+    with its interpreter's version: the key of that version in the family's option table (wrapgen/tables)."""
     handler: str = ""
     """A handler of the usual shape, for the example function in IaC output."""
     cdk_runtime_family: str = ""
     """The aws_lambda.RuntimeFamily member of CDK for this family's runtimes."""
+    runtime_options: frozenset[str] = frozenset()
+    """Options the runtime's bootstrap passes on its command line, which beat the same option in the family's
+    options variable: only a wrapper's flag, inserted after them, overrides them."""
+
+    @property
+    def runtimes(self) -> tuple[str, ...]:
+        """The Lambda runtime ids, oldest first; the last is the newest."""
+        return tuple(runtime for runtime, _ in self.versions)
+
+    def version_of(self, runtime: str) -> str:
+        """The interpreter version (option table key) of a Lambda runtime of this family."""
+        return dict(self.versions)[runtime]
 
 
 FAMILIES: dict[str, Family] = {
@@ -80,7 +93,7 @@ FAMILIES: dict[str, Family] = {
             placement="before the script, -m or -c",
             flag_example="-X importtime",
             foreign_hint="is not a python interpreter",
-            runtimes=("python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14"),
+            versions=tuple((f"python3.{minor}", f"3.{minor}") for minor in range(9, 15)),
             handler="app.handler",
             cdk_runtime_family="PYTHON",
         ),
@@ -152,9 +165,10 @@ FAMILIES: dict[str, Family] = {
             placement="after the runtime's own options, before the script",
             flag_example="--require /opt/wrapgen/preload.js",
             foreign_hint="is not node",
-            runtimes=("nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"),
+            versions=tuple((f"nodejs{major}.x", str(major)) for major in (18, 20, 22, 24)),
             handler="index.handler",
             cdk_runtime_family="NODEJS",
+            runtime_options=frozenset({"--max-old-space-size", "--max-semi-space-size", "--max-http-header-size"}),
         ),
         Family(
             name="java",
@@ -206,7 +220,16 @@ FAMILIES: dict[str, Family] = {
             placement="after the runtime's own options, before the main class or -jar (never before the handler)",
             flag_example="-XX:+PrintCommandLineFlags",
             foreign_hint="is not java",
-            runtimes=("java8.al2", "java11", "java17", "java21", "java25"),
+            versions=(
+                ("java8.al2", "8"),
+                ("java8.al2023", "8"),
+                ("java11", "11"),
+                ("java11.al2023", "11"),
+                ("java17", "17"),
+                ("java17.al2023", "17"),
+                ("java21", "21"),
+                ("java25", "25"),
+            ),
             handler="example.Handler::handleRequest",
             cdk_runtime_family="JAVA",
         ),
@@ -246,7 +269,7 @@ FAMILIES: dict[str, Family] = {
                 "is not dotnet (a single-file or native AOT app has no interpreter to take flags:"
                 " use environment variables)"
             ),
-            runtimes=("dotnet6", "dotnet8", "dotnet10"),
+            versions=(("dotnet6", "6"), ("dotnet8", "8"), ("dotnet10", "10")),
             handler="App::App.Function::FunctionHandler",
             cdk_runtime_family="DOTNET_CORE",
         ),
@@ -268,12 +291,17 @@ FAMILIES: dict[str, Family] = {
             placement="before the script",
             flag_example="--yjit",
             foreign_hint="is not ruby",
-            runtimes=("ruby3.2", "ruby3.3", "ruby3.4"),
+            versions=(("ruby3.2", "3.2"), ("ruby3.3", "3.3"), ("ruby3.4", "3.4"), ("ruby4.0", "4.0")),
             handler="app.handler",
             cdk_runtime_family="RUBY",
         ),
     )
 }
+
+BASH_42_RUNTIMES: frozenset[str] = frozenset(
+    {"python3.9", "nodejs18.x", "java8.al2", "java11", "java17", "dotnet6", "ruby3.2"}
+)
+"""Runtimes on Amazon Linux 2, whose bash is 4.2; the others are on Amazon Linux 2023 (bash 5.2)."""
 
 RESERVED_ENV: frozenset[str] = frozenset(
     {"AWS_LAMBDA_RUNTIME_API", "LAMBDA_RUNTIME_DIR", "LAMBDA_TASK_ROOT", "AWS_LAMBDA_EXEC_WRAPPER"}

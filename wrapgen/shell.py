@@ -17,6 +17,18 @@ from collections.abc import Iterable, Sequence
 READONLY = frozenset({"BASHOPTS", "BASH_VERSINFO", "EUID", "PPID", "SHELLOPTS", "UID"})
 """Variables bash will not let a script assign."""
 
+_BASH_OWNED = frozenset(
+    {"RANDOM", "SRANDOM", "SECONDS", "LINENO", "GROUPS", "SHLVL", "FUNCNAME", "OPTIND", "OPTARG", "OPTERR",
+     "PIPESTATUS", "_", "HISTCMD", "BASHPID", "DIRSTACK", "IFS", "PWD", "OLDPWD", "REPLY"}
+)  # fmt: skip
+_BASH_OWNED_PREFIXES = ("BASH_", "EPOCH", "COMP_")
+
+
+def bash_owns(name: str) -> bool:
+    """Whether bash sets, changes or reads this variable itself, so that a value given to a bash script does not
+    reach the program it execs unchanged (RANDOM, SECONDS, SHLVL, BASH_ENV, EPOCHSECONDS, ...)."""
+    return name in _BASH_OWNED or name in READONLY or name.startswith(_BASH_OWNED_PREFIXES)
+
 
 class ShellCode(str):
     """Text that is already bash: emitted as it is by the renderer (everything else is quoted)."""

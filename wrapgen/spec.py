@@ -53,9 +53,15 @@ class WrapperSpec:
         return self._preset_env(merged=False) + self.env_defaults
 
     def _preset_env(self, merged: bool) -> tuple[tuple[str, str], ...]:
-        """The variables of presets that have no flags (in a wrapper, flags do the rest's work)."""
-        pairs = (pair for use in self.presets if not use.flags for pair in use.env)
-        return tuple(pair for pair in pairs if (pair[0] in MERGED_VARIABLES) == merged)
+        """The variables of presets that have no flags (in a wrapper, flags do the rest's work): those set (list
+        variables, appended to, and a preset's that overrides) or those set only where the function has none."""
+        return tuple(
+            pair
+            for use in self.presets
+            if not use.flags
+            for pair in use.env
+            if (pair[0] in MERGED_VARIABLES or use.preset.overrides) == merged
+        )
 
     @property
     def referenced_files(self) -> tuple[str, ...]:
@@ -174,8 +180,17 @@ def parse_env(items: Sequence[str], option: str = "--env") -> tuple[tuple[str, s
             )
         if name in shell.READONLY or name.startswith("wrapgen_"):
             raise InvalidEnv(f"{option} {name} cannot be set by a bash script (read-only in bash, or wrapgen's own)")
+        if shell.bash_owns(name):
+            raise InvalidEnv(
+                f"{option} {name} is bash's own variable: Lambda's bootstrap and the wrapper are bash scripts, which"
+                " change or drop it before the runtime sees it"
+            )
         if name in RESERVED_ENV:
-            raise InvalidEnv(f"{option} {name} would break the runtime's start-up; Lambda sets it and it must stay")
+            proxy = "AWS_LAMBDA_RUNTIME_API"
+            hint = "for a Runtime API proxy extension: --preset runtime-api-proxy=HOST:PORT" if name == proxy else None
+            raise InvalidEnv(
+                f"{option} {name} would break the runtime's start-up; Lambda sets it and it must stay", hint
+            )
         pairs.append((name, value))
     return tuple(dict.fromkeys(pairs))
 

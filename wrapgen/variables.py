@@ -29,9 +29,10 @@ from wrapgen.runtimes import (
 if TYPE_CHECKING:
     from wrapgen.spec import WrapperSpec
 
-# A word of an options variable: runs of non-space characters and double-quoted parts (node and the JVM
-# read `--require "/a b/x.js"` as two words).
-_WORD = re.compile(r'(?:"(?:[^"\\]|\\.)*"|[^\s"])+')
+# A word of an options variable: runs of characters other than ASCII white space, and double-quoted parts
+# (node and the JVM read `--require "/a b/x.js"` as two words). Only ASCII white space separates words, as
+# the JVM and node split: a U+00A0 inside `-Dgreeting=hello world` stays inside its word.
+_WORD = re.compile(r'(?:"(?:[^"\\]|\\.)*"|[^ \t\n\r\f\v"])+')
 
 
 def units(name: str, value: str) -> list[str]:
@@ -93,7 +94,7 @@ def _add_flags(out: _Assignments, family: Family, flags: Sequence[str], what: st
     variable = options_variable(family.name)
     for group in groups:
         if variable is not None:
-            if any(not word or any(ch.isspace() or ch in "\"'\\" for ch in word) for word in group):
+            if any(not word or any(ch in " \t\n\r\f\v\"'\\" for ch in word) for word in group):
                 _refuse(f"{what} {' '.join(group)!r}", f"{variable} splits on spaces and reads quotes itself")
             out.add(variable, " ".join(group))
         elif family.name == "python" and (twin := _python_twin(group)) is not None:
@@ -102,23 +103,31 @@ def _add_flags(out: _Assignments, family: Family, flags: Sequence[str], what: st
             _refuse(f"{what} {' '.join(group)!r}", f"no environment variable passes this {family.name} option")
 
 
-def node_options_problem(value: str, runtime: str | None) -> tuple[str, str] | None:
-    """The first option in a NODE_OPTIONS value that node would refuse to start on, and why; or None."""
+def node_options_problem(value: str, runtime: str | None) -> tuple[str, str, bool] | None:
+    """The first option in a NODE_OPTIONS value that node would refuse to start on, or that cannot work there:
+    the option, why, and whether that depends on the Node.js version. None where there is none."""
     majors = {NODE_MAJORS[runtime]} if runtime else set(NODE_MAJORS.values())
     for unit in units("NODE_OPTIONS", value):
         option = unit.split(" ")[0].split("=")[0]
+        option = option[:2] + option[2:].replace("_", "-")  # node reads --max_old_space_size as --max-old-space-size
+        if option in FAMILIES["node"].runtime_options:
+            return option, "the runtime passes its own on the command line, which beats NODE_OPTIONS", False
         allowed = NODE_OPTIONS_ALLOWED.get(option)
         if allowed is None:
-            return option, (
-                "wrapgen does not know that NODE_OPTIONS accepts it, and node refuses to start on an option it"
-                " does not accept"
+            return (
+                option,
+                (
+                    "wrapgen does not know that NODE_OPTIONS accepts it, and node refuses to start on an option it"
+                    " does not accept"
+                ),
+                False,
             )
         if not allowed:
-            return option, "node refuses it in NODE_OPTIONS"
+            return option, "node refuses it in NODE_OPTIONS", False
         missing = sorted(majors - allowed)
         if missing:
             where = ", ".join(f"Node.js {major}" for major in missing)
-            return option, f"node refuses it in NODE_OPTIONS on {where}"
+            return option, f"node refuses it in NODE_OPTIONS on {where}", True
     return None
 
 
@@ -161,8 +170,10 @@ def env_assignments(spec: WrapperSpec, runtime: str | None = None) -> list[tuple
     for name, value in items:
         problem = node_options_problem(value, runtime) if name == "NODE_OPTIONS" else None
         if problem:
-            _refuse(f"NODE_OPTIONS {problem[0]}", problem[1] + ("" if runtime else " (say --runtime if the function"
-                    " runs a version that accepts it)"))  # fmt: skip
+            hint = (
+                " (say --runtime if the function runs a version that accepts it)" if problem[2] and not runtime else ""
+            )
+            _refuse(f"NODE_OPTIONS {problem[0]}", problem[1] + hint)
     size = sum(len(name) + len(value) for name, value in items)
     if size > ENV_LIMIT:
         raise InvalidValue(f"the variables take {size} bytes; Lambda allows {ENV_LIMIT} for all of a function's")

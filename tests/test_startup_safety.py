@@ -1,0 +1,321 @@
+"""Nothing in the function's environment or in a broken next wrapper stops a wrapgen wrapper from starting the
+runtime; names bash owns and the runtime's own options are refused; the Runtime API proxy pattern; lint by dialect."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import DATA, WRAPGEN, Sandbox, encode, fixtures, render, wrapgen_cli
+
+from wrapgen.lint import dialect, lint
+from wrapgen.render import render_wrapper
+from wrapgen.runtimes import BASH_42_RUNTIMES, FAMILIES
+from wrapgen.spec import wrapper_spec
+from wrapgen.variables import env_assignments, units
+
+PYTHON = "/var/lang/bin/python3.12"
+
+
+def _python(sandbox: Sandbox) -> list[str]:
+    return [sandbox.stub(PYTHON), "/var/runtime/bootstrap.py"]
+
+
+def _broken(sandbox: Sandbox, kind: str) -> str:
+    """A next wrapper that exists, is executable, and cannot run."""
+    target = sandbox.root / f"next-{kind}"
+    if kind == "crlf":
+        target.write_bytes(b'#!/bin/bash\r\nexec "$@"\r\n')
+    elif kind == "missing-interpreter":
+        target.write_bytes(b'#!/nonexistent/bin/sh\nexec "$@"\n')
+    elif kind == "truncated-binary":
+        target.write_bytes(Path("/bin/true").read_bytes()[:100])
+    elif kind == "foreign-binary":
+        data = bytearray(Path("/bin/true").read_bytes())
+        data[18:20] = (0x28).to_bytes(2, "little")  # e_machine: ARM, on this machine an exec format error
+        target.write_bytes(bytes(data))
+    elif kind == "random-bytes":
+        target.write_bytes(bytes(range(1, 256)) * 4)
+    elif kind == "no-shebang":
+        target.write_bytes(b'echo "I would run as a shell script" >&2\nexit 3\n')
+    target.chmod(0o755)
+    return str(target)
+
+
+BROKEN = {
+    "crlf": "could not be started",
+    "missing-interpreter": "could not be started",
+    "truncated-binary": "could not be started",
+    "foreign-binary": "could not be started",
+    "random-bytes": "has no #! line and is not a program",
+    "no-shebang": "has no #! line and is not a program",
+}
+
+
+@pytest.mark.parametrize("how", ["--then", "WRAPGEN_THEN"])
+@pytest.mark.parametrize("kind", sorted(BROKEN))
+def test_a_next_wrapper_that_cannot_run_fails_open(sandbox: Sandbox, kind: str, how: str) -> None:
+    nxt = _broken(sandbox, kind)
+    wrapper = sandbox.script("wrapper", render("python", ["-X importtime"], then=nxt if how == "--then" else None))
+    argv = _python(sandbox)
+    run = sandbox.run(wrapper, argv, env={"WRAPGEN_THEN": nxt} if how == "WRAPGEN_THEN" else {})
+    assert run.returncode == 0, run.stderr
+    assert run.argv == encode([argv[0], "-X", "importtime", argv[1]])
+    assert f"wrapgen: wrapgen-python: next wrapper {nxt} {BROKEN[kind]}; starting the runtime directly" in run.stderr
+
+
+@pytest.mark.parametrize("value", ["next", "./next", "opt/next"])
+def test_a_relative_wrapgen_then_is_warned_about_and_ignored(sandbox: Sandbox, value: str) -> None:
+    vendor = sandbox.script("next", '#!/bin/bash\nexport VENDOR_WAS_HERE=1\nexec "$@"\n')
+    assert Path(vendor).is_file()
+    wrapper = sandbox.script("wrapper", render("python", ["-X importtime"]))
+    argv = _python(sandbox)
+    result = subprocess.run([wrapper, *argv], cwd=sandbox.root, capture_output=True, check=False, env={
+        "PATH": "/usr/bin:/bin", "STUB_RECORD": str(sandbox.record), "STUB_SHOW": "VENDOR_WAS_HERE",
+        "WRAPGEN_THEN": value})  # fmt: skip
+    assert result.returncode == 0
+    assert sandbox.record.read_bytes().split(b"\0")[:-1] == encode([argv[0], "-X", "importtime", argv[1]])
+    assert not Path(f"{sandbox.record}.env").exists()  # the relative one was not run
+    assert f"next wrapper {value} is not an absolute path" in result.stderr.decode()
+
+
+def test_a_next_wrapper_that_works_still_runs(sandbox: Sandbox) -> None:
+    """The control for the above: the same chain with a sound next wrapper reaches it."""
+    vendor = sandbox.script("vendor", '#!/bin/bash\nexport VENDOR_WAS_HERE=1\nexec "$@"\n')
+    wrapper = sandbox.script("wrapper", render("python", ["-X importtime"], then=vendor))
+    argv = _python(sandbox)
+    run = sandbox.run(wrapper, argv, show=["VENDOR_WAS_HERE"])
+    assert run.env == {"VENDOR_WAS_HERE": b"1"} and run.stderr == ""
+
+
+def test_a_second_then_is_an_error() -> None:
+    result = wrapgen_cli("python", "--flag", "-u", "--then", "/opt/a", "--then", "/opt/b")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("error: --then is given twice") and result.stderr.count("\n") == 1
+
+
+HOSTILE_ENV = {
+    "nounset": {"SHELLOPTS": "nounset"},
+    "errexit-xtrace-noexec": {"SHELLOPTS": "errexit:nounset:xtrace:noexec"},
+    "bashopts": {"BASHOPTS": "nocasematch:extglob:failglob:nullglob"},
+    "bash-env": {"BASH_ENV": "{root}/evil.sh"},
+    "exported-exec": {"BASH_FUNC_exec%%": "() { echo HIJACKED >&2; }", "exec": "() { echo HIJACKED >&2; }"},
+    "exported-printf": {"BASH_FUNC_printf%%": "() { echo HIJACKED >&2; }", "printf": "() { echo HIJACKED >&2; }"},
+    "posix": {"POSIXLY_CORRECT": "1"},
+    "bash-compat": {"BASH_COMPAT": "31"},
+    "globignore-ifs-cdpath": {"GLOBIGNORE": "*", "IFS": "x", "CDPATH": "/"},
+}
+
+
+def _hostile(sandbox: Sandbox, name: str) -> dict[str, str]:
+    (sandbox.root / "evil.sh").write_text("echo HIJACKED >&2\nexit 99\n")
+    return {key: value.replace("{root}", str(sandbox.root)) for key, value in HOSTILE_ENV[name].items()}
+
+
+@pytest.mark.parametrize("inserts", ["flags", "no flags"])
+@pytest.mark.parametrize("name", sorted(HOSTILE_ENV))
+def test_the_functions_environment_does_not_change_what_the_wrapper_does(
+    sandbox: Sandbox, name: str, inserts: str
+) -> None:
+    """SHELLOPTS=nounset killed bash 4.2 on the empty flags array; BASH_ENV, exported functions and the rest
+    could run code or change the script. `#!/bin/bash -p` ignores them, on 4.2 and 5.2 alike."""
+    flags = ["-X importtime"] if inserts == "flags" else []
+    wrapper = sandbox.script("wrapper", render("python", flags, env=["WRAPGEN_TEST_SET=yes"]))
+    argv = _python(sandbox)
+    clean = sandbox.run(wrapper, argv, show=["WRAPGEN_TEST_SET"])
+    run = sandbox.run(wrapper, argv, env=_hostile(sandbox, name), show=["WRAPGEN_TEST_SET"])
+    assert (run.returncode, run.argv, run.env, run.stderr) == (0, clean.argv, clean.env, "")
+    assert clean.argv == encode(argv[:1] + (["-X", "importtime"] if flags else []) + argv[1:])
+
+
+@pytest.mark.parametrize("name", ["nounset", "bash-env", "exported-exec"])
+def test_without_dash_p_the_same_environment_breaks_a_wrapper(sandbox: Sandbox, name: str) -> None:
+    """The control: these variables do take hold of a bash script started without -p (exported functions only
+    where bash imports them: every bash reads the BASH_FUNC_ form or the old `() {` one)."""
+    wrapper = sandbox.script("wrapper", render("python", [], env=["WRAPGEN_TEST_SET=yes"]))
+    run = sandbox.run(wrapper, _python(sandbox), env=_hostile(sandbox, name), prefix=[sandbox.bash])
+    if name == "nounset" and not sandbox.bash.endswith("4.2.45/bash"):
+        assert run.returncode == 0  # bash 4.4 and later expand an empty array under nounset
+    else:
+        assert run.returncode != 0 or "HIJACKED" in run.stderr
+
+
+@pytest.mark.parametrize(
+    "name", ["RANDOM", "SECONDS", "LINENO", "GROUPS", "SHLVL", "BASH_ENV", "BASH_XTRACEFD", "BASH_FUNC_x",
+             "FUNCNAME", "OPTIND", "PIPESTATUS", "_", "EPOCHSECONDS", "EPOCHREALTIME", "SRANDOM", "HISTCMD", "BASHPID",
+             "IFS"],
+)  # fmt: skip
+@pytest.mark.parametrize("option", ["--env", "--env-default"])
+def test_names_bash_owns_are_refused(name: str, option: str) -> None:
+    for extra in ([], ["--via", "env"]):
+        result = wrapgen_cli("node", option, f"{name}=1", *extra)
+        assert result.returncode == 1 and result.stdout == ""
+        assert f"{option} {name} is bash's own variable" in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("name", ["RANDOM", "SHLVL", "BASHPID"])
+def test_why_bash_owned_names_are_refused(sandbox: Sandbox, name: str) -> None:
+    """What happens to such a variable exported by a bash script: the program it execs gets another value."""
+    script = sandbox.script("export", f"#!/bin/bash -p\nexport {name}=424242\nexec /usr/bin/env\n")
+    seen = subprocess.run([script], capture_output=True, check=True, env={"PATH": "/usr/bin:/bin"}).stdout
+    assert f"{name}=424242".encode() not in seen.split(b"\n")
+
+
+class TestRuntimeApiProxy:
+    def test_the_wrapper_sets_the_proxy_for_the_runtime_over_lambdas_value(self, sandbox: Sandbox) -> None:
+        for family, interpreter, program in [("python", PYTHON, "/var/runtime/bootstrap.py"),
+                                             ("dotnet", "/var/lang/bin/dotnet", "exec")]:  # fmt: skip
+            spec = wrapper_spec(family, presets=["runtime-api-proxy=127.0.0.1:9009"])
+            wrapper = sandbox.script(f"w-{family}", render_wrapper(spec).text)
+            argv = [sandbox.stub(interpreter), program, "/var/task/x"]
+            run = sandbox.run(wrapper, argv, env={"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001"},
+                              show=["AWS_LAMBDA_RUNTIME_API"])  # fmt: skip
+            assert run.returncode == 0 and run.env == {"AWS_LAMBDA_RUNTIME_API": b"127.0.0.1:9009"}
+            disabled = sandbox.run(wrapper, argv, env={"AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+                                   "WRAPGEN_DISABLE": "1"}, show=["AWS_LAMBDA_RUNTIME_API"])  # fmt: skip
+            assert disabled.env == {"AWS_LAMBDA_RUNTIME_API": b"127.0.0.1:9001"}
+
+    @pytest.mark.parametrize("family", sorted(FAMILIES))
+    def test_every_family_has_it_and_env_mode_refuses_it(self, family: str) -> None:
+        result = wrapgen_cli(family, "--preset", "runtime-api-proxy=localhost:9009", "--via", "env")
+        assert result.returncode == 1 and "Lambda reserves AWS_LAMBDA_RUNTIME_API" in result.stderr
+
+    @pytest.mark.parametrize("value", ["9009", "host", "a b:1", "127.0.0.1:0", "-x:1", "h:123456", "$(id):1"])
+    def test_a_bad_host_port_is_refused(self, value: str) -> None:
+        result = wrapgen_cli("node", "--preset", f"runtime-api-proxy={value}")
+        assert result.returncode == 1 and "is not a valid HOST:PORT" in result.stderr
+
+    def test_setting_the_variable_points_at_the_preset(self) -> None:
+        result = wrapgen_cli("java", "--env", "AWS_LAMBDA_RUNTIME_API=127.0.0.1:9009")
+        assert result.returncode == 1 and "--preset runtime-api-proxy=HOST:PORT" in result.stderr
+
+
+@pytest.mark.parametrize("function_value", [None, "0"])
+def test_ready_to_run_keeps_the_functions_own_value_as_its_caveat_says(sandbox: Sandbox, function_value: str | None
+                                                                       ) -> None:  # fmt: skip
+    spec = wrapper_spec("dotnet", presets=["ready-to-run"])
+    assert "is kept" in spec.presets[0].preset.caveat
+    wrapper = sandbox.script("wrapper", render_wrapper(spec).text)
+    env = {} if function_value is None else {"DOTNET_ReadyToRun": function_value}
+    run = sandbox.run(wrapper, [sandbox.stub("/var/lang/bin/dotnet"), "exec", "/var/task/App.dll"], env=env,
+                      show=["DOTNET_ReadyToRun"])  # fmt: skip
+    assert run.env == {"DOTNET_ReadyToRun": (function_value or "1").encode()}
+
+
+class TestListVariablesSplitOnAsciiWhiteSpaceOnly:
+    VALUE = "-Dgreeting=hello\u00a0world -Dother=1\t-Dthird=2"
+
+    def test_units(self) -> None:
+        assert units("JAVA_TOOL_OPTIONS", self.VALUE) == ["-Dgreeting=hello\u00a0world", "-Dother=1", "-Dthird=2"]
+        assert units("NODE_OPTIONS", "--title=a\u2003b --trace-warnings") == ["--title=a\u2003b", "--trace-warnings"]
+
+    def test_via_env_keeps_a_no_break_space_inside_its_flag(self) -> None:
+        spec = wrapper_spec("java", ["-Dgreeting=hello\u00a0world", "-Dx=1"])
+        assert env_assignments(spec, "java21") == [("JAVA_TOOL_OPTIONS", "-Dgreeting=hello\u00a0world -Dx=1")]
+
+    def test_the_wrapper_appends_it_as_one_unit_once(self, sandbox: Sandbox) -> None:
+        wrapper = sandbox.script("wrapper", render("java", [], env=[f"JAVA_TOOL_OPTIONS={self.VALUE}"]))
+        argv = [sandbox.stub("/var/lang/bin/java"), "-cp", "x", "Main"]
+        already = "-Dgreeting=hello\u00a0world"
+        run = sandbox.run(wrapper, argv, env={"JAVA_TOOL_OPTIONS": already, "LC_ALL": "C.UTF-8"},
+                          show=["JAVA_TOOL_OPTIONS"])  # fmt: skip
+        assert run.env == {"JAVA_TOOL_OPTIONS": f"{already} -Dother=1 -Dthird=2".encode()}
+
+    def test_the_real_jvm_reads_it_so(self, tmp_path: Path) -> None:
+        java = shutil.which("java")
+        assert java, "a JDK is installed by scripts/test"
+        (value,) = dict(env_assignments(wrapper_spec("java", ["-Dgreeting=hello\u00a0world"]), "java17")).values()
+        result = subprocess.run(
+            [java, "-XshowSettings:properties", "-version"],
+            capture_output=True,
+            check=False,
+            env={"JAVA_TOOL_OPTIONS": value, "LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"},
+        )
+        assert result.returncode == 0
+        assert "greeting = hello\u00a0world" in result.stderr.decode("utf-8", "replace")  # fmt: skip
+
+
+class TestNodeOptionsTheRuntimePasses:
+    @pytest.mark.parametrize("flag", ["--max-old-space-size=256", "--max_old_space_size=256",
+                                      "--max-semi-space-size=16", "--max-http-header-size=16384"])  # fmt: skip
+    def test_refused_in_node_options_however_spelled(self, flag: str) -> None:
+        for args in (["--flag", flag, "--via", "env"], ["--via", "env", "--runtime", "nodejs22.x", "--flag", flag],
+                     ["--env", f"NODE_OPTIONS={flag}"]):  # fmt: skip
+            result = wrapgen_cli("node", *args)
+            assert result.returncode == 1, args
+            assert "the runtime passes its own on the command line, which beats NODE_OPTIONS" in result.stderr
+
+    def test_as_a_wrapper_flag_it_works(self) -> None:
+        assert wrapgen_cli("node", "--flag", "--max-old-space-size=256").returncode == 0
+
+    def test_the_runtime_does_pass_them(self) -> None:
+        """The table's list is what the recorded node vectors hold (so NODE_OPTIONS cannot override them)."""
+        passed = {arg.split("=")[0] for e in fixtures() if e["runtime"].startswith("nodejs") for arg in e["argv"]}
+        assert FAMILIES["node"].runtime_options <= passed
+
+
+class TestRuntimeTable:
+    NEW = ["java8.al2023", "java11.al2023", "java17.al2023", "ruby4.0"]
+
+    def test_every_runtime_has_a_vector_and_every_vector_a_runtime(self) -> None:
+        runtimes = {r for family in FAMILIES.values() for r in family.runtimes}
+        vectors = {e["runtime"] for e in json.loads((DATA / "lambda-runtime-argv.json").read_text())}
+        assert runtimes <= vectors
+        assert vectors - runtimes == {"provided", "provided.al2", "provided.al2023", "python-container-awslambdaric"}
+        assert runtimes >= BASH_42_RUNTIMES and set(self.NEW) <= runtimes - BASH_42_RUNTIMES
+
+    @pytest.mark.parametrize("runtime", NEW)
+    def test_the_new_runtimes_are_accepted(self, runtime: str) -> None:
+        family = "ruby" if runtime.startswith("ruby") else "java"
+        preset = "yjit" if family == "ruby" else "heap-dump-on-oom"
+        result = wrapgen_cli(family, "--preset", preset, "--via", "env", "--runtime", runtime)
+        assert result.returncode == 0, result.stderr
+
+    @pytest.mark.parametrize(("runtime", "ok"), [("java8.al2023", False), ("java11.al2023", False),
+                                                  ("java17.al2023", True)])  # fmt: skip
+    def test_tiered_c1_by_variable_follows_the_command_line_of_each(self, runtime: str, ok: bool) -> None:
+        result = wrapgen_cli("java", "--preset", "tiered-c1", "--via", "env", "--runtime", runtime)
+        assert (result.returncode == 0) == ok, result.stderr
+
+
+class TestLintByDialect:
+    def test_sh_is_checked_as_sh(self, tmp_path: Path) -> None:
+        script = tmp_path / "w"
+        script.write_text('#!/bin/sh\nset -- a b\nargs=("$@")\nexec "${args[@]}"\n')
+        codes = {finding.code for finding in lint([str(script)]).findings}
+        assert "SC3030" in codes  # arrays are undefined in POSIX sh
+        script.write_text('#!/bin/bash\nset -- a b\nargs=("$@")\nexec "${args[@]}"\n')
+        assert lint([str(script)]).findings == []
+
+    @pytest.mark.parametrize(("head", "what"), [
+        (b"#!/usr/bin/env python3\nprint(1)\n", "a python3 script, not a shell script"),
+        (b"#!/var/lang/bin/node\nconsole.log(1)\n", "a node script, not a shell script"),
+        (b"#!/usr/bin/env -S ruby -w\nputs 1\n", "a ruby script, not a shell script"),
+        (b"\x7fELF\x02\x01\x01\x00\x00\x00", "a binary file, not a script"),
+    ])  # fmt: skip
+    def test_other_files_are_skipped_with_a_note(self, tmp_path: Path, head: bytes, what: str) -> None:
+        path = tmp_path / "x"
+        path.write_bytes(head)
+        assert dialect(head) == (None, what)
+        result = wrapgen_cli("lint", str(path))
+        assert result.returncode == 0 and result.stdout == ""
+        assert f"wrapgen lint: {path}: skipped: {what}\n" in result.stderr
+
+    @pytest.mark.parametrize(("line", "shell"), [("#!/bin/bash -p", "bash"), ("#!/usr/bin/env bash", "bash"),
+                                                 ("#!/bin/dash", "dash"), ("#! /bin/sh -e", "sh")])  # fmt: skip
+    def test_dialect_from_the_shebang(self, line: str, shell: str) -> None:
+        assert dialect(line.encode() + b"\necho\n")[0] == shell
+
+    def test_a_file_named_like_an_option_is_a_file(self, tmp_path: Path) -> None:
+        (tmp_path / "-eSC2086").write_text("#!/bin/bash\necho $1\n")
+        result = subprocess.run([*WRAPGEN, "lint", "--", "-eSC2086"], cwd=tmp_path, capture_output=True, text=True,
+                                check=False)  # fmt: skip
+        assert result.returncode == 1 and "SC2086" in result.stdout, result.stderr
+
+    def test_a_device_or_missing_file_is_a_clear_error(self) -> None:
+        for path, says in (("/dev/null", "not a regular file"), ("/nonexistent/w", "no such file")):
+            result = wrapgen_cli("lint", path)
+            assert result.returncode == 1 and result.stderr == f"error: {path}: {says}\n"
