@@ -61,7 +61,7 @@ def test_the_summary_names_the_wrapper_and_the_hashes(tmp_path: Path) -> None:
         f"sha256: {hashlib.sha256(data).hexdigest()}",
         f"sha256 base64 (Terraform source_code_hash): {base64.b64encode(hashlib.sha256(data).digest()).decode()}",
         f"size: {len(data)} bytes, 1 file(s)",
-        "compatible runtimes: java8.al2 java11 java17 java21 java25",
+        "compatible runtimes: java8.al2 java8.al2023 java11 java11.al2023 java17 java17.al2023 java21 java25",
     ]
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
 

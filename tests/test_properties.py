@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import subprocess
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from wrapgen import shell
 from wrapgen.errors import InvalidFlag, WrapgenError
 from wrapgen.grammar import insertion_index
 from wrapgen.lint import lint
+from wrapgen.options import table
 from wrapgen.render import render_wrapper
 from wrapgen.runtimes import FAMILIES, Grammar
 from wrapgen.spec import wrapper_spec
@@ -48,12 +50,38 @@ def option_tokens(grammar: Grammar) -> st.SearchStrategy[list[str]]:
     return st.lists(st.one_of(*choices), max_size=6).map(lambda groups: [t for g in groups for t in g])
 
 
-def flag_tokens(grammar: Grammar) -> st.SearchStrategy[list[str]]:
-    """Flags that may or may not be valid; invalid ones are rejected by assume()."""
-    valued = st.tuples(st.sampled_from(sorted(grammar.value_options) or ["--x"]), text).map(list)
-    return st.lists(st.one_of(text.map(lambda t: ["--" + t]), valued), min_size=1, max_size=3).map(
-        lambda groups: [t for g in groups for t in g]
-    )
+def _words(name: str, form: str, value: str) -> list[str]:
+    """An option written in its table's form, with this value."""
+    if form == "none":
+        return [name]
+    if form in ("separate", "attached-or-separate"):
+        return [name, value]
+    if form in ("equals", "separate-or-equals", "optional-equals"):
+        return [f"{name}={value}"]
+    return [name + value]
+
+
+@cache
+def _string_options(family: str) -> list[tuple[str, str]]:
+    """Options of the family's table, each as (name, form), that every runtime has and that take any text as
+    their value (or no value): the ones that random values can exercise."""
+    found = []
+    for name, entry in sorted(table(family)["options"].items()):
+        form = entry.get("value", "none")
+        if form != "none" and entry.get("type", "string") != "string":
+            continue
+        try:
+            wrapper_spec(family, [shlex.join(_words(name, form, "x"))])
+        except WrapgenError:
+            continue
+        found.append((name, form))
+    return found
+
+
+def flag_tokens(family: str) -> st.SearchStrategy[list[str]]:
+    """Flags of the family's interpreter with random values; the few that are still invalid are rejected."""
+    one = st.tuples(st.sampled_from(_string_options(family)), text).map(lambda o: _words(o[0][0], o[0][1], o[1]))
+    return st.lists(one, min_size=1, max_size=3).map(lambda groups: [t for g in groups for t in g])
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -63,7 +91,7 @@ def test_flags_land_at_the_grammar_index_and_nothing_runs(
     family: str, data: st.DataObject, tmp_path: Path, bash: str
 ) -> None:
     grammar = FAMILIES[family].grammar
-    flags = data.draw(flag_tokens(grammar), label="flags")
+    flags = data.draw(flag_tokens(family), label="flags")
     try:
         spec = wrapper_spec(family, [shlex.join(flags)])
     except InvalidFlag:
@@ -123,7 +151,8 @@ LOOK_ALIKES = ["then", "done", "=x", "$[1]", "<<EOF", "a #b\\", "[ a > b ]", "'$
 def test_values_that_look_like_code_to_the_linters_lint_clean(tmp_path: Path) -> None:
     """Found by the property below: each once made shellcheck or bashate report a generated script."""
     env = [f"V{i}={value}" for i, value in enumerate(LOOK_ALIKES)]
-    spec = wrapper_spec("node", ["--title " + shlex.quote(v) for v in LOOK_ALIKES], env, "/opt/" + "".join(LOOK_ALIKES))
+    titles = ["--title " + shlex.quote(v) for v in LOOK_ALIKES if v]  # a value, which cannot be empty
+    spec = wrapper_spec("node", titles, env, "/opt/" + "".join(LOOK_ALIKES))
     script = tmp_path / "wrapper"
     script.write_text(render_wrapper(spec).text)
     assert [str(finding) for finding in lint([str(script)]).findings] == []
@@ -139,7 +168,7 @@ def test_values_that_look_like_code_to_the_linters_lint_clean(tmp_path: Path) ->
 )
 @given(data=st.data())
 def test_any_valid_input_gives_a_lint_clean_script(family: str, data: st.DataObject, tmp_path: Path) -> None:
-    flags = data.draw(flag_tokens(FAMILIES[family].grammar), label="flags")
+    flags = data.draw(flag_tokens(family), label="flags")
     names = data.draw(st.lists(st.from_regex(r"[A-Z][A-Z0-9_]{0,40}", fullmatch=True), max_size=3, unique=True))
     env = [f"{name}={data.draw(text)}" for name in names]
     then = data.draw(st.none() | text.map(lambda t: "/opt/" + t))

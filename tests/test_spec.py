@@ -30,15 +30,14 @@ def test_unknown_family_suggests_the_closest() -> None:
 
 
 def test_spec_keeps_flags_split_as_a_shell_would() -> None:
-    spec = wrapper_spec("java", ["'-Dx=a b' -cp /opt/x", "-ea"])
-    assert spec.flags == ("-Dx=a b", "-cp", "/opt/x", "-ea")
+    spec = wrapper_spec("java", ["'-Dx=a b' -Xss1m", "-ea"], unchecked=["-XX:+FutureFlag"])
+    assert spec.flags == ("-Dx=a b", "-Xss1m", "-ea")
+    assert spec.inserted == (*spec.flags, "-XX:+FutureFlag")
     assert spec.command() == [
         "wrapgen",
         "java",
         "--flag",
-        "'-Dx=a b'",
-        "--flag",
-        "-cp /opt/x",
-        "--flag",
-        "-ea",
+        "'-Dx=a b' -Xss1m -ea",
+        "--unchecked-flag",
+        "-XX:+FutureFlag",
     ]

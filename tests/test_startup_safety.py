@@ -319,3 +319,25 @@ class TestLintByDialect:
         for path, says in (("/dev/null", "not a regular file"), ("/nonexistent/w", "no such file")):
             result = wrapgen_cli("lint", path)
             assert result.returncode == 1 and result.stderr == f"error: {path}: {says}\n"
+
+
+@pytest.mark.parametrize(
+    ("family", "argv", "at"),
+    [
+        ("python", ["/var/lang/bin/python3.12", ""], 1),
+        ("python", ["/var/lang/bin/python3.12", "/var/runtime/bootstrap.py", ""], 1),
+        ("node", ["/var/lang/bin/node", "--expose-gc", "/var/runtime/index.mjs", ""], 2),
+        ("java", ["/var/lang/bin/java", "-XX:-TieredCompilation", "-cp", "x", "Main", ""], 4),
+    ],
+)
+def test_a_lone_empty_last_argument_is_kept(sandbox: Sandbox, family: str, argv: list[str], at: int) -> None:
+    """bash 4.2 drops a slice ("${@:2}", "${a[@]:n}") that is one empty string: the real 4.2 found it."""
+    presets = ["tiered-c1"] if family == "java" else []  # the path that drops the runtime's own option
+    spec = wrapper_spec(family, ["--trace-warnings" if family == "node" else "-Dx=1" if family == "java" else "-u"],
+                        presets=presets)  # fmt: skip
+    wrapper = sandbox.script("wrapper", render_wrapper(spec).text)
+    argv = [sandbox.stub(argv[0]), *argv[1:]]
+    run = sandbox.run(wrapper, argv)
+    kept = [arg for arg in argv[:at] if arg not in spec.dropped]
+    assert (run.returncode, run.stderr) == (0, "")
+    assert run.argv == encode([*kept, *spec.inserted, *argv[at:]])

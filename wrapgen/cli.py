@@ -82,6 +82,22 @@ def _family_command(family: Family) -> Callable[..., None]:
                 help=f"Interpreter options, split like a shell splits words (e.g. {family.flag_example!r}). Repeatable."
             ),
         ] = None,
+        unchecked_flag: Annotated[
+            list[str] | None,
+            typer.Option(
+                help="One interpreter option (with its value) that wrapgen's option tables do not know, e.g. one"
+                " newer than them: inserted after the --flag options, with a warning. Repeatable.",
+                metavar="TEXT",
+            ),
+        ] = None,
+        verify_with: Annotated[
+            str | None,
+            typer.Option(
+                help="Before writing anything, run this local interpreter with the flags (and the variables) and a"
+                " program that does nothing; stop with its error if it refuses them.",
+                metavar="PATH",
+            ),
+        ] = None,
         preset: Annotated[
             list[str] | None,
             typer.Option(
@@ -201,6 +217,7 @@ def _family_command(family: Family) -> Callable[..., None]:
         from wrapgen.render import dockerfile_lines, layer_summary, render_wrapper
         from wrapgen.spec import wrapper_spec
         from wrapgen.variables import env_assignments, format_assignments
+        from wrapgen.verify import verify
 
         try:
             if then and len(then) > 1:
@@ -217,11 +234,15 @@ def _family_command(family: Family) -> Callable[..., None]:
                 presets=preset or (),
                 drops=drop_flag or (),
                 env_defaults=env_default or (),
+                unchecked=unchecked_flag or (),
+                runtimes=[runtime] if runtime is not None and via is Via.env and runtime in family.runtimes else None,
             )
             if via is Via.env:
                 if layer or dockerfile or include or include_exec:
                     raise InvalidValue("--layer, --include and --dockerfile package a wrapper; --via env makes none")
                 variables = tuple(env_assignments(spec, runtime))
+                if verify_with is not None:
+                    verify(spec, verify_with, variables, flags=False)
                 deployment = Deployment(spec.family, spec.name, None, variables)
                 text = snippet(iac.value, deployment) if iac else format_assignments(variables, format_.value)
                 for warning in spec.warnings:
@@ -235,6 +256,8 @@ def _family_command(family: Family) -> Callable[..., None]:
                 raise InvalidValue("--include and --include-exec go with --layer")
             if iac is not None and layer is None:
                 raise InvalidValue("--iac references the layer zip: add --layer PATH.zip (or use --via env)")
+            if verify_with is not None:
+                verify(spec, verify_with, spec.variables + spec.defaults)
             artifact = render_wrapper(spec)
             files = [include_file(item, False) for item in include or ()]
             files += [include_file(item, True) for item in include_exec or ()]

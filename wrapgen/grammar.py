@@ -30,16 +30,16 @@ class Token:
     kind: Kind
 
 
-def _bundle(grammar: Grammar, arg: str) -> tuple[Kind, int, str]:
-    """Read `-abc`: its kind, its width in elements, and the option letters it holds."""
+def _bundle(grammar: Grammar, arg: str) -> tuple[Kind, int]:
+    """Read `-abc`: its kind, and its width in elements."""
     for j, letter in enumerate(arg[1:], start=1):
         if letter in grammar.short_program:
-            return Kind.PROGRAM, 1, arg[1:j]
+            return Kind.PROGRAM, 1
         if letter in grammar.short_value:
-            return Kind.OPTION, (2 if j == len(arg) - 1 else 1), arg[1 : j + 1]
+            return Kind.OPTION, (2 if j == len(arg) - 1 else 1)
         if letter in grammar.short_attached:
-            return Kind.OPTION, 1, arg[1 : j + 1]
-    return Kind.OPTION, 1, arg[1:]
+            return Kind.OPTION, 1
+    return Kind.OPTION, 1
 
 
 def classify(grammar: Grammar, arg: str) -> tuple[Kind, int]:
@@ -54,8 +54,7 @@ def classify(grammar: Grammar, arg: str) -> tuple[Kind, int]:
         return Kind.OPTION, 1
     if arg.startswith("-") and len(arg) > 1:
         if grammar.bundles:
-            kind, width, _ = _bundle(grammar, arg)
-            return kind, width
+            return _bundle(grammar, arg)
         return Kind.OPTION, 1
     return Kind.PROGRAM, 1
 
@@ -79,10 +78,3 @@ def insertion_index(grammar: Grammar, argv: Sequence[str]) -> int | None:
         if token.kind is Kind.AFTER:
             return token.stop
     return None
-
-
-def option_names(grammar: Grammar, arg: str) -> list[str]:
-    """The options one element names: itself, or each letter of a bundle as `-x`."""
-    if grammar.bundles and arg.startswith("-") and not arg.startswith("--"):
-        return ["-" + letter for letter in _bundle(grammar, arg)[2]]
-    return [arg]

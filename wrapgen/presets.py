@@ -180,6 +180,12 @@ def apply_preset(family: str, item: str) -> Applied:
     )
 
 
+def check_runtime(use: Applied, runtime: str) -> None:
+    """A preset that applies to some runtimes only (frozen-modules-off) is refused for another."""
+    if use.preset.runtimes and runtime not in use.preset.runtimes:
+        raise InvalidValue(f"--preset {use.preset.name} applies to {', '.join(use.preset.runtimes)}, not {runtime}")
+
+
 def apply_presets(family: str, items: Sequence[str]) -> list[Applied]:
     applied = [apply_preset(family, item) for item in items]
     seen: set[str] = set()

@@ -34,7 +34,10 @@ class Grammar:
     short_attached: str = ""
     """In a bundle, letters whose optional value can only be the rest of the element (ruby `-W0`)."""
     refused: frozenset[str] = frozenset()
-    """Options that make the interpreter print and exit, or not run its program: never inserted."""
+    """Options that make the interpreter print and exit, check, wait for a debugger or restart on changes instead
+    of running its program: never inserted."""
+    displaces: frozenset[str] = frozenset()
+    """Options that would take the place of the runtime's own (its class path, its deps file): never inserted."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,9 @@ class Family:
     """A handler of the usual shape, for the example function in IaC output."""
     cdk_runtime_family: str = ""
     """The aws_lambda.RuntimeFamily member of CDK for this family's runtimes."""
+    noop_program: tuple[str, ...] = ()
+    """Arguments after the flags that make the interpreter start and do nothing (--verify-with); empty where it
+    cannot without an application (dotnet)."""
     runtime_options: frozenset[str] = frozenset()
     """Options the runtime's bootstrap passes on its command line, which beat the same option in the family's
     options variable: only a wrapper's flag, inserted after them, overrides them."""
@@ -96,6 +102,7 @@ FAMILIES: dict[str, Family] = {
             versions=tuple((f"python3.{minor}", f"3.{minor}") for minor in range(9, 15)),
             handler="app.handler",
             cdk_runtime_family="PYTHON",
+            noop_program=("-c", "pass"),
         ),
         Family(
             name="node",
@@ -159,6 +166,11 @@ FAMILIES: dict[str, Family] = {
                         "--test",
                         "--v8-options",
                         "--run",
+                        "--watch",
+                        "--watch-path",
+                        "--inspect-brk",
+                        "--inspect-brk-node",
+                        "--inspect-wait",
                     }
                 ),  # fmt: skip
             ),
@@ -168,6 +180,7 @@ FAMILIES: dict[str, Family] = {
             versions=tuple((f"nodejs{major}.x", str(major)) for major in (18, 20, 22, 24)),
             handler="index.handler",
             cdk_runtime_family="NODEJS",
+            noop_program=("-e", "0"),
             runtime_options=frozenset({"--max-old-space-size", "--max-semi-space-size", "--max-http-header-size"}),
         ),
         Family(
@@ -196,6 +209,7 @@ FAMILIES: dict[str, Family] = {
                     }
                 ),  # fmt: skip
                 program_options=frozenset({"-jar", "-m", "--module"}),
+                displaces=frozenset({"-cp", "-classpath", "--class-path"}),
                 program_prefixes=("--module=",),
                 refused=frozenset(
                     {
@@ -232,6 +246,7 @@ FAMILIES: dict[str, Family] = {
             ),
             handler="example.Handler::handleRequest",
             cdk_runtime_family="JAVA",
+            noop_program=("-version",),
         ),
         Family(
             name="dotnet",
@@ -250,6 +265,7 @@ FAMILIES: dict[str, Family] = {
                     }
                 ),  # fmt: skip
                 after_options=frozenset({"exec"}),
+                displaces=frozenset({"--depsfile", "--runtimeconfig"}),
                 refused=frozenset(
                     {
                         "-h",
@@ -294,6 +310,7 @@ FAMILIES: dict[str, Family] = {
             versions=(("ruby3.2", "3.2"), ("ruby3.3", "3.3"), ("ruby3.4", "3.4"), ("ruby4.0", "4.0")),
             handler="app.handler",
             cdk_runtime_family="RUBY",
+            noop_program=("-e", "0"),
         ),
     )
 }
@@ -330,32 +347,6 @@ PYTHON_LAYER_PATHS: tuple[str, ...] = ("/opt/python", "/opt/python/lib/python{ve
 """What Python's bootstrap puts on sys.path for layers only while PYTHONPATH is unset."""
 
 NODE_MAJORS: dict[str, int] = {"nodejs18.x": 18, "nodejs20.x": 20, "nodejs22.x": 22, "nodejs24.x": 24}
-
-_ALL_NODE = frozenset(NODE_MAJORS.values())
-_NODE_20_ON = frozenset({20, 22, 24})
-NODE_OPTIONS_ALLOWED: dict[str, frozenset[int]] = {
-    **dict.fromkeys(
-        [
-            "--enable-source-maps", "--require", "-r", "--import", "--stack-trace-limit", "--trace-warnings",
-            "--max-old-space-size", "--max-semi-space-size", "--no-deprecation", "--trace-deprecation",
-            "--unhandled-rejections", "--dns-result-order", "--heapsnapshot-near-heap-limit",
-            "--max-http-header-size", "--no-warnings", "--title", "--input-type", "--trace-uncaught",
-            "--report-on-fatalerror", "-C", "--conditions", "--jitless", "--perf-basic-prof", "--heap-prof",
-            "--frozen-intrinsics", "--secure-heap", "--experimental-loader", "--loader", "--tls-min-v1.2",
-            "--use-openssl-ca", "--enable-fips", "--inspect",
-        ],
-        _ALL_NODE,
-    ),
-    **dict.fromkeys(
-        ["--disable-warning", "--experimental-require-module", "--no-experimental-require-module",
-         "--experimental-detect-module", "--no-experimental-detect-module", "--expose-gc"],
-        _NODE_20_ON,
-    ),
-    **dict.fromkeys(["--cpu-prof", "--env-file", "--experimental-strip-types"], frozenset()),
-}  # fmt: skip
-"""Where NODE_OPTIONS accepts an option, by Node major version (Lambda: 18.20, 20, 22, 24). Node refuses to
-start on one it does not accept. An option not listed here is not emitted in NODE_OPTIONS: it is not known
-to be accepted. The machine's node is the authority for its own version, and a test holds this to it."""
 
 ENV_LIMIT = 4096
 """Bytes Lambda allows for all of a function's environment variables together (names and values)."""

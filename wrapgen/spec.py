@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from wrapgen import shell
 from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue
-from wrapgen.grammar import Kind, classify, option_names, scan
-from wrapgen.presets import Applied, apply_presets
+from wrapgen.grammar import Kind, classify
+from wrapgen.presets import Applied, apply_presets, check_runtime
 from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, PYTHON_LAYER_PATHS, RESERVED_ENV, Family
 from wrapgen.variables import node_options_problem
 
@@ -31,10 +31,17 @@ class WrapperSpec:
     presets: tuple[Applied, ...] = ()
     drops: tuple[str, ...] = ()
     env_defaults: tuple[tuple[str, str], ...] = ()
+    unchecked: tuple[tuple[str, ...], ...] = ()
+    """--unchecked-flag's options (each with its words), which no table vouches for."""
 
     @property
     def inserted(self) -> tuple[str, ...]:
-        """The flags the wrapper inserts: the presets', then --flag's."""
+        """The flags the wrapper inserts: the presets', then --flag's, then --unchecked-flag's."""
+        return self.checked + tuple(word for group in self.unchecked for word in group)
+
+    @property
+    def checked(self) -> tuple[str, ...]:
+        """The flags checked against the interpreter's option table: the presets', then --flag's."""
         return tuple(flag for use in self.presets for flag in use.flags) + self.flags
 
     @property
@@ -70,20 +77,28 @@ class WrapperSpec:
 
     @property
     def warnings(self) -> tuple[str, ...]:
+        found = [
+            f"--unchecked-flag {shlex.join(group)!r} is in no option table of wrapgen's: if an interpreter of a"
+            f" {self.family.name} runtime refuses it, the function does not start (try it with --verify-with)"
+            for group in self.unchecked
+        ]
         if any(name == "PYTHONPATH" for name, _ in self.variables):
             paths = " and ".join(PYTHON_LAYER_PATHS).replace("{version}", "X.Y")
             if self.family.name == "python":
-                return (f"PYTHONPATH hides layers' packages from Python's bootstrap: the wrapper appends {paths}",)
-            return (f"PYTHONPATH hides layers' packages from Python's bootstrap unless it holds {paths}",)
-        return ()
+                found.append(f"PYTHONPATH hides layers' packages from Python's bootstrap: the wrapper appends {paths}")
+            else:
+                found.append(f"PYTHONPATH hides layers' packages from Python's bootstrap unless it holds {paths}")
+        return tuple(found)
 
     def command(self) -> list[str]:
         """The wrapgen command line that regenerates this wrapper."""
         argv = ["wrapgen", self.family.name]
         for use in self.presets:
             argv += ["--preset", use.preset.name + ("" if use.value is None else f"={use.value}")]
-        for token in scan(self.family.grammar, self.flags, start=0):
-            argv += ["--flag", shlex.join(self.flags[token.start : token.stop])]
+        if self.flags:
+            argv += ["--flag", shlex.join(self.flags)]
+        for group in self.unchecked:
+            argv += ["--unchecked-flag", shlex.join(group)]
         for drop in self.drops:
             argv += ["--drop-flag", drop]
         for key, value in self.env:
@@ -119,50 +134,96 @@ def _check_text(what: str, text: str) -> None:
         raise InvalidValue(f"{what} contains a lone surrogate, which is not text or a byte")
 
 
-def split_flags(family: Family, texts: Sequence[str]) -> tuple[str, ...]:
-    """Split each --flag like a shell splits words and check the result is a run of options."""
+def _split(option: str, text: str) -> list[str]:
+    _check_text(option, text)
+    try:
+        return shlex.split(text)
+    except ValueError as exc:
+        raise InvalidFlag(f"{option} {text!r} cannot be split into words: {exc}") from None
+
+
+def split_flags(family: Family, texts: Sequence[str], option: str = "--flag") -> tuple[str, ...]:
+    """Split each --flag like a shell splits words (checked later, with the presets' flags)."""
     tokens: list[str] = []
     for text in texts:
-        _check_text("--flag", text)
-        try:
-            words = shlex.split(text)
-        except ValueError as exc:
-            raise InvalidFlag(f"--flag {text!r} cannot be split into words: {exc}") from None
+        words = _split(option, text)
         if not words:
-            raise InvalidFlag("--flag is empty", f"give an interpreter option, e.g. --flag {family.flag_example!r}")
+            raise InvalidFlag(f"{option} is empty", f"give an interpreter option, e.g. --flag {family.flag_example!r}")
         tokens += words
-    check_flags(family, tokens)
     return tuple(tokens)
 
 
-def check_flags(family: Family, tokens: Sequence[str]) -> None:
-    """Every token must be an option of the family's interpreter, or the value of the option before it."""
+def _role_names(family: Family, word: str) -> list[str]:
+    """The options a word names for _refuse_role: itself (before any `=`), or each letter of a bundle up to the
+    one that takes a value or starts the program (`-uc` names -u and -c)."""
     grammar = family.grammar
-    example = f"e.g. --flag {family.flag_example!r}"
-    end = 0
-    for token in scan(grammar, tokens, start=0):
-        arg = tokens[token.start]
-        if token.kind is Kind.AFTER:
-            raise InvalidFlag(f"flag {arg!r} is a {family.name} command, not an option", example)
-        if token.kind is Kind.PROGRAM and not arg.startswith("-"):
+    if not (grammar.bundles and word.startswith("-") and not word.startswith("--")):
+        return [word.split("=", 1)[0]]
+    names = []
+    for letter in word[1:]:
+        names.append("-" + letter)
+        if letter in grammar.short_program + grammar.short_value + grammar.short_attached:
+            break
+    return names
+
+
+def _refuse_role(family: Family, word: str) -> None:
+    """Options that never go in: they start another program, print and exit, or replace the runtime's own."""
+    grammar = family.grammar
+    for name in _role_names(family, word):
+        letter = name[1:] if grammar.bundles and len(name) == 2 and name[0] == "-" else ""
+        if (
+            name in grammar.program_options
+            or name.startswith(grammar.program_prefixes)
+            or (letter and letter in grammar.short_program)
+        ):
             raise InvalidFlag(
-                f"flag {arg!r} is not a {family.name} option: options start with '-', and a value follows its option",
-                example,
-            )
-        if token.kind is Kind.PROGRAM:
-            raise InvalidFlag(
-                f"flag {arg!r} starts {family.name}'s program; wrapgen inserts options before the"
+                f"flag {name!r} starts {family.name}'s program; wrapgen inserts options before the"
                 " program and never replaces it"
             )
-        refused = [name for name in option_names(grammar, arg) if name in grammar.refused]
-        if refused:
+        if name in grammar.refused:
             raise InvalidFlag(
-                f"flag {refused[0]!r} makes {family.name} print or check and exit instead of starting the function"
+                f"flag {name!r} makes {family.name} print or check and exit (or wait, or restart) instead of"
+                " starting the function"
             )
-        if token.stop > len(tokens):
-            raise InvalidFlag(f"flag {arg!r} needs a value after it", example)
-        end = token.stop
-    assert end == len(tokens)
+        if name in grammar.displaces:
+            raise InvalidFlag(
+                f"flag {name!r} would replace the runtime's own {name} (the function would not find its code)",
+                "add to the function's own configuration instead",
+            )
+
+
+def check_flags(family: Family, tokens: Sequence[str], runtimes: Sequence[str] | None = None) -> None:
+    """Every token must be an option of the family's interpreter on each of the runtimes (default: all of the
+    family's), in a form it accepts, or the value of the option before it; and none may take the program's place."""
+    from wrapgen.options import read_flags
+
+    for token in tokens[:1]:
+        if not token.startswith("-"):
+            raise InvalidFlag(
+                f"flag {token!r} is not a {family.name} option: options start with '-', and a value follows its option",
+                f"e.g. --flag {family.flag_example!r}",
+            )
+    for token in tokens:  # before the tables, which would only say where such an option exists
+        if token.startswith("-"):
+            _refuse_role(family, token)
+    for option in read_flags(family, tokens, runtimes):
+        _refuse_role(family, option.name)
+
+
+def split_unchecked(family: Family, texts: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """--unchecked-flag: one option (and its value) each, checked only for what never goes in."""
+    groups = []
+    for text in texts:
+        words = _split("--unchecked-flag", text)
+        if not words or not words[0].startswith("-") or words[0] == "-" or any(w.startswith("-") for w in words[1:]):
+            raise InvalidFlag(
+                f"--unchecked-flag {text!r} is not one option (with its value, if it takes one)",
+                "give each option in its own --unchecked-flag",
+            )
+        _refuse_role(family, words[0])
+        groups.append(tuple(words))
+    return tuple(groups)
 
 
 def parse_env(items: Sequence[str], option: str = "--env") -> tuple[tuple[str, str], ...]:
@@ -219,14 +280,20 @@ def check_startup_hooks(value: str) -> None:
 
 def split_drops(family: Family, texts: Sequence[str]) -> tuple[str, ...]:
     """Each --drop-flag is one option of the interpreter; an option that takes a value drops with it."""
+    from wrapgen.options import is_known
+
     drops = []
     for text in texts:
-        _check_text("--drop-flag", text)
-        words = shlex.split(text)
+        words = _split("--drop-flag", text)
         if len(words) != 1 or not words[0].startswith("-") or classify(family.grammar, words[0])[0] is not Kind.OPTION:
             raise InvalidFlag(
                 f"--drop-flag {text!r} is not one {family.name} option",
                 "give the option alone, e.g. --drop-flag -XX:-TieredCompilation; its value goes with it",
+            )
+        if not is_known(family, words[0]):
+            raise InvalidFlag(
+                f"--drop-flag {text!r} is not a {family.name} option of any Lambda runtime",
+                "give an option the runtime passes, as its command line writes it",
             )
         drops.append(words[0])
     return tuple(drops)
@@ -267,8 +334,11 @@ def wrapper_spec(
     presets: Sequence[str] = (),
     drops: Sequence[str] = (),
     env_defaults: Sequence[str] = (),
+    unchecked: Sequence[str] = (),
+    runtimes: Sequence[str] | None = None,
 ) -> WrapperSpec:
-    """Validate what the user typed and build the spec of one wrapper."""
+    """Validate what the user typed and build the spec of one wrapper; its flags are checked for these runtimes
+    (default: all of the family's, which a wrapper serves)."""
     family = family_named(family_name)
     spec = WrapperSpec(
         family=family,
@@ -279,8 +349,12 @@ def wrapper_spec(
         presets=tuple(apply_presets(family.name, presets)),
         drops=split_drops(family, drops),
         env_defaults=parse_env(env_defaults, "--env-default"),
+        unchecked=split_unchecked(family, unchecked),
     )
-    check_flags(family, spec.inserted)
+    for use in spec.presets:
+        for runtime in runtimes or ():
+            check_runtime(use, runtime)
+    check_flags(family, spec.checked, runtimes)
     both = {name for name, _ in spec.env} & {name for name, _ in spec.env_defaults}
     if both:
         raise InvalidEnv(f"{sorted(both)[0]} is given both as a variable to set and as a default")
@@ -297,7 +371,9 @@ def wrapper_spec(
     return spec
 
 
-_COMMAND_OPTIONS = frozenset({"--flag", "--env", "--preset", "--drop-flag", "--env-default", "--then", "--name"})
+_COMMAND_OPTIONS = frozenset(
+    {"--flag", "--env", "--preset", "--drop-flag", "--env-default", "--then", "--name", "--unchecked-flag"}
+)
 
 
 def spec_from_command(argv: Sequence[str]) -> WrapperSpec:
@@ -318,4 +394,5 @@ def spec_from_command(argv: Sequence[str]) -> WrapperSpec:
         presets=given.get("--preset", []),
         drops=given.get("--drop-flag", []),
         env_defaults=given.get("--env-default", []),
+        unchecked=given.get("--unchecked-flag", []),
     )

@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from wrapgen.errors import InvalidValue
-from wrapgen.grammar import classify, scan
-from wrapgen.presets import presets_for
+from wrapgen.grammar import classify
+from wrapgen.options import allowed_in_env, read_flags
+from wrapgen.presets import check_runtime, presets_for
 from wrapgen.runtimes import (
     ENV_LIMIT,
     FAMILIES,
     MERGED_VARIABLES,
     NODE_MAJORS,
-    NODE_OPTIONS_ALLOWED,
     OPTIONS_VARIABLES,
     PYTHON_LAYER_PATHS,
     Family,
@@ -89,8 +89,7 @@ class _Assignments:
         return joined
 
 
-def _add_flags(out: _Assignments, family: Family, flags: Sequence[str], what: str) -> None:
-    groups = [tuple(flags[t.start : t.stop]) for t in scan(family.grammar, flags, start=0)]
+def _add_flags(out: _Assignments, family: Family, groups: Sequence[tuple[str, ...]], what: str) -> None:
     variable = options_variable(family.name)
     for group in groups:
         if variable is not None:
@@ -103,6 +102,11 @@ def _add_flags(out: _Assignments, family: Family, flags: Sequence[str], what: st
             _refuse(f"{what} {' '.join(group)!r}", f"no environment variable passes this {family.name} option")
 
 
+def _options(family: Family, flags: Sequence[str], runtime: str | None) -> list[tuple[str, ...]]:
+    """The flags grouped into options, each with its value, as the interpreter's table reads them."""
+    return [option.words for option in read_flags(family, flags, None if runtime is None else [runtime])]
+
+
 def node_options_problem(value: str, runtime: str | None) -> tuple[str, str, bool] | None:
     """The first option in a NODE_OPTIONS value that node would refuse to start on, or that cannot work there:
     the option, why, and whether that depends on the Node.js version. None where there is none."""
@@ -112,18 +116,9 @@ def node_options_problem(value: str, runtime: str | None) -> tuple[str, str, boo
         option = option[:2] + option[2:].replace("_", "-")  # node reads --max_old_space_size as --max-old-space-size
         if option in FAMILIES["node"].runtime_options:
             return option, "the runtime passes its own on the command line, which beats NODE_OPTIONS", False
-        allowed = NODE_OPTIONS_ALLOWED.get(option)
-        if allowed is None:
-            return (
-                option,
-                (
-                    "wrapgen does not know that NODE_OPTIONS accepts it, and node refuses to start on an option it"
-                    " does not accept"
-                ),
-                False,
-            )
+        allowed = allowed_in_env(option)
         if not allowed:
-            return option, "node refuses it in NODE_OPTIONS", False
+            return option, "node refuses it in NODE_OPTIONS (or it is not a node option)", False
         missing = sorted(majors - allowed)
         if missing:
             where = ", ".join(f"Node.js {major}" for major in missing)
@@ -146,8 +141,8 @@ def env_assignments(spec: WrapperSpec, runtime: str | None = None) -> list[tuple
         out.add(name, value)
     for use in spec.presets:
         preset = use.preset
-        if runtime and preset.runtimes and runtime not in preset.runtimes:
-            raise InvalidValue(f"--preset {preset.name} applies to {', '.join(preset.runtimes)}, not {runtime}")
+        if runtime:
+            check_runtime(use, runtime)
         if preset.env_refused and (not preset.env_refused_on or runtime is None or runtime in preset.env_refused_on):
             on = " or ".join(preset.env_refused_on)
             hint = f" (say --runtime, if it is not {on})" if on and not runtime else ""
@@ -156,9 +151,9 @@ def env_assignments(spec: WrapperSpec, runtime: str | None = None) -> list[tuple
             for name, value in use.env:
                 out.add(name, value)
         else:
-            _add_flags(out, family, use.flags, f"--preset {preset.name}")
-    if spec.flags:
-        _add_flags(out, family, spec.flags, "--flag")
+            _add_flags(out, family, _options(family, use.flags, runtime), f"--preset {preset.name}")
+    _add_flags(out, family, _options(family, spec.flags, runtime), "--flag")
+    _add_flags(out, family, spec.unchecked, "--unchecked-flag")
     for name, value in spec.env_defaults:
         out.add(name, value)
     if "PYTHONPATH" in out.values and family.name == "python":

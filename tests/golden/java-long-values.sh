@@ -48,9 +48,11 @@ fi
 if [[ -n $wrapgen_scan ]]; then
     # Find where the program starts, by the interpreter's option grammar.
     wrapgen_at=
-    wrapgen_i=0
-    wrapgen_skip=
-    for wrapgen_arg in "${@:2}"; do
+    # "$@" whole, its first element (the interpreter) skipped: bash 4.2
+    # drops a slice such as "${@:2}" that is one empty string.
+    wrapgen_i=-1
+    wrapgen_skip=1
+    for wrapgen_arg in "$@"; do
         wrapgen_i=$((wrapgen_i + 1))
         if [[ -n $wrapgen_skip ]]; then
             wrapgen_skip=
@@ -76,8 +78,9 @@ if [[ -n $wrapgen_scan ]]; then
         esac
     done
     if [[ -n $wrapgen_at ]]; then
-        set -- "${@:1:wrapgen_at}" "${wrapgen_flags[@]}" \
-            "${@:wrapgen_at+1}"
+        wrapgen_head=("${@:1:wrapgen_at}")
+        shift "$wrapgen_at"
+        set -- "${wrapgen_head[@]}" "${wrapgen_flags[@]}" "$@"
     else
         printf 'wrapgen: %s: %s\n' "$wrapgen_name" \
             "found no program; starting it unchanged" >&2

@@ -3,10 +3,8 @@
 # (python3.9, python3.10, python3.11, python3.12, python3.13, python3.14). Do
 # not edit; regenerate with:
 #   wrapgen python \
-#       --flag '-X importtime' \
-#       --flag '-X frozen_modules=off' \
-#       --flag '-W error::DeprecationWarning' \
-#       --flag -u \
+#       --flag '-X importtime -X frozen_modules=off -W error::DeprecationWar'\
+#   'ning -u' \
 #       --env POWERTOOLS_SERVICE_NAME=orders \
 #       --env $'NOTE=it\x27s \x24HOME \x60id\x60 and a\x0anewline' \
 #       --then /opt/otel-instrument \
@@ -44,9 +42,11 @@ fi
 if [[ -n $wrapgen_scan ]]; then
     # Find where the program starts, by the interpreter's option grammar.
     wrapgen_at=
-    wrapgen_i=0
-    wrapgen_skip=
-    for wrapgen_arg in "${@:2}"; do
+    # "$@" whole, its first element (the interpreter) skipped: bash 4.2
+    # drops a slice such as "${@:2}" that is one empty string.
+    wrapgen_i=-1
+    wrapgen_skip=1
+    for wrapgen_arg in "$@"; do
         wrapgen_i=$((wrapgen_i + 1))
         if [[ -n $wrapgen_skip ]]; then
             wrapgen_skip=
@@ -88,8 +88,9 @@ if [[ -n $wrapgen_scan ]]; then
         esac
     done
     if [[ -n $wrapgen_at ]]; then
-        set -- "${@:1:wrapgen_at}" "${wrapgen_flags[@]}" \
-            "${@:wrapgen_at+1}"
+        wrapgen_head=("${@:1:wrapgen_at}")
+        shift "$wrapgen_at"
+        set -- "${wrapgen_head[@]}" "${wrapgen_flags[@]}" "$@"
     else
         printf 'wrapgen: %s: %s\n' "$wrapgen_name" \
             "found no program; starting it unchanged" >&2

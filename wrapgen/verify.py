@@ -1,0 +1,39 @@
+"""--verify-with: start a real local interpreter with the flags and variables, before anything is written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+
+from wrapgen.errors import InvalidFlag, InvalidValue
+from wrapgen.spec import WrapperSpec
+
+TIMEOUT = 60
+"""Seconds an interpreter may take to start and do nothing (a JVM with an agent takes a few)."""
+
+
+def verify(spec: WrapperSpec, interpreter: str, variables: Sequence[tuple[str, str]] = (), flags: bool = True) -> None:
+    """Run `interpreter` with the spec's flags (where `flags`) and these variables, and a program that does
+    nothing; raise with the interpreter's own error if it does not start."""
+    family = spec.family
+    if not family.noop_program:
+        raise InvalidValue(f"--verify-with: {family.name} cannot start without an application to run, so wrapgen"
+                           " cannot try its options")  # fmt: skip
+    if not os.path.isfile(interpreter) or not os.access(interpreter, os.X_OK):
+        raise InvalidValue(f"--verify-with {interpreter}: not an executable file")
+    argv = [interpreter, *(spec.inserted if flags else ()), *family.noop_program]
+    env = {key: value for key, value in os.environ.items() if key not in {name for name, _ in variables}}
+    env.update(variables)
+    try:
+        result = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT,
+                                check=False)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise InvalidFlag(f"--verify-with {interpreter}: did not finish in {TIMEOUT} s with these flags") from None
+    except OSError as error:
+        raise InvalidValue(f"--verify-with {interpreter}: {error.strerror}") from None
+    if result.returncode != 0:
+        text = result.stderr.decode("utf-8", "replace")
+        lines = [line for line in text.splitlines() if line.strip() and not line.startswith("Picked up ")]
+        said = lines[0].strip() if lines else "(nothing on stderr)"
+        raise InvalidFlag(f"--verify-with {interpreter}: it refused to start (exit {result.returncode}): {said}")
