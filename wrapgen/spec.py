@@ -142,13 +142,13 @@ def _split(option: str, text: str) -> list[str]:
         raise InvalidFlag(f"{option} {text!r} cannot be split into words: {exc}") from None
 
 
-def split_flags(family: Family, texts: Sequence[str], option: str = "--flag") -> tuple[str, ...]:
+def split_flags(family: Family, texts: Sequence[str]) -> tuple[str, ...]:
     """Split each --flag like a shell splits words (checked later, with the presets' flags)."""
     tokens: list[str] = []
     for text in texts:
-        words = _split(option, text)
+        words = _split("--flag", text)
         if not words:
-            raise InvalidFlag(f"{option} is empty", f"give an interpreter option, e.g. --flag {family.flag_example!r}")
+            raise InvalidFlag("--flag is empty", f"give an interpreter option, e.g. --flag {family.flag_example!r}")
         tokens += words
     return tuple(tokens)
 
@@ -198,12 +198,11 @@ def check_flags(family: Family, tokens: Sequence[str], runtimes: Sequence[str] |
     family's), in a form it accepts, or the value of the option before it; and none may take the program's place."""
     from wrapgen.options import read_flags
 
-    for token in tokens[:1]:
-        if not token.startswith("-"):
-            raise InvalidFlag(
-                f"flag {token!r} is not a {family.name} option: options start with '-', and a value follows its option",
-                f"e.g. --flag {family.flag_example!r}",
-            )
+    if tokens and not tokens[0].startswith("-"):
+        raise InvalidFlag(
+            f"flag {tokens[0]!r} is not a {family.name} option: options start with '-', and a value follows its option",
+            f"e.g. --flag {family.flag_example!r}",
+        )
     for token in tokens:  # before the tables, which would only say where such an option exists
         if token.startswith("-"):
             _refuse_role(family, token)
