@@ -162,6 +162,11 @@ def test_pythonpath_keeps_the_layers(sandbox: Sandbox) -> None:
         (["dotnet", "--env", "DOTNET_STARTUP_HOOKS=My Hook"], "neither an absolute path nor an assembly name"),
         (["java", "--drop-flag", "-cp /a"], "is not one java option"),
         (["java", "--drop-flag", "Main"], "is not one java option"),
+        (
+            ["java", "--drop-flag", "-XX:-TieredCompilaton"],
+            "not a java option of any Lambda runtime (did you mean '-XX:+TieredCompilation'?)",
+        ),
+        (["node", "--drop-flag", "--max-old-space"], "not a node option of any Lambda runtime"),
         (["ruby", "--env", "A=1", "--env-default", "A=2"], "both as a variable to set and as a default"),
         (["python", "--env", "NODE_OPTIONS=--cpu-prof"], "NODE_OPTIONS --cpu-prof: node refuses it in NODE_OPTIONS"),
         (

@@ -288,3 +288,9 @@ def is_known(family: Family, word: str) -> bool:
     if hit is not None and hit[1].get("type") == "table:xx":
         return word[len(hit[0]) :].lstrip("+-").partition("=")[0] in data["xx"]
     return hit is not None
+
+
+def nearest(family: Family, word: str) -> str:
+    """A hint naming the real option nearest to this word."""
+    data = table(family.name)
+    return _nearest(data, _normalise(data, word).partition("=")[0])

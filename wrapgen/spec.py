@@ -279,7 +279,7 @@ def check_startup_hooks(value: str) -> None:
 
 def split_drops(family: Family, texts: Sequence[str]) -> tuple[str, ...]:
     """Each --drop-flag is one option of the interpreter; an option that takes a value drops with it."""
-    from wrapgen.options import is_known
+    from wrapgen.options import is_known, nearest
 
     drops = []
     for text in texts:
@@ -291,8 +291,7 @@ def split_drops(family: Family, texts: Sequence[str]) -> tuple[str, ...]:
             )
         if not is_known(family, words[0]):
             raise InvalidFlag(
-                f"--drop-flag {text!r} is not a {family.name} option of any Lambda runtime",
-                "give an option the runtime passes, as its command line writes it",
+                f"--drop-flag {text!r} is not a {family.name} option of any Lambda runtime", nearest(family, words[0])
             )
         drops.append(words[0])
     return tuple(drops)
