@@ -52,6 +52,14 @@ def _emit(text: str, output: str | None, mode: int) -> None:
         write_file(output, text.encode(), mode)
 
 
+def _snippet(form: IacFormat, family: Family, name: str, layer: str | None,
+             variables: tuple[tuple[str, str], ...]) -> str:  # fmt: skip
+    """The IaC snippet; wrapgen.iac (and YAML) is imported only when one is asked for."""
+    from wrapgen.iac import Deployment, snippet
+
+    return snippet(form.value, Deployment(family, name, layer, variables))
+
+
 def _fail(error: WrapgenError) -> NoReturn:
     message = error.message + (f" ({error.hint})" if error.hint else "")
     sys.stderr.write("error: " + message.replace("\n", "\\n") + "\n")
@@ -203,7 +211,6 @@ def _family_command(family: Family) -> Callable[..., None]:
         ] = None,
     ) -> None:
         from wrapgen.errors import InvalidValue
-        from wrapgen.iac import Deployment, snippet
         from wrapgen.layer import (
             LayerFile,
             build_layer,
@@ -243,8 +250,11 @@ def _family_command(family: Family) -> Callable[..., None]:
                 variables = tuple(env_assignments(spec, runtime))
                 if verify_with is not None:
                     verify(spec, verify_with, variables, flags=False)
-                deployment = Deployment(spec.family, spec.name, None, variables)
-                text = snippet(iac.value, deployment) if iac else format_assignments(variables, format_.value)
+                text = (
+                    _snippet(iac, spec.family, spec.name, None, variables)
+                    if iac
+                    else format_assignments(variables, format_.value)
+                )
                 for warning in spec.warnings:
                     sys.stderr.write(f"warning: {warning}\n")
                 _emit(text, output, 0o644)
@@ -275,8 +285,7 @@ def _family_command(family: Family) -> Callable[..., None]:
                 sys.stderr.write(layer_summary(spec, built))
             if iac is not None and layer is not None:
                 variables = (("AWS_LAMBDA_EXEC_WRAPPER", wrapper_path(spec.name)),)
-                relative = os.path.relpath(layer, iac_dir)
-                sys.stdout.write(snippet(iac.value, Deployment(spec.family, spec.name, relative, variables)))
+                sys.stdout.write(_snippet(iac, spec.family, spec.name, os.path.relpath(layer, iac_dir), variables))
             elif docker is not None:
                 sys.stdout.write(docker)
             elif output is None and built is None:

@@ -8,11 +8,7 @@ no extra fields, text with LF line endings and no BOM.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import io
 import stat
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,11 +57,16 @@ class Layer:
 
     @property
     def sha256_hex(self) -> str:
+        import hashlib  # only for a layer: it costs every other run's start-up
+
         return hashlib.sha256(self.data).hexdigest()
 
     @property
     def sha256_base64(self) -> str:
         """What Terraform's filebase64sha256() gives, for source_code_hash."""
+        import base64
+        import hashlib
+
         return base64.b64encode(hashlib.sha256(self.data).digest()).decode()
 
 
@@ -103,6 +104,9 @@ def build_layer(files: Sequence[LayerFile]) -> Layer:
     unzipped = sum(len(file.data) for file in files)
     if unzipped > UNZIPPED_LIMIT:
         raise InvalidValue(f"the layer unzips to {unzipped} bytes; Lambda allows {UNZIPPED_LIMIT} in all")
+    import io
+    import zipfile  # only for a layer: it costs every other run's start-up
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for file in sorted(files, key=lambda f: f.path):
