@@ -180,6 +180,7 @@ def _zip(tmp_path: Path, entries: list[tuple[str, bytes, int | None]]) -> Path:
         ([("bin/wrapper", b'#!/bin/bash\r\nexec "$@"\r\n', 0o755)], "CRLF"),
         ([("bin/wrapper", b'exec "$@"\n', 0o755)], "neither a #! script nor a compiled program"),
         ([("extensions/agent", b"\x7fELF...", 0o644)], "not executable"),
+        ([("wrapgen", b"x", 0o644), ("wrapgen/x", b"y", 0o644)], "a file, and a directory of other files"),
     ],
 )
 def test_inspect_finds_what_fails_at_cold_start(tmp_path: Path, entries: list, says: str) -> None:
@@ -233,3 +234,36 @@ def test_dockerfile_lines(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "wrapgen-node").stat().st_mode) == 0o755
     result = wrapgen_cli("python", "--dockerfile", "-o", str(tmp_path / "w"))
     assert result.returncode == 1 and "relative to the Docker build context" in result.stderr
+
+
+def _special(tmp_path: Path, kind: str) -> str:
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "fifo")
+        return str(tmp_path / "fifo")
+    if kind == "huge":  # sparse: its size says too big before a byte is read
+        with open(tmp_path / "huge", "wb") as stream:
+            stream.truncate(UNZIPPED_LIMIT + 1)
+        return str(tmp_path / "huge")
+    return {"device": "/dev/zero", "directory": str(tmp_path)}[kind]
+
+
+@pytest.mark.parametrize(("kind", "says"), [("fifo", "not a regular file"), ("device", "not a regular file"),
+                                            ("directory", "not a regular file"),
+                                            ("huge", f"Lambda allows {UNZIPPED_LIMIT} unzipped")])  # fmt: skip
+def test_an_include_that_is_no_regular_file_or_too_big_is_refused_before_it_is_read(
+    tmp_path: Path, kind: str, says: str
+) -> None:
+    """A FIFO hung, /dev/zero was read for 4.3 GB: now each is refused at once (the call is bounded in time)."""
+    source = _special(tmp_path, kind)
+    target = tmp_path / "layer.zip"
+    argv = [*WRAPGEN, "python", "--flag", "-u", "--layer", str(target), "--include", f"{source}=wrapgen/x"]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 1 and says in result.stderr and result.stderr.count("\n") == 1
+    assert not target.exists()
+
+
+def test_a_path_that_is_a_file_and_a_directory_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "f").write_text("x")
+    result = wrapgen_cli("python", "--flag", "-u", "--layer", str(tmp_path / "l.zip"), "--include",
+                         f"{tmp_path / 'f'}=wrapgen")  # fmt: skip
+    assert result.returncode == 1 and "is a file and a directory" in result.stderr

@@ -214,7 +214,7 @@ def _family_command(family: Family) -> Callable[..., None]:
         from wrapgen.layer import (
             LayerFile,
             build_layer,
-            include_file,
+            include_files,
             missing_references,
             normalise_text,
             wrapper_file,
@@ -269,8 +269,7 @@ def _family_command(family: Family) -> Callable[..., None]:
             if verify_with is not None:
                 verify(spec, verify_with, spec.variables + spec.defaults)
             artifact = render_wrapper(spec)
-            files = [include_file(item, False) for item in include or ()]
-            files += [include_file(item, True) for item in include_exec or ()]
+            files = include_files(include or (), include_exec or ())
             wrapper = LayerFile(wrapper_file(spec.name), normalise_text(artifact.text.encode()), artifact.mode)
             built = build_layer([wrapper, *files]) if layer is not None else None
             docker = dockerfile_lines(spec, output, files) if dockerfile else None

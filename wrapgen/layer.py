@@ -8,8 +8,9 @@ no extra fields, text with LF line endings and no BOM.
 
 from __future__ import annotations
 
+import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from wrapgen.errors import InvalidValue
@@ -94,6 +95,17 @@ def check_path(path: str) -> str:
     return relative
 
 
+def path_clashes(paths: Iterable[str]) -> list[str]:
+    """Paths that are files and also directories of other paths (`wrapgen` beside `wrapgen/x`): unzip fails."""
+    files = set(paths)
+    return sorted({parent for path in files for parent in _parents(path)} & files)
+
+
+def _parents(path: str) -> list[str]:
+    parts = path.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
 def build_layer(files: Sequence[LayerFile]) -> Layer:
     """The zip of these files: the same files give the same bytes, on any machine with the same zlib."""
     seen: set[str] = set()
@@ -101,6 +113,8 @@ def build_layer(files: Sequence[LayerFile]) -> Layer:
         if file.path in seen:
             raise InvalidValue(f"layer path {file.path!r} is given twice")
         seen.add(file.path)
+    for clash in path_clashes(seen):
+        raise InvalidValue(f"layer path {clash!r} is a file and a directory: the layer could not be unzipped")
     unzipped = sum(len(file.data) for file in files)
     if unzipped > UNZIPPED_LIMIT:
         raise InvalidValue(f"the layer unzips to {unzipped} bytes; Lambda allows {UNZIPPED_LIMIT} in all")
@@ -121,18 +135,55 @@ def build_layer(files: Sequence[LayerFile]) -> Layer:
     return Layer(data, tuple(sorted(files, key=lambda f: f.path)))
 
 
-def include_file(item: str, executable: bool) -> LayerFile:
-    """`SRC=DEST`: the file at SRC on this machine, at DEST under /opt; 0755 if marked executable, else 0644."""
-    source, sep, dest = item.rpartition("=")
-    option = "--include-exec" if executable else "--include"
-    if not sep or not source or not dest:
-        raise InvalidValue(f"{option} {item!r} is not SRC=DEST", "e.g. preload.js=wrapgen/preload.js")
+def include_files(includes: Sequence[str], executables: Sequence[str]) -> list[LayerFile]:
+    """`SRC=DEST` items: the file at SRC on this machine, at DEST under /opt; 0755 for `executables`, else 0644.
+
+    Only regular files: a FIFO, a device or a directory is refused before anything is read (opened without
+    blocking, then looked at), and every size is checked against Lambda's limit before any file is read, each read
+    bounded by its size (a file that grows while it is read is refused, not followed).
+    """
+    items = [(item, False) for item in includes] + [(item, True) for item in executables]
+    fds: list[int] = []
+    wanted = []
     try:
-        with open(source, "rb") as stream:
-            data = stream.read()
-    except OSError as error:
-        raise InvalidValue(f"{option} {source}: {error.strerror}") from None
-    return LayerFile(check_path(dest), normalise_text(data), 0o755 if executable else 0o644, source)
+        for item, executable in items:
+            option = "--include-exec" if executable else "--include"
+            source, sep, dest = item.rpartition("=")
+            if not sep or not source or not dest:
+                raise InvalidValue(f"{option} {item!r} is not SRC=DEST", "e.g. preload.js=wrapgen/preload.js")
+            try:
+                fds.append(os.open(source, os.O_RDONLY | os.O_NONBLOCK))
+            except OSError as error:
+                raise InvalidValue(f"{option} {source}: {error.strerror}") from None
+            info = os.fstat(fds[-1])
+            if not stat.S_ISREG(info.st_mode):
+                raise InvalidValue(f"{option} {source}: not a regular file (a layer holds files only)")
+            wanted.append((fds[-1], option, source, check_path(dest), info.st_size, executable))
+        total = sum(size for *_, size, _ in wanted)
+        if total > UNZIPPED_LIMIT:
+            raise InvalidValue(f"the included files take {total} bytes; Lambda allows {UNZIPPED_LIMIT} unzipped")
+        files = []
+        for fd, option, source, dest, size, executable in wanted:
+            data = _read(fd, size + 1)
+            if len(data) != size:
+                raise InvalidValue(f"{option} {source}: it changed while it was read")
+            files.append(LayerFile(dest, normalise_text(data), 0o755 if executable else 0o644, source))
+        return files
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def _read(fd: int, most: int) -> bytes:
+    """Up to `most` bytes of an open file."""
+    chunks = []
+    while most > 0:
+        chunk = os.read(fd, min(most, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        most -= len(chunk)
+    return b"".join(chunks)
 
 
 def missing_references(paths: Sequence[str], files: Sequence[LayerFile]) -> list[str]:
