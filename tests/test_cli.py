@@ -50,6 +50,13 @@ def test_output_replaces_an_existing_file(tmp_path: Path) -> None:
     ("args", "says"),
     [
         (["python", "--flag", ""], "--flag is empty"),
+        (["python", "--flag", "-u", "--iac-dir", "infra"], "--iac-dir says where the --iac snippet references"),
+        (["python", "--flag", "-u", "--via", "env", "--iac", "sam", "--iac-dir", "infra"], "without both it has"),
+        (
+            ["python", "--flag", "-u", "--layer", "l.zip", "--iac", "sam", "--dockerfile", "-o", "w"],
+            "--iac prints the snippet; --dockerfile and --format print something else",
+        ),
+        (["python", "--flag", "-u", "--via", "env", "--iac", "sam", "--format", "json"], "--iac prints the snippet"),
         (["python", "--flag", "   "], "--flag is empty"),
         (["python", "--flag", "importtime"], "flag 'importtime' is not a python option"),
         (["python", "--flag", "-X"], "flag '-X' needs a value"),
@@ -77,7 +84,7 @@ def test_output_replaces_an_existing_file(tmp_path: Path) -> None:
         (["python", "--then", "otel-handler"], "not an absolute path"),
         (["python", "--name", "../x"], "not a plain file name"),
         (["python", "--name", "-x"], "not a plain file name"),
-        (["python", "-o", "/nonexistent-dir/wrapper"], "does not exist"),
+        (["python", "--flag", "-u", "-o", "/etc/hostname/wrapper"], "cannot write"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_1(args: list[str], says: str) -> None:
@@ -111,13 +118,13 @@ def test_bad_input_writes_no_file_and_keeps_the_old_one(tmp_path: Path) -> None:
 
 
 def test_output_into_a_directory_path(tmp_path: Path) -> None:
-    result = wrapgen_cli("python", "-o", str(tmp_path))
+    result = wrapgen_cli("python", "--flag", "-u", "-o", str(tmp_path))
     assert result.returncode == 1 and "is a directory" in result.stderr
 
 
 def test_output_on_a_full_or_read_only_filesystem_leaves_nothing(tmp_path: Path) -> None:
     """/proc/sys is a directory nobody can create files in, root included."""
-    result = wrapgen_cli("python", "-o", "/proc/sys/wrapgen-wrapper")
+    result = wrapgen_cli("python", "--flag", "-u", "-o", "/proc/sys/wrapgen-wrapper")
     assert result.returncode == 1 and result.stderr.startswith("error: cannot write /proc/sys/wrapgen-wrapper")
 
 
@@ -136,3 +143,10 @@ def test_lint_command(tmp_path: Path) -> None:
 def test_python_dash_m_and_help() -> None:
     result = wrapgen_cli("python", "--help")
     assert result.returncode == 0 and "--flag" in result.stdout and "--then" in result.stdout
+
+
+def test_a_wrapper_with_nothing_to_do_is_warned_about(tmp_path: Path) -> None:
+    result = wrapgen_cli("ruby", "-o", str(tmp_path / "w"))
+    assert result.returncode == 0
+    assert result.stderr == "warning: nothing to insert, set or chain: the wrapper only starts the runtime\n"
+    assert wrapgen_cli("ruby", "--env", "A=1", "-o", str(tmp_path / "w")).stderr == ""

@@ -4,13 +4,17 @@ import enum
 import os
 import sys
 from collections.abc import Callable
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from wrapgen import __version__
 from wrapgen.errors import WrapgenError
 from wrapgen.runtimes import FAMILIES, Family
+
+if TYPE_CHECKING:
+    from wrapgen.output import Plan
+    from wrapgen.spec import WrapperSpec
 
 app = typer.Typer(
     name="wrapgen",
@@ -42,22 +46,80 @@ class Format(str, enum.Enum):
     json = "json"
 
 
-def _emit(text: str, output: str | None, mode: int) -> None:
-    """The payload: to the output file, else to stdout."""
-    from wrapgen.output import write_file
-
-    if output is None:
-        sys.stdout.buffer.write(text.encode())
-    else:
-        write_file(output, text.encode(), mode)
-
-
 def _snippet(form: IacFormat, family: Family, name: str, layer: str | None,
              variables: tuple[tuple[str, str], ...]) -> str:  # fmt: skip
     """The IaC snippet; wrapgen.iac (and YAML) is imported only when one is asked for."""
     from wrapgen.iac import Deployment, snippet
 
     return snippet(form.value, Deployment(family, name, layer, variables))
+
+
+def _payload(plan: "Plan", data: bytes, output: str | None, mode: int) -> None:
+    """The command's main output: to the -o file (or `-`, stdout), else to stdout."""
+    from wrapgen.output import File
+
+    if output is None:
+        plan.stdout += data
+    else:
+        plan.files.append(File(output, data, mode))
+
+
+def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: str | None, include: list[str] | None,
+                  include_exec: list[str] | None, dockerfile: bool, iac: IacFormat | None, iac_dir: str | None,
+                  format_: Format, runtime: str | None, verify_with: str | None) -> None:  # fmt: skip
+    """What a wrapper request writes and prints: the script, the layer, the Dockerfile lines, the IaC snippet."""
+    from wrapgen.errors import InvalidValue
+    from wrapgen.layer import (
+        LayerFile,
+        build_layer,
+        include_files,
+        missing_references,
+        normalise_text,
+        wrapper_file,
+        wrapper_path,
+    )
+    from wrapgen.output import File
+    from wrapgen.render import dockerfile_lines, layer_summary, render_wrapper
+    from wrapgen.verify import verify
+
+    if format_ is not Format.lines or runtime is not None:
+        raise InvalidValue("--format and --runtime go with --via env; a wrapper serves every runtime of its family")
+    if (include or include_exec) and layer is None:
+        raise InvalidValue("--include and --include-exec go with --layer")
+    if iac is not None and layer is None:
+        raise InvalidValue("--iac references the layer zip: add --layer PATH.zip (or use --via env)")
+    if verify_with is not None:
+        verify(spec, verify_with, spec.variables + spec.defaults)
+    artifact = render_wrapper(spec)
+    script = artifact.text.encode()
+    files = include_files(include or (), include_exec or ())
+    wrapper = LayerFile(wrapper_file(spec.name), normalise_text(script), artifact.mode)
+    if output is not None:
+        plan.files.append(File(output, script, artifact.mode))
+    if layer is not None:
+        built = build_layer([wrapper, *files])
+        for path in missing_references(spec.referenced_files, [wrapper, *files]):
+            plan.messages.append(f"warning: {path} is not in this layer: the function must get it from another\n")
+        plan.files.append(File(layer, built.data, 0o644))
+        plan.messages.append(layer_summary(spec, built))
+    if iac is not None and layer is not None:
+        variables = (("AWS_LAMBDA_EXEC_WRAPPER", wrapper_path(spec.name)),)
+        relative = os.path.relpath(layer, iac_dir or ".")
+        plan.stdout += _snippet(iac, spec.family, spec.name, relative, variables).encode()
+    elif dockerfile:
+        plan.stdout += dockerfile_lines(spec, output, files).encode()
+    elif output is None and layer is None:
+        plan.stdout += script
+
+
+def _print(text: str) -> None:
+    """The payload on stdout, a write error (a full disk, a closed pipe) in one line, as every other error."""
+    from wrapgen.output import write_stdout
+
+    try:
+        write_stdout(text.encode("utf-8", "surrogateescape"))
+    except WrapgenError as error:
+        _fail(error)
 
 
 def _fail(error: WrapgenError) -> NoReturn:
@@ -198,9 +260,13 @@ def _family_command(family: Family) -> Callable[..., None]:
             ),
         ] = None,
         iac_dir: Annotated[
-            str,
-            typer.Option(help="Where the IaC template lives: the zip is referenced relative to it.", metavar="DIR"),
-        ] = ".",
+            str | None,
+            typer.Option(
+                help="With --iac and --layer: where the IaC template lives, the zip referenced relative to it"
+                " (default: here).",
+                metavar="DIR",
+            ),
+        ] = None,
         output: Annotated[
             str | None,
             typer.Option("--output", "-o", help="Write the script here (mode 0755, atomically); default stdout."),
@@ -209,19 +275,17 @@ def _family_command(family: Family) -> Callable[..., None]:
             str | None,
             typer.Option(help=f"The wrapper's file name (default wrapgen-{family.name}).", metavar="NAME"),
         ] = None,
+        dry_run: Annotated[
+            bool,
+            typer.Option(
+                "--dry-run",
+                help="Write nothing: say on stderr what would be written (path, mode, size, sha256) and print what"
+                " would be printed.",
+            ),
+        ] = False,
     ) -> None:
         from wrapgen.errors import InvalidValue
-        from wrapgen.layer import (
-            LayerFile,
-            build_layer,
-            include_files,
-            missing_references,
-            normalise_text,
-            wrapper_file,
-            wrapper_path,
-        )
-        from wrapgen.output import write_file
-        from wrapgen.render import dockerfile_lines, layer_summary, render_wrapper
+        from wrapgen.output import Plan, commit, write_stdout
         from wrapgen.spec import wrapper_spec
         from wrapgen.variables import env_assignments, format_assignments
         from wrapgen.verify import verify
@@ -244,6 +308,14 @@ def _family_command(family: Family) -> Callable[..., None]:
                 unchecked=unchecked_flag or (),
                 runtimes=[runtime] if runtime is not None and via is Via.env and runtime in family.runtimes else None,
             )
+            if iac_dir is not None and (iac is None or layer is None):
+                raise InvalidValue("--iac-dir says where the --iac snippet references the --layer zip from; without"
+                                   " both it has nothing to do")  # fmt: skip
+            if iac is not None and (dockerfile or format_ is not Format.lines):
+                raise InvalidValue("--iac prints the snippet; --dockerfile and --format print something else")
+            plan = Plan(messages=[f"warning: {warning}\n" for warning in spec.warnings])
+            if not (spec.inserted or spec.variables or spec.defaults or spec.then or spec.dropped):
+                plan.messages.append("warning: nothing to insert, set or chain: the wrapper only starts the runtime\n")
             if via is Via.env:
                 if layer or dockerfile or include or include_exec:
                     raise InvalidValue("--layer, --include and --dockerfile package a wrapper; --via env makes none")
@@ -255,40 +327,15 @@ def _family_command(family: Family) -> Callable[..., None]:
                     if iac
                     else format_assignments(variables, format_.value)
                 )
-                for warning in spec.warnings:
-                    sys.stderr.write(f"warning: {warning}\n")
-                _emit(text, output, 0o644)
+                _payload(plan, text.encode(), output, 0o644)
+            else:
+                _wrapper_plan(plan, spec, output, layer, include, include_exec, dockerfile, iac, iac_dir, format_,
+                              runtime, verify_with)  # fmt: skip
+            if dry_run:
+                sys.stderr.write("".join(plan.messages) + plan.describe())
+                write_stdout(plan.stdout)
                 return
-            if format_ is not Format.lines or runtime is not None:
-                raise InvalidValue("--format and --runtime go with --via env; a wrapper serves every runtime of its"
-                                   " family")  # fmt: skip
-            if (include or include_exec) and layer is None:
-                raise InvalidValue("--include and --include-exec go with --layer")
-            if iac is not None and layer is None:
-                raise InvalidValue("--iac references the layer zip: add --layer PATH.zip (or use --via env)")
-            if verify_with is not None:
-                verify(spec, verify_with, spec.variables + spec.defaults)
-            artifact = render_wrapper(spec)
-            files = include_files(include or (), include_exec or ())
-            wrapper = LayerFile(wrapper_file(spec.name), normalise_text(artifact.text.encode()), artifact.mode)
-            built = build_layer([wrapper, *files]) if layer is not None else None
-            docker = dockerfile_lines(spec, output, files) if dockerfile else None
-            for warning in spec.warnings:
-                sys.stderr.write(f"warning: {warning}\n")
-            for path in missing_references(spec.referenced_files, [wrapper, *files]) if built else ():
-                sys.stderr.write(f"warning: {path} is not in this layer: the function must get it from another\n")
-            if output is not None:
-                write_file(output, artifact.text.encode(), artifact.mode)
-            if built is not None and layer is not None:
-                write_file(layer, built.data, 0o644)
-                sys.stderr.write(layer_summary(spec, built))
-            if iac is not None and layer is not None:
-                variables = (("AWS_LAMBDA_EXEC_WRAPPER", wrapper_path(spec.name)),)
-                sys.stdout.write(_snippet(iac, spec.family, spec.name, os.path.relpath(layer, iac_dir), variables))
-            elif docker is not None:
-                sys.stdout.write(docker)
-            elif output is None and built is None:
-                sys.stdout.buffer.write(artifact.text.encode())
+            commit(plan)
         except WrapgenError as error:
             _fail(error)
 
@@ -317,7 +364,7 @@ def presets_command(
         families = [family_named(family).name] if family else list(FAMILIES)
     except WrapgenError as error:
         _fail(error)
-    sys.stdout.write(describe(families))
+    _print(describe(families))
 
 
 @app.command("iac")
@@ -351,7 +398,7 @@ def iac_command(
         _fail(WrapgenError(f"{layer}: {error.strerror}"))
     except WrapgenError as error:
         _fail(error)
-    sys.stdout.write(snippet(form.value, deployment))
+    _print(snippet(form.value, deployment))
 
 
 @app.command("inspect")
@@ -369,7 +416,7 @@ def inspect_command(
         _fail(WrapgenError(f"{zip_path}: {error.strerror}"))
     except WrapgenError as error:
         _fail(error)
-    sys.stdout.write(describe_report(report))
+    _print(describe_report(report))
     if report.defects:
         raise typer.Exit(1)
 
@@ -388,8 +435,7 @@ def lint_command(
         _fail(error)
     for path, what in report.skipped:
         sys.stderr.write(f"wrapgen lint: {path}: skipped: {what}\n")
-    for finding in report.findings:
-        sys.stdout.write(f"{finding}\n")
+    _print("".join(f"{finding}\n" for finding in report.findings))
     if report.findings:
         sys.stderr.write(f"wrapgen lint: {len(report.findings)} finding(s) in {len(files)} file(s)\n")
         raise typer.Exit(1)

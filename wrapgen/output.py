@@ -1,36 +1,202 @@
-"""The one function that writes files."""
+"""The one writer: a plan (files, stdout, messages) computed first, then committed all or nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import stat
+import sys
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 from wrapgen.errors import OutputError
 
+STDOUT = "-"
+"""A destination that means standard output, as for most command-line tools."""
 
-def write_file(path: str, data: bytes, mode: int) -> None:
-    """Write `data` to `path` with `mode`, atomically: the old file, or the complete new one, never half."""
-    target = Path(path)
-    if target.is_dir():
-        raise OutputError(f"cannot write {path}: it is a directory")
-    directory = target.parent
-    if not directory.is_dir():
-        raise OutputError(f"cannot write {path}: directory {str(directory)!r} does not exist")
+
+@dataclass(frozen=True)
+class File:
+    """A file to write: where, its bytes, its mode (wrapgen's own, never read from a disk)."""
+
+    path: str
+    data: bytes
+    mode: int
+
+
+@dataclass
+class Plan:
+    """What a command will do, computed without touching any output: files, the stdout payload, messages."""
+
+    files: list[File] = field(default_factory=list)
+    stdout: bytes = b""
+    messages: list[str] = field(default_factory=list)
+    """Lines for stderr (warnings, summaries), each ending in a newline."""
+
+    def describe(self) -> str:
+        """What committing would write, for --dry-run."""
+        import hashlib  # only for --dry-run: it costs every other run's start-up
+
+        lines = []
+        for file in self.files:
+            digest = hashlib.sha256(file.data).hexdigest()
+            lines.append(f"would write {file.path} (mode {file.mode:04o}, {len(file.data)} bytes, sha256 {digest})\n")
+        if self.stdout:
+            lines.append(f"would print {len(self.stdout)} bytes on stdout (below)\n")
+        return "".join(lines)
+
+
+@dataclass
+class _Target:
+    file: File
+    resolved: Path
+    in_place: bool
+    """A device or a FIFO: written into, never replaced."""
+    temp: str | None = None
+
+
+class _Interrupted(Exception):
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGINT, SIGTERM and SIGHUP raise while the plan is written, so that its temporary files are removed."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise _Interrupted(signum)
+
+    saved = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+        yield
+    finally:
+        for sig, old in saved.items():
+            signal.signal(sig, old)
+
+
+def _target(file: File) -> _Target:
+    """Where a file goes: a symlink written through to its target (as cp does); a device or FIFO in place."""
+    resolved = Path(os.path.realpath(file.path))
+    try:
+        mode = resolved.stat().st_mode
+    except FileNotFoundError:
+        return _Target(file, resolved, in_place=False)
+    except OSError as error:
+        raise OutputError(f"cannot write {file.path}: {error.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"cannot write {file.path}: it is a directory")
+    return _Target(file, resolved, in_place=stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode))
+
+
+def write_stdout(data: bytes) -> None:
+    """Print on stdout; a full disk or a closed pipe is an OutputError (one line), not a traceback at exit."""
+    try:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except OSError as error:
+        # What is left in the buffer would fail again when Python flushes it at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise OutputError(f"cannot write to stdout: {error.strerror or error}") from None
+
+
+def commit(plan: Plan) -> None:
+    """Write the plan: every destination checked first, missing directories made, every regular file written to
+    a temporary file beside it and renamed over it; a device or FIFO written in place; then the messages on
+    stderr and the payload on stdout. A failure or a signal leaves no file and no directory of the plan's behind
+    (a device already written to stays so)."""
+    if sum(file.path == STDOUT for file in plan.files) + bool(plan.stdout) > 1:
+        raise OutputError("two outputs go to stdout (-o -, and the printed payload): send one to a file")
+    targets = [_target(file) for file in plan.files if file.path != STDOUT]
+    seen: dict[Path, str] = {}
+    for target in targets:
+        if target.resolved in seen:
+            raise OutputError(f"{target.file.path} and {seen[target.resolved]} are the same file")
+        seen[target.resolved] = target.file.path
+    made: list[Path] = []
+    try:
+        with _signals_raise():
+            for target in targets:
+                if not target.in_place:
+                    _make_parents(target.resolved.parent, made, target.file.path)
+                    target.temp = _write_temp(target)
+            for target in targets:
+                if target.in_place:
+                    _write_in_place(target)
+            for target in targets:
+                if target.temp is not None:
+                    os.replace(target.temp, target.resolved)
+                    target.temp = None
+    except _Interrupted as interrupted:
+        _clean(targets, made)
+        raise SystemExit(128 + interrupted.signum) from None
+    except OSError as error:
+        _clean(targets, made)
+        raise OutputError(f"cannot write: {error.strerror or error}") from None
+    except BaseException:
+        _clean(targets, made)
+        raise
+    sys.stderr.write("".join(plan.messages))
+    for file in plan.files:
+        if file.path == STDOUT:
+            write_stdout(file.data)
+    if plan.stdout:
+        write_stdout(plan.stdout)
+
+
+def _make_parents(directory: Path, made: list[Path], shown: str) -> None:
+    missing = []
+    while not directory.exists():
+        missing.append(directory)
+        directory = directory.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir()
+        except OSError as error:
+            raise OutputError(f"cannot write {shown}: cannot make {path}: {error.strerror}") from None
+        made.append(path)
+
+
+def _write_temp(target: _Target) -> str:
+    try:
+        fd, temp = tempfile.mkstemp(dir=target.resolved.parent, prefix=f".{target.resolved.name}.", suffix=".tmp")
+    except OSError as error:
+        raise OutputError(f"cannot write {target.file.path}: {error.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
+            stream.write(target.file.data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, target)
-    except OSError as exc:
+        os.chmod(temp, target.file.mode)
+    except OSError as error:
         os.unlink(temp)
-        raise OutputError(f"cannot write {path}: {exc.strerror}") from None
-    except BaseException:
-        os.unlink(temp)
-        raise
+        raise OutputError(f"cannot write {target.file.path}: {error.strerror}") from None
+    return temp
+
+
+def _write_in_place(target: _Target) -> None:
+    try:
+        with open(target.resolved, "wb") as stream:
+            stream.write(target.file.data)
+    except OSError as error:
+        raise OutputError(f"cannot write {target.file.path}: {error.strerror}") from None
+
+
+def _clean(targets: list[_Target], made: list[Path]) -> None:
+    for target in targets:
+        if target.temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(target.temp)
+    for directory in reversed(made):
+        with contextlib.suppress(OSError):
+            directory.rmdir()
+
+
+def write_file(path: str, data: bytes, mode: int) -> None:
+    """One file, written as a plan of its own."""
+    commit(Plan(files=[File(path, data, mode)]))

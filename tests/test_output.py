@@ -1,0 +1,105 @@
+"""The one writer (issue 9): a plan checked before anything is written, written all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from conftest import wrapgen_cli
+
+
+def test_missing_directories_are_made(tmp_path: Path) -> None:
+    target = tmp_path / "build" / "deep" / "w"
+    result = wrapgen_cli("python", "--flag", "-u", "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(target.stat().st_mode) == 0o755
+
+
+def test_dash_is_stdout() -> None:
+    result = wrapgen_cli("python", "--flag", "-u", "-o", "-")
+    assert result.returncode == 0 and result.stdout.startswith("#!/bin/bash -p\n")
+    assert not Path("-").exists()
+
+
+def test_a_device_is_written_in_place_never_replaced(tmp_path: Path) -> None:
+    null = tmp_path / "null"
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a /dev/null of our own, as root may make
+    result = wrapgen_cli("python", "--flag", "-u", "-o", str(null))
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISCHR(null.stat().st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["null"]  # no temporary file left beside it
+
+
+def test_a_fifo_is_written_in_place(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a reader, so that the writer does not wait
+    try:
+        result = wrapgen_cli("python", "--flag", "-u", "-o", str(fifo))
+        assert result.returncode == 0, result.stderr
+        assert os.read(reader, 1 << 16).startswith(b"#!/bin/bash -p\n")
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_symlink_is_written_through_to_its_target(tmp_path: Path) -> None:
+    (tmp_path / "real").write_text("old")
+    (tmp_path / "link").symlink_to("real")
+    result = wrapgen_cli("python", "--flag", "-u", "-o", str(tmp_path / "link"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "link").is_symlink() and (tmp_path / "real").read_text().startswith("#!/bin/bash -p")
+    assert stat.S_IMODE((tmp_path / "real").stat().st_mode) == 0o755
+
+
+@pytest.mark.parametrize("layer", ["/proc/sys/wrapgen.zip", "/etc/hostname/x.zip"])
+def test_a_failure_leaves_nothing_behind(tmp_path: Path, layer: str) -> None:
+    """The script's destination was written before the layer failed; now nothing is, and no directory made."""
+    target = tmp_path / "new" / "w"
+    result = wrapgen_cli("python", "--flag", "-u", "-o", str(target), "--layer", layer)
+    assert result.returncode == 1 and result.stderr.startswith("error: cannot write")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_layer_directory_is_made_before_the_template_is_printed(tmp_path: Path) -> None:
+    """The README's own command in a fresh directory: build/ does not exist."""
+    result = wrapgen_cli("python", "--preset", "importtime", "--layer", "build/wrapgen-python.zip", "--iac", "sam",
+                         cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "build" / "wrapgen-python.zip").is_file() and "AWS::Serverless::LayerVersion" in result.stdout
+
+
+def test_two_outputs_to_stdout_are_refused(tmp_path: Path) -> None:
+    result = wrapgen_cli("python", "--flag", "-u", "-o", "-", "--layer", str(tmp_path / "l.zip"), "--iac", "sam")
+    assert result.returncode == 1 and "two outputs go to stdout" in result.stderr
+    assert not (tmp_path / "l.zip").exists()
+
+
+def test_dry_run_writes_nothing_and_says_what_it_would(tmp_path: Path) -> None:
+    args = ["node", "--flag", "--trace-warnings", "-o", str(tmp_path / "b" / "w"), "--layer",
+            str(tmp_path / "b" / "l.zip"), "--iac", "terraform"]  # fmt: skip
+    dry = wrapgen_cli(*args, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert list(tmp_path.iterdir()) == []
+    real = wrapgen_cli(*args)
+    assert real.returncode == 0 and real.stdout == dry.stdout
+    for name, mode in (("w", "0755"), ("l.zip", "0644")):
+        data = (tmp_path / "b" / name).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        assert f"would write {tmp_path / 'b' / name} (mode {mode}, {len(data)} bytes, sha256 {digest})" in dry.stderr
+
+
+@pytest.mark.parametrize("args", [["python", "--flag", "-u"], ["presets"], ["node", "--via", "env", "--flag",
+                                  "--trace-warnings"]])  # fmt: skip
+def test_a_full_stdout_is_one_line_and_exit_1(args: list[str]) -> None:
+    import subprocess
+
+    from conftest import WRAPGEN
+
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run([*WRAPGEN, *args], stdout=full, stderr=subprocess.PIPE, text=True, check=False)
+    assert result.returncode == 1
+    assert result.stderr == "error: cannot write to stdout: No space left on device\n"
