@@ -103,3 +103,25 @@ def test_a_full_stdout_is_one_line_and_exit_1(args: list[str]) -> None:
         result = subprocess.run([*WRAPGEN, *args], stdout=full, stderr=subprocess.PIPE, text=True, check=False)
     assert result.returncode == 1
     assert result.stderr == "error: cannot write to stdout: No space left on device\n"
+
+
+@pytest.mark.parametrize("signum", [2, 15, 1])  # SIGINT, SIGTERM, SIGHUP
+def test_a_signal_while_writing_leaves_nothing_behind(tmp_path: Path, signum: int) -> None:
+    """The layer's temporary file is written, then opening a FIFO nobody reads blocks: the signal lands there."""
+    import subprocess
+    import time
+
+    from conftest import WRAPGEN
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    layer = tmp_path / "new" / "l.zip"
+    process = subprocess.Popen([*WRAPGEN, "python", "--flag", "-u", "-o", str(fifo), "--layer", str(layer)],
+                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not any((tmp_path / "new").glob(".l.zip.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert any((tmp_path / "new").glob(".l.zip.*.tmp")), "the temporary file was written first"
+    process.send_signal(signum)
+    assert process.wait(timeout=30) == 128 + signum
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]  # no layer, no temporary file, no directory
