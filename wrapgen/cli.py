@@ -346,8 +346,12 @@ def _family_command(family: Family) -> Callable[..., None]:
     return command
 
 
+# Typer builds the options of every registered command on each run (about 2 ms a family command): a run of one
+# family registers that one only; any other run (help, completion, the other commands) registers them all.
+_ASKED = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in FAMILIES else None
 for _family in FAMILIES.values():
-    app.command(name=_family.name)(_family_command(_family))
+    if _ASKED in (None, _family.name):
+        app.command(name=_family.name)(_family_command(_family))
 
 
 @app.command("presets")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,8 @@ class Artifact:
 
 def templates_dir() -> Path:
     """The templates: inside the installed wheel, or at the top of a checkout (editable install)."""
-    packaged = Path(str(resources.files("wrapgen"))) / "templates"
+    # The wheel installs the package as plain files (importlib.resources would cost every run a few ms).
+    packaged = Path(__file__).resolve().parent / "templates"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "templates"
@@ -97,10 +98,28 @@ def _indent(text: shell.ShellCode, width: int) -> shell.ShellCode:
     return shell.ShellCode("\n".join([first, *(" " * width + line for line in rest)]))
 
 
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiling the wrapper template is a sixth of a run's time: Jinja keeps the compiled code in the user's
+    temporary directory (a private folder it checks), keyed by the template's source. A cache that cannot be
+    written is no cache, never an error."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return _BytecodeCache()
+    except (OSError, RuntimeError):  # no safe temporary directory: compile every time
+        return None
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
