@@ -80,7 +80,6 @@ def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: 
     )
     from wrapgen.output import File
     from wrapgen.render import dockerfile_lines, layer_summary, render_wrapper
-    from wrapgen.verify import verify
 
     if format_ is not Format.lines or runtime is not None:
         raise InvalidValue("--format and --runtime go with --via env; a wrapper serves every runtime of its family")
@@ -89,6 +88,8 @@ def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: 
     if iac is not None and layer is None:
         raise InvalidValue("--iac references the layer zip: add --layer PATH.zip (or use --via env)")
     if verify_with is not None:
+        from wrapgen.verify import verify
+
         verify(spec, verify_with, spec.variables + spec.defaults)
     artifact = render_wrapper(spec)
     script = artifact.text.encode()
@@ -288,7 +289,6 @@ def _family_command(family: Family) -> Callable[..., None]:
         from wrapgen.output import Plan, commit, write_stdout
         from wrapgen.spec import wrapper_spec
         from wrapgen.variables import env_assignments, format_assignments
-        from wrapgen.verify import verify
 
         try:
             if then and len(then) > 1:
@@ -321,6 +321,8 @@ def _family_command(family: Family) -> Callable[..., None]:
                     raise InvalidValue("--layer, --include and --dockerfile package a wrapper; --via env makes none")
                 variables = tuple(env_assignments(spec, runtime))
                 if verify_with is not None:
+                    from wrapgen.verify import verify
+
                     verify(spec, verify_with, variables, flags=False)
                 text = (
                     _snippet(iac, spec.family, spec.name, None, variables)
