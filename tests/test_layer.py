@@ -148,15 +148,16 @@ def test_bad_includes(tmp_path: Path, args: list[str], says: str) -> None:
     assert not target.exists()
 
 
-def test_include_without_layer_and_layer_with_env_mode_are_refused(tmp_path: Path) -> None:
-    assert "go with --layer" in wrapgen_cli("python", "--include", "a=b").stderr
-    assert "--via env makes none" in wrapgen_cli("python", "--via", "env", "--layer", str(tmp_path / "l.zip")).stderr
+def test_include_without_layer_and_layer_with_env_mode_but_no_file_are_refused(tmp_path: Path) -> None:
+    assert "go with --layer" in wrapgen_cli("python", "--flag", "-u", "--include", "a=b").stderr
+    env_layer = wrapgen_cli("python", "--flag", "-u", "--via", "env", "--layer", str(tmp_path / "l.zip")).stderr
+    assert "holds the files that --include names" in env_layer
 
 
 def test_a_referenced_file_missing_from_the_layer_is_warned_about(tmp_path: Path) -> None:
     result = wrapgen_cli("java", "--preset", "javaagent=/opt/java/lib/agent.jar=x", "--layer", str(tmp_path / "l.zip"))
     assert result.returncode == 0
-    assert "warning: /opt/java/lib/agent.jar is not in this layer" in result.stderr
+    assert "warning: /opt/java/lib/agent.jar: it is not in this layer" in result.stderr
 
 
 def _zip(tmp_path: Path, entries: list[tuple[str, bytes, int | None]]) -> Path:

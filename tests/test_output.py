@@ -125,3 +125,64 @@ def test_a_signal_while_writing_leaves_nothing_behind(tmp_path: Path, signum: in
     process.send_signal(signum)
     assert process.wait(timeout=30) == 128 + signum
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]  # no layer, no temporary file, no directory
+
+
+class TestEveryDeliveryModeShipsWhatItReferences:
+    def test_via_env_with_a_layer_of_the_included_files(self, tmp_path: Path) -> None:
+        import io
+        import zipfile
+
+        import yaml
+        from conftest import cfn_lint
+
+        (tmp_path / "preload.js").write_text("globalThis.X = 1\n")
+        result = wrapgen_cli("node", "--via", "env", "--preset", "require=/opt/wrapgen/preload.js", "--layer",
+                             "build/env.zip", "--include", "preload.js=wrapgen/preload.js", "--iac", "sam",
+                             cwd=tmp_path)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert "warning" not in result.stderr and "AWS_LAMBDA_EXEC_WRAPPER" not in result.stderr
+        archive = zipfile.ZipFile(io.BytesIO((tmp_path / "build" / "env.zip").read_bytes()))
+        assert archive.namelist() == ["wrapgen/preload.js"]  # the file, and no wrapper
+        template = yaml.safe_load(result.stdout)
+        assert template["Resources"]["WrapgenLayer"]["Properties"]["ContentUri"] == "build/env.zip"
+        assert "AWS_LAMBDA_EXEC_WRAPPER" not in result.stdout and "--require /opt/wrapgen/preload.js" in result.stdout
+        (tmp_path / "template.yaml").write_text(result.stdout)
+        lint = cfn_lint([tmp_path / "template.yaml"])
+        assert lint.returncode == 0, lint.stdout
+
+    def test_dockerfile_copies_the_included_files_with_their_modes(self, tmp_path: Path) -> None:
+        (tmp_path / "Hook.dll").write_bytes(b"MZ")
+        result = wrapgen_cli("dotnet", "--preset", "startup-hook=/opt/wrapgen/Hook.dll", "-o", "w", "--dockerfile",
+                             "--include", "Hook.dll=wrapgen/Hook.dll", cwd=tmp_path)  # fmt: skip
+        assert result.returncode == 0 and result.stderr == "", result.stderr
+        assert 'COPY --chmod=644 ["Hook.dll", "/opt/wrapgen/Hook.dll"]' in result.stdout
+        assert 'COPY --chmod=755 ["w", "/opt/wrapgen/wrapgen-dotnet"]' in result.stdout
+
+    @pytest.mark.parametrize(
+        ("args", "says"),
+        [
+            (["--via", "env"], "/opt/wrapgen/x.js: nothing ships it"),
+            ([], "/opt/wrapgen/x.js: nothing ships it"),
+            (["-o", "w", "--dockerfile"], "/opt/wrapgen/x.js: it is not copied into the image"),
+            (["--layer", "l.zip"], "/opt/wrapgen/x.js: it is not in this layer"),
+        ],
+    )
+    def test_a_file_a_preset_names_that_nothing_ships_is_warned_about_in_every_mode(
+        self, tmp_path: Path, args: list[str], says: str
+    ) -> None:
+        result = wrapgen_cli("node", "--preset", "require=/opt/wrapgen/x.js", *args, cwd=tmp_path)
+        assert result.returncode == 0 and f"warning: {says}" in result.stderr, result.stderr
+
+    @pytest.mark.parametrize(
+        ("args", "says"),
+        [
+            (["--via", "env", "--include", "f=x/f"], "go with --layer"),
+            (["--via", "env", "--layer", "l.zip"], "holds the files that --include names"),
+            (["--via", "env", "--dockerfile"], "--dockerfile installs a wrapper"),
+            (["--include", "f=x/f"], "go with --layer or --dockerfile"),
+        ],
+    )
+    def test_what_a_mode_cannot_ship_is_refused(self, tmp_path: Path, args: list[str], says: str) -> None:
+        (tmp_path / "f").write_text("x")
+        result = wrapgen_cli("node", "--flag", "--trace-warnings", *args, cwd=tmp_path)
+        assert result.returncode == 1 and says in result.stderr, result.stderr

@@ -13,6 +13,9 @@ from wrapgen.errors import WrapgenError
 from wrapgen.runtimes import FAMILIES, Family
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from wrapgen.layer import LayerFile
     from wrapgen.output import Plan
     from wrapgen.spec import WrapperSpec
 
@@ -64,27 +67,50 @@ def _payload(plan: "Plan", data: bytes, output: str | None, mode: int) -> None:
         plan.files.append(File(output, data, mode))
 
 
+def _env_layer(plan: "Plan", spec: "WrapperSpec", layer: str | None, include: list[str] | None,
+               include_exec: list[str] | None) -> str | None:  # fmt: skip
+    """With --via env, a layer of the --include files that the variables name (no wrapper in it)."""
+    from wrapgen.errors import InvalidValue
+    from wrapgen.layer import build_layer, include_files
+    from wrapgen.output import File
+    from wrapgen.render import layer_summary
+
+    files = include_files(include or (), include_exec or ())
+    if layer is None:
+        if files:
+            raise InvalidValue("--include and --include-exec go with --layer (or, for a wrapper, --dockerfile)")
+        _warn_unshipped(plan, spec, None, "nothing ships it: the function must get it from a layer")
+        return None
+    if not files:
+        raise InvalidValue("--layer with --via env holds the files that --include names: give one at least")
+    built = build_layer(files)
+    plan.files.append(File(layer, built.data, 0o644))
+    plan.messages.append(layer_summary(spec, built, wrapper=False))
+    _warn_unshipped(plan, spec, files, "it is not in this layer: the function must get it from another")
+    return layer
+
+
+def _warn_unshipped(plan: "Plan", spec: "WrapperSpec", files: "Sequence[LayerFile] | None", why: str) -> None:
+    """A preset names a file under /opt (a preload, an agent, a hook) that what wrapgen writes does not hold."""
+    from wrapgen.layer import missing_references
+
+    for path in missing_references(spec.referenced_files, files or ()):
+        plan.messages.append(f"warning: {path}: {why}\n")
+
+
 def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: str | None, include: list[str] | None,
                   include_exec: list[str] | None, dockerfile: bool, iac: IacFormat | None, iac_dir: str | None,
                   format_: Format, runtime: str | None, verify_with: str | None) -> None:  # fmt: skip
     """What a wrapper request writes and prints: the script, the layer, the Dockerfile lines, the IaC snippet."""
     from wrapgen.errors import InvalidValue
-    from wrapgen.layer import (
-        LayerFile,
-        build_layer,
-        include_files,
-        missing_references,
-        normalise_text,
-        wrapper_file,
-        wrapper_path,
-    )
+    from wrapgen.layer import LayerFile, build_layer, include_files, normalise_text, wrapper_file, wrapper_path
     from wrapgen.output import File
     from wrapgen.render import dockerfile_lines, layer_summary, render_wrapper
 
     if format_ is not Format.lines or runtime is not None:
         raise InvalidValue("--format and --runtime go with --via env; a wrapper serves every runtime of its family")
-    if (include or include_exec) and layer is None:
-        raise InvalidValue("--include and --include-exec go with --layer")
+    if (include or include_exec) and layer is None and not dockerfile:
+        raise InvalidValue("--include and --include-exec go with --layer or --dockerfile")
     if iac is not None and layer is None:
         raise InvalidValue("--iac references the layer zip: add --layer PATH.zip (or use --via env)")
     if verify_with is not None:
@@ -99,10 +125,13 @@ def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: 
         plan.files.append(File(output, script, artifact.mode))
     if layer is not None:
         built = build_layer([wrapper, *files])
-        for path in missing_references(spec.referenced_files, [wrapper, *files]):
-            plan.messages.append(f"warning: {path} is not in this layer: the function must get it from another\n")
         plan.files.append(File(layer, built.data, 0o644))
         plan.messages.append(layer_summary(spec, built))
+        _warn_unshipped(plan, spec, [wrapper, *files], "it is not in this layer: the function must get it from another")
+    elif dockerfile:
+        _warn_unshipped(plan, spec, files, "it is not copied into the image: COPY it, or add --include")
+    else:
+        _warn_unshipped(plan, spec, None, "nothing ships it: the function must get it from a layer")
     if iac is not None and layer is not None:
         variables = (("AWS_LAMBDA_EXEC_WRAPPER", wrapper_path(spec.name)),)
         relative = os.path.relpath(layer, iac_dir or ".")
@@ -317,15 +346,23 @@ def _family_command(family: Family) -> Callable[..., None]:
             if not (spec.inserted or spec.variables or spec.defaults or spec.then or spec.dropped):
                 plan.messages.append("warning: nothing to insert, set or chain: the wrapper only starts the runtime\n")
             if via is Via.env:
-                if layer or dockerfile or include or include_exec:
-                    raise InvalidValue("--layer, --include and --dockerfile package a wrapper; --via env makes none")
+                if dockerfile:
+                    raise InvalidValue("--dockerfile installs a wrapper; --via env makes none (set the variables with"
+                                       " ENV lines)")  # fmt: skip
+                layer_path = _env_layer(plan, spec, layer, include, include_exec)
                 variables = tuple(env_assignments(spec, runtime))
                 if verify_with is not None:
                     from wrapgen.verify import verify
 
                     verify(spec, verify_with, variables, flags=False)
                 text = (
-                    _snippet(iac, spec.family, spec.name, None, variables)
+                    _snippet(
+                        iac,
+                        spec.family,
+                        spec.name,
+                        layer_path and os.path.relpath(layer_path, iac_dir or "."),
+                        variables,
+                    )  # fmt: skip
                     if iac
                     else format_assignments(variables, format_.value)
                 )

@@ -56,10 +56,17 @@ def _yaml(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True, width=100)
 
 
+def _description(deployment: Deployment) -> str:
+    """What the layer is: the wrapper, or (with --via env) the files the variables name."""
+    if any(name == "AWS_LAMBDA_EXEC_WRAPPER" for name, _ in deployment.variables):
+        return f"wrapgen exec wrapper: AWS_LAMBDA_EXEC_WRAPPER={wrapper_path(deployment.name)}"
+    return "wrapgen: the files that " + ", ".join(name for name, _ in deployment.variables) + " name"
+
+
 def _layer_properties(deployment: Deployment, content: Any, content_key: str) -> dict[str, Any]:
     return {
         "LayerName": deployment.name,
-        "Description": f"wrapgen exec wrapper: AWS_LAMBDA_EXEC_WRAPPER={wrapper_path(deployment.name)}",
+        "Description": _description(deployment),
         content_key: content,
         "CompatibleRuntimes": list(deployment.family.runtimes),
         "CompatibleArchitectures": list(ARCHITECTURES),

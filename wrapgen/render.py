@@ -240,11 +240,10 @@ def dockerfile_lines(spec: WrapperSpec, script: str | None, files: Sequence[Laye
     )
 
 
-def layer_summary(spec: WrapperSpec, layer: Layer) -> str:
-    """What to tell the user about a layer just written (on stderr)."""
+def layer_summary(spec: WrapperSpec, layer: Layer, wrapper: bool = True) -> str:
+    """What to tell the user about a layer just written (on stderr); `wrapper`: the layer holds the script."""
     return (
-        f"AWS_LAMBDA_EXEC_WRAPPER={wrapper_path(spec.name)}\n"
-        f"sha256: {layer.sha256_hex}\n"
+        (f"AWS_LAMBDA_EXEC_WRAPPER={wrapper_path(spec.name)}\n" if wrapper else "") + f"sha256: {layer.sha256_hex}\n"
         f"sha256 base64 (Terraform source_code_hash): {layer.sha256_base64}\n"
         f"size: {len(layer.data)} bytes, {len(layer.files)} file(s)\n"
         f"compatible runtimes: {' '.join(spec.family.runtimes)}\n"
