@@ -2,6 +2,7 @@
 
 import enum
 import os
+import shlex
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -23,7 +24,7 @@ app = typer.Typer(
     name="wrapgen",
     help="Generate correct AWS Lambda exec wrappers (AWS_LAMBDA_EXEC_WRAPPER) and lint them.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -47,6 +48,17 @@ class IacFormat(str, enum.Enum):
 class Format(str, enum.Enum):
     lines = "lines"
     json = "json"
+
+
+class Report(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+def _json(data: object) -> str:
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _snippet(form: IacFormat, family: Family, name: str, layer: str | None,
@@ -179,7 +191,9 @@ def _family_command(family: Family) -> Callable[..., None]:
         flag: Annotated[
             list[str] | None,
             typer.Option(
-                help=f"Interpreter options, split like a shell splits words (e.g. {family.flag_example!r}). Repeatable."
+                help=f"Interpreter options, split like a shell splits words (e.g. {family.flag_example!r})."
+                " Repeatable.",
+                metavar="TEXT",
             ),
         ] = None,
         unchecked_flag: Annotated[
@@ -265,13 +279,15 @@ def _family_command(family: Family) -> Callable[..., None]:
         include: Annotated[
             list[str] | None,
             typer.Option(
-                help="With --layer: add the file SRC at DEST under /opt, mode 0644. Repeatable.", metavar="SRC=DEST"
+                help="With --layer or --dockerfile: add the file SRC at DEST under /opt, mode 0644. Repeatable.",
+                metavar="SRC=DEST",
             ),
         ] = None,
         include_exec: Annotated[
             list[str] | None,
             typer.Option(
-                help="With --layer: like --include, for a script or binary: mode 0755 (text to LF).", metavar="SRC=DEST"
+                help="With --layer or --dockerfile: like --include, for a script or binary: mode 0755 (text to LF).",
+                metavar="SRC=DEST",
             ),
         ] = None,
         dockerfile: Annotated[
@@ -299,7 +315,9 @@ def _family_command(family: Family) -> Callable[..., None]:
         ] = None,
         output: Annotated[
             str | None,
-            typer.Option("--output", "-o", help="Write the script here (mode 0755, atomically); default stdout."),
+            typer.Option(
+                "--output", "-o", help="Write the script here (mode 0755, atomically); default stdout.", metavar="PATH"
+            ),
         ] = None,
         name: Annotated[
             str | None,
@@ -380,7 +398,9 @@ def _family_command(family: Family) -> Callable[..., None]:
 
     command.__doc__ = (
         f"Generate an exec wrapper for {family.title} runtimes ({', '.join(family.runtimes)}): it inserts"
-        f" --flag options {family.placement}."
+        f" --flag options {family.placement}.\n\n"
+        f"Example: wrapgen {family.name} --flag {shlex.quote(family.flag_example)} -o wrapgen-{family.name}"
+        f" --layer build/wrapgen-{family.name}.zip"
     )
     return command
 
@@ -398,21 +418,28 @@ def presets_command(
     family: Annotated[
         str | None, typer.Argument(help="Only this family's presets.", metavar="[FAMILY]", show_default=False)
     ] = None,
+    format_: Annotated[Report, typer.Option("--format", help="text, or a JSON list.")] = Report.text,
 ) -> None:
-    """List the presets: what each does, exactly what it sets, where it applies, and its caveats."""
-    from wrapgen.presets import describe
+    """List the presets: what each does, exactly what it sets, where it applies, and its caveats.
+
+    Example: wrapgen presets java --format json
+    """
+    from wrapgen.presets import as_data, describe
     from wrapgen.spec import family_named
 
     try:
         families = [family_named(family).name] if family else list(FAMILIES)
     except WrapgenError as error:
         _fail(error)
-    _print(describe(families))
+    _print(_json(as_data(families)) if format_ is Report.json else describe(families))
 
 
 @app.command("iac")
 def iac_command(
-    form: Annotated[IacFormat, typer.Argument(help="The tool the snippet is for.", metavar="FORMAT")],
+    form: Annotated[
+        IacFormat,
+        typer.Argument(help=f"The tool the snippet is for: {', '.join(f.value for f in IacFormat)}.", metavar="FORMAT"),
+    ],
     layer: Annotated[str, typer.Option(help="A layer zip built earlier with --layer.", metavar="PATH.zip")],
     iac_dir: Annotated[
         str, typer.Option(help="Where the IaC template lives: the zip is referenced relative to it.", metavar="DIR")
@@ -421,7 +448,10 @@ def iac_command(
         str | None, typer.Option(help="Which wrapper, when the layer holds several.", metavar="NAME")
     ] = None,
 ) -> None:
-    """Print the IaC snippet for a layer zip built earlier (it reads the wrapper back from the zip)."""
+    """Print the IaC snippet for a layer zip built earlier (it reads the wrapper back from the zip).
+
+    Example: wrapgen iac terraform --layer build/wrapgen-python.zip --iac-dir infra > infra/wrapgen.tf
+    """
     from wrapgen.iac import Deployment, snippet
     from wrapgen.inspection import inspect_layer
     from wrapgen.layer import in_opt
@@ -447,9 +477,13 @@ def iac_command(
 @app.command("inspect")
 def inspect_command(
     zip_path: Annotated[str, typer.Argument(help="A layer zip: wrapgen's or any other.", metavar="PATH.zip")],
+    format_: Annotated[Report, typer.Option("--format", help="text, or a JSON object.")] = Report.text,
 ) -> None:
-    """Report a layer zip's files, modes and wrappers; exit 1 on anything that would fail at cold start."""
-    from wrapgen.inspection import describe_report, inspect_layer
+    """Report a layer zip's files, modes and wrappers; exit 1 on anything that would fail at cold start.
+
+    Example: wrapgen inspect build/wrapgen-python.zip --format json
+    """
+    from wrapgen.inspection import describe_report, inspect_layer, report_data
 
     try:
         with open(zip_path, "rb") as stream:
@@ -459,7 +493,7 @@ def inspect_command(
         _fail(WrapgenError(f"{zip_path}: {error.strerror}"))
     except WrapgenError as error:
         _fail(error)
-    _print(describe_report(report))
+    _print(_json(report_data(report)) if format_ is Report.json else describe_report(report))
     if report.defects:
         raise typer.Exit(1)
 
@@ -467,15 +501,25 @@ def inspect_command(
 @app.command("lint")
 def lint_command(
     files: Annotated[list[str], typer.Argument(help="Wrapper scripts: wrapgen's or hand-written.", metavar="FILE...")],
+    format_: Annotated[Report, typer.Option("--format", help="text, or a JSON object.")] = Report.text,
 ) -> None:
     """Run shellcheck (in each script's dialect, from its #! line) and bashate on wrapper scripts; exit 1 if they
-    find anything. Files that are not shell scripts are skipped, with a note."""
+    find anything. Files that are not shell scripts are skipped, with a note.
+
+    Example: wrapgen lint /opt/vendor/wrapper wrapgen-python
+    """
     from wrapgen.lint import lint
 
     try:
         report = lint(files)
     except WrapgenError as error:
         _fail(error)
+    if format_ is Report.json:
+        import dataclasses
+
+        findings = [dataclasses.asdict(finding) for finding in report.findings]
+        _print(_json({"findings": findings, "skipped": [{"path": p, "what": w} for p, w in report.skipped]}))
+        raise typer.Exit(1 if report.findings else 0)
     for path, what in report.skipped:
         sys.stderr.write(f"wrapgen lint: {path}: skipped: {what}\n")
     _print("".join(f"{finding}\n" for finding in report.findings))

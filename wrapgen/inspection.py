@@ -129,3 +129,28 @@ def describe_report(report: Report) -> str:
     out += [f"defect: {defect}" for defect in report.defects]
     out.append(f"{len(report.entries)} file(s), {len(report.defects)} defect(s)")
     return "\n".join(out) + "\n"
+
+
+def report_data(report: Report) -> dict[str, object]:
+    """The report as data (for --format json): each file, and the defects."""
+    files = []
+    for entry in report.entries:
+        spec = entry.spec
+        files.append({
+            "path": in_opt(entry.path),
+            "size": entry.size,
+            "mode": None if entry.mode is None else f"{entry.mode:04o}",
+            "executable": entry.executable,
+            "shebang": entry.shebang,
+            "elf": entry.elf,
+            "crlf": entry.crlf,
+            "wrapper": None if spec is None else {
+                "family": spec.family.name,
+                "inserts": list(spec.inserted),
+                "removes": list(spec.dropped),
+                "sets": [{"name": name, "value": value} for name, value in spec.variables + spec.defaults],
+                "then": spec.then,
+                "command": spec.command(),
+            },
+        })  # fmt: skip
+    return {"files": files, "defects": list(report.defects)}

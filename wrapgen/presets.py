@@ -229,3 +229,25 @@ def describe(families: Sequence[str]) -> str:
             blocks.append("\n".join(lines) + "\n")
         blocks.append("\n")
     return "".join(blocks)
+
+
+def as_data(families: Sequence[str]) -> list[dict[str, object]]:
+    """The presets of these families as data (for --format json): what `describe` says, field by field."""
+    found: list[dict[str, object]] = []
+    for family in families:
+        for preset in presets_for(family):
+            found.append({
+                "family": family,
+                "name": preset.name,
+                "usage": preset.usage,
+                "summary": preset.summary,
+                "inserts": [_fill(flag, preset.value) for flag in preset.flags],
+                "removes": list(preset.drops),
+                "sets": {key: _fill(value, preset.value) for key, value in preset.env},
+                "runtimes": list(preset.runtimes or FAMILIES[family].runtimes),
+                "via_env_refused": preset.env_refused or None,
+                "via_env_refused_on": list(preset.env_refused_on),
+                "repeatable": preset.repeatable,
+                "caveat": preset.caveat or None,
+            })  # fmt: skip
+    return found
