@@ -15,8 +15,8 @@ import jinja2
 
 from wrapgen import __version__, shell
 from wrapgen.errors import InvalidValue
-from wrapgen.layer import Layer, LayerFile, wrapper_file, wrapper_path
-from wrapgen.runtimes import MERGED_VARIABLES, PYTHON_LAYER_PATHS
+from wrapgen.layer import Layer, LayerFile, in_opt, wrapper_file, wrapper_path
+from wrapgen.runtimes import MERGED_VARIABLES
 from wrapgen.spec import WrapperSpec
 from wrapgen.variables import units
 
@@ -154,8 +154,8 @@ def _variables(spec: WrapperSpec) -> shell.ShellCode:
         for unit in units(name, value):
             lines.append(shell.assignment("wrapgen_unit", unit, 75))
             lines.append(f'wrapgen_append {identifier(name)} {shell.word(MERGED_VARIABLES[name])} "$wrapgen_unit"')
-        if name == "PYTHONPATH" and spec.family.name == "python":
-            lines += _python_layer_paths()
+        if name == spec.family.path_variable:
+            lines += _layer_paths(spec)
     for name, value in spec.defaults:
         lines.append(f"if [[ -z ${{{identifier(name)}:-}} ]]; then")
         lines.append(
@@ -165,19 +165,22 @@ def _variables(spec: WrapperSpec) -> shell.ShellCode:
     return shell.ShellCode("\n".join(lines))
 
 
-def _python_layer_paths() -> list[str]:
-    """Keep layers importable: bootstrap.py adds these to sys.path only while PYTHONPATH is unset."""
-    lines = ["wrapgen_version=${1##*python}"]
-    for path in PYTHON_LAYER_PATHS:
+def _layer_paths(spec: WrapperSpec) -> list[str]:
+    """Keep layers importable: the bootstrap adds these (bootstrap.py: to sys.path) only while the variable is
+    unset. {version} is the interpreter's, read from its file name at run time (python3.12: 3.12)."""
+    family = spec.family
+    variable = identifier(family.path_variable)
+    lines = [f"wrapgen_version=${{1##*{identifier(family.name)}}}"]
+    for path in family.layer_paths:
         before, version, after = path.partition("{version}")
         if not version:
-            lines.append(f"wrapgen_append PYTHONPATH : {shell.word(path)}")
+            lines.append(f"wrapgen_append {variable} : {shell.word(path)}")
             continue
         lines += [
             "case $wrapgen_version in",
             "    [0-9].[0-9]*)",
             f'        wrapgen_unit={shell.word(before)}"$wrapgen_version"{shell.word(after)}',
-            '        wrapgen_append PYTHONPATH : "$wrapgen_unit"',
+            f'        wrapgen_append {variable} : "$wrapgen_unit"',
             "        ;;",
             "esac",
         ]
@@ -236,7 +239,9 @@ def dockerfile_lines(spec: WrapperSpec, script: str | None, files: Sequence[Laye
     return (
         environment()
         .get_template("dockerfile.j2")
-        .render(copies=[wrapper, *files], wrapper_path=wrapper_path(spec.name))
+        .render(
+            copies=[(f.source, f.mode, in_opt(f.path)) for f in (wrapper, *files)], wrapper_path=wrapper_path(spec.name)
+        )
     )
 
 

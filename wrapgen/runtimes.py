@@ -62,6 +62,12 @@ class Family:
     """A handler of the usual shape, for the example function in IaC output."""
     cdk_runtime_family: str = ""
     """The aws_lambda.RuntimeFamily member of CDK for this family's runtimes."""
+    options_variable: str = ""
+    """The variable whose words the interpreter reads as options (NODE_OPTIONS, ...), if it has one."""
+    path_variable: str = ""
+    """The variable that, once set, hides the layers' paths from the runtime's bootstrap (PYTHONPATH)."""
+    layer_paths: tuple[str, ...] = ()
+    """What the bootstrap adds for layers while path_variable is unset ({version}: the interpreter's X.Y)."""
     noop_program: tuple[str, ...] = ()
     """Arguments after the flags that make the interpreter start and do nothing (--verify-with); empty where it
     cannot without an application (dotnet)."""
@@ -103,6 +109,8 @@ FAMILIES: dict[str, Family] = {
             handler="app.handler",
             cdk_runtime_family="PYTHON",
             noop_program=("-c", "pass"),
+            path_variable="PYTHONPATH",
+            layer_paths=("/opt/python", "/opt/python/lib/python{version}/site-packages"),
         ),
         Family(
             name="node",
@@ -181,6 +189,7 @@ FAMILIES: dict[str, Family] = {
             handler="index.handler",
             cdk_runtime_family="NODEJS",
             noop_program=("-e", "0"),
+            options_variable="NODE_OPTIONS",
             runtime_options=frozenset({"--max-old-space-size", "--max-semi-space-size", "--max-http-header-size"}),
         ),
         Family(
@@ -247,6 +256,7 @@ FAMILIES: dict[str, Family] = {
             handler="example.Handler::handleRequest",
             cdk_runtime_family="JAVA",
             noop_program=("-version",),
+            options_variable="JAVA_TOOL_OPTIONS",
         ),
         Family(
             name="dotnet",
@@ -311,6 +321,7 @@ FAMILIES: dict[str, Family] = {
             handler="app.handler",
             cdk_runtime_family="RUBY",
             noop_program=("-e", "0"),
+            options_variable="RUBYOPT",
         ),
     )
 }
@@ -334,17 +345,14 @@ MERGED_VARIABLES: dict[str, str] = {
 }
 """Variables that hold a list (and the separator): a wrapper appends to the function's value, never replaces it."""
 
-OPTIONS_VARIABLES: dict[str, str] = {"NODE_OPTIONS": "node", "JAVA_TOOL_OPTIONS": "java", "RUBYOPT": "ruby"}
-"""Variables whose words are interpreter options, read by that family's grammar."""
+OPTIONS_VARIABLES: dict[str, str] = {f.options_variable: f.name for f in FAMILIES.values() if f.options_variable}
+"""Variables whose words are interpreter options, read by that family's grammar: variable -> family."""
 
 
 def options_variable(family: str) -> str | None:
     """The variable whose words the family's interpreter reads as options, if it has one."""
-    return next((name for name, owner in OPTIONS_VARIABLES.items() if owner == family), None)
+    return FAMILIES[family].options_variable or None
 
-
-PYTHON_LAYER_PATHS: tuple[str, ...] = ("/opt/python", "/opt/python/lib/python{version}/site-packages")
-"""What Python's bootstrap puts on sys.path for layers only while PYTHONPATH is unset."""
 
 NODE_MAJORS: dict[str, int] = {"nodejs18.x": 18, "nodejs20.x": 20, "nodejs22.x": 22, "nodejs24.x": 24}
 

@@ -12,7 +12,7 @@ from wrapgen import shell
 from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue
 from wrapgen.grammar import Kind, classify
 from wrapgen.presets import Applied, apply_presets, check_runtime
-from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, PYTHON_LAYER_PATHS, RESERVED_ENV, Family
+from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, RESERVED_ENV, Family
 from wrapgen.variables import node_options_problem
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -82,12 +82,13 @@ class WrapperSpec:
             f" {self.family.name} runtime refuses it, the function does not start (try it with --verify-with)"
             for group in self.unchecked
         ]
-        if any(name == "PYTHONPATH" for name, _ in self.variables):
-            paths = " and ".join(PYTHON_LAYER_PATHS).replace("{version}", "X.Y")
-            if self.family.name == "python":
-                found.append(f"PYTHONPATH hides layers' packages from Python's bootstrap: the wrapper appends {paths}")
-            else:
-                found.append(f"PYTHONPATH hides layers' packages from Python's bootstrap unless it holds {paths}")
+        set_here = {name for name, _ in self.variables}
+        for owner in FAMILIES.values():
+            if owner.path_variable in set_here:
+                paths = " and ".join(owner.layer_paths).replace("{version}", "X.Y")
+                done = "the wrapper appends" if owner is self.family else "unless it holds"
+                found.append(f"{owner.path_variable} hides layers' packages from {owner.title}'s bootstrap: {done}"
+                             f" {paths}")  # fmt: skip
         return tuple(found)
 
     def command(self) -> list[str]:

@@ -21,7 +21,6 @@ from wrapgen.runtimes import (
     MERGED_VARIABLES,
     NODE_MAJORS,
     OPTIONS_VARIABLES,
-    PYTHON_LAYER_PATHS,
     Family,
     options_variable,
 )
@@ -55,9 +54,9 @@ def _refuse(what: str, why: str) -> NoReturn:
     raise InvalidValue(f"{what} cannot be set with --via env: {why}", "a wrapper can: leave out --via env")
 
 
-def _python_twin(group: Sequence[str]) -> tuple[str, str] | None:
-    """The environment variable that does what these Python flags do, if there is one."""
-    for preset in presets_for("python"):
+def _twin(family: Family, group: Sequence[str]) -> tuple[str, str] | None:
+    """The environment variable that does what these flags do, where a preset says one does (Python's PYTHON*)."""
+    for preset in presets_for(family.name):
         if not preset.env or len(preset.flags) != len(group):
             continue
         patterns = [re.escape(flag).replace(re.escape("{value}"), "(.+)") for flag in preset.flags]
@@ -96,7 +95,7 @@ def _add_flags(out: _Assignments, family: Family, groups: Sequence[tuple[str, ..
             if any(not word or any(ch in " \t\n\r\f\v\"'\\" for ch in word) for word in group):
                 _refuse(f"{what} {' '.join(group)!r}", f"{variable} splits on spaces and reads quotes itself")
             out.add(variable, " ".join(group))
-        elif family.name == "python" and (twin := _python_twin(group)) is not None:
+        elif (twin := _twin(family, group)) is not None:
             out.add(*twin)
         else:
             _refuse(f"{what} {' '.join(group)!r}", f"no environment variable passes this {family.name} option")
@@ -156,11 +155,12 @@ def env_assignments(spec: WrapperSpec, runtime: str | None = None) -> list[tuple
     _add_flags(out, family, spec.unchecked, "--unchecked-flag")
     for name, value in spec.env_defaults:
         out.add(name, value)
-    if "PYTHONPATH" in out.values and family.name == "python":
+    if family.path_variable and family.path_variable in out.values:
         if runtime is None:
-            raise InvalidValue("PYTHONPATH with --via env needs --runtime, to keep that Python's layer path on it")
-        for path in PYTHON_LAYER_PATHS:
-            out.add("PYTHONPATH", path.replace("{version}", runtime.removeprefix("python")))
+            raise InvalidValue(f"{family.path_variable} with --via env needs --runtime, to keep that"
+                               f" {family.title}'s layer paths on it")  # fmt: skip
+        for path in family.layer_paths:
+            out.add(family.path_variable, path.replace("{version}", family.version_of(runtime)))
     items = out.items()
     for name, value in items:
         problem = node_options_problem(value, runtime) if name == "NODE_OPTIONS" else None
