@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import GOLDEN, preset_item, wrapgen_cli
 
+from wrapgen.envmode import env_assignments, format_assignments
 from wrapgen.presets import PRESETS
 from wrapgen.spec import wrapper_spec
-from wrapgen.variables import env_assignments, format_assignments
 
 RUNTIME = {"python": "python3.12", "node": "nodejs20.x", "java": "java17", "dotnet": "dotnet8", "ruby": "ruby3.3"}
 CLEAN = {"PATH": os.environ["PATH"], "LC_ALL": "C.UTF-8"}

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import wrapgen_cli
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
 
 
 def test_missing_directories_are_made(tmp_path: Path) -> None:
@@ -186,3 +188,26 @@ class TestEveryDeliveryModeShipsWhatItReferences:
         (tmp_path / "f").write_text("x")
         result = wrapgen_cli("node", "--flag", "--trace-warnings", *args, cwd=tmp_path)
         assert result.returncode == 1 and says in result.stderr, result.stderr
+
+
+# Options that write files, or make a run fail, in random combinations: a run that fails writes nothing.
+_PIECES = st.sampled_from([
+    ["-o", "out/w"], ["-o", "w"], ["-o", "/proc/sys/w"], ["--layer", "out/l.zip"], ["--layer", "/etc/hostname/l.zip"],
+    ["--iac", "sam"], ["--iac", "terraform"], ["--dockerfile"], ["--via", "env"], ["--format", "json"],
+    ["--include", "f=wrapgen/f"], ["--include", "/dev/zero=x/z"], ["--include", "missing=x/m"],
+    ["--flag", "-u"], ["--flag", "--bogus"], ["--preset", "importtime"], ["--iac-dir", "out"], ["--then", "rel"],
+    ["--env", "RANDOM=1"], ["--runtime", "python3.12"],
+])  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])  # fmt: skip
+@given(pieces=st.lists(_PIECES, min_size=1, max_size=5))
+def test_a_run_that_fails_writes_nothing(pieces: list[list[str]], tmp_path_factory: pytest.TempPathFactory) -> None:
+    work = tmp_path_factory.mktemp("run")
+    (work / "f").write_text("x")
+    result = wrapgen_cli("python", *[word for piece in pieces for word in piece], cwd=work)
+    written = sorted(str(p.relative_to(work)) for p in work.rglob("*") if p.name != "f")
+    if result.returncode != 0:
+        assert written == [], (result.stderr, written)
+        assert result.stderr.startswith(("error: ", "Usage: ")) and "Traceback" not in result.stderr

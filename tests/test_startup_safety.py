@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from conftest import DATA, WRAPGEN, Sandbox, encode, fixtures, render, wrapgen_cli
 
+from wrapgen.envmode import env_assignments
 from wrapgen.lint import dialect, lint
 from wrapgen.render import render_wrapper
 from wrapgen.runtimes import BASH_42_RUNTIMES, FAMILIES
 from wrapgen.spec import wrapper_spec
-from wrapgen.variables import env_assignments, units
+from wrapgen.variables import units
 
 PYTHON = "/var/lang/bin/python3.12"
 

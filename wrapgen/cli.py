@@ -332,10 +332,10 @@ def _family_command(family: Family) -> Callable[..., None]:
             ),
         ] = False,
     ) -> None:
+        from wrapgen.envmode import env_assignments, format_assignments
         from wrapgen.errors import InvalidValue
         from wrapgen.output import Plan, commit, write_stdout
         from wrapgen.spec import wrapper_spec
-        from wrapgen.variables import env_assignments, format_assignments
 
         try:
             if then and len(then) > 1:

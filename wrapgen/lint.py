@@ -90,10 +90,10 @@ def _run(argv: list[str], pattern: re.Pattern[str], tool: str) -> list[Finding]:
 
 def _header_findings(path: str, text: str) -> list[Finding]:
     """A wrapgen wrapper whose own command (its header) wrapgen now refuses: what it inserts would break."""
-    from wrapgen.inspection import header_command
+    from wrapgen.header import read_command
     from wrapgen.spec import spec_from_command
 
-    command = header_command(text)
+    command = read_command(text)
     if command is None:
         return []
     try:

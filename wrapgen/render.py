@@ -15,6 +15,7 @@ import jinja2
 
 from wrapgen import __version__, shell
 from wrapgen.errors import InvalidValue
+from wrapgen.header import GENERATED, command_lines
 from wrapgen.layer import Layer, LayerFile, in_opt, wrapper_file, wrapper_path
 from wrapgen.runtimes import MERGED_VARIABLES
 from wrapgen.spec import WrapperSpec
@@ -200,12 +201,6 @@ def _drops(spec: WrapperSpec) -> dict[str, list[str]] | None:
     }
 
 
-def _regenerate(spec: WrapperSpec) -> shell.ShellCode:
-    argv = spec.command()
-    groups = [argv[:2]] + [argv[i : i + 2] for i in range(2, len(argv), 2)]
-    return shell.continued(groups, prefix="#   ")
-
-
 def render_wrapper(spec: WrapperSpec) -> Artifact:
     """The wrapper script for `spec`: same spec, same bytes."""
     text = (
@@ -215,7 +210,8 @@ def render_wrapper(spec: WrapperSpec) -> Artifact:
             spec=spec,
             family=spec.family,
             grammar=spec.family.grammar,
-            regenerate=_regenerate(spec),
+            regenerate=command_lines(spec.command()),
+            generated=GENERATED,
             variables=_variables(spec),
             merges=any(name in MERGED_VARIABLES for name, _ in spec.variables),
             drops=_drops(spec),

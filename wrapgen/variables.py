@@ -6,27 +6,11 @@ A unit is what is added, or skipped when already there, as a whole: an option wi
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
 
-from wrapgen.errors import InvalidValue
 from wrapgen.grammar import classify
-from wrapgen.options import allowed_in_env, read_flags
-from wrapgen.presets import check_runtime, presets_for
-from wrapgen.runtimes import (
-    ENV_LIMIT,
-    FAMILIES,
-    MERGED_VARIABLES,
-    NODE_MAJORS,
-    OPTIONS_VARIABLES,
-    Family,
-    options_variable,
-)
-
-if TYPE_CHECKING:
-    from wrapgen.spec import WrapperSpec
+from wrapgen.options import allowed_in_env
+from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, NODE_MAJORS, OPTIONS_VARIABLES
 
 # A word of an options variable: runs of characters other than ASCII white space, and double-quoted parts
 # (node and the JVM read `--require "/a b/x.js"` as two words). Only ASCII white space separates words, as
@@ -50,62 +34,6 @@ def units(name: str, value: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def _refuse(what: str, why: str) -> NoReturn:
-    raise InvalidValue(f"{what} cannot be set with --via env: {why}", "a wrapper can: leave out --via env")
-
-
-def _twin(family: Family, group: Sequence[str]) -> tuple[str, str] | None:
-    """The environment variable that does what these flags do, where a preset says one does (Python's PYTHON*)."""
-    for preset in presets_for(family.name):
-        if not preset.env or len(preset.flags) != len(group):
-            continue
-        patterns = [re.escape(flag).replace(re.escape("{value}"), "(.+)") for flag in preset.flags]
-        matches = [re.fullmatch(pattern, word) for pattern, word in zip(patterns, group, strict=True)]
-        if all(matches):
-            value = next((m.group(1) for m in matches if m and m.groups()), None)
-            ((name, text),) = preset.env
-            return name, text.replace("{value}", value or "")
-    return None
-
-
-class _Assignments:
-    """Variables being built for --via env, list variables appended to unit by unit."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, list[str]] = {}
-
-    def add(self, name: str, value: str) -> None:
-        if name in MERGED_VARIABLES:
-            found = self.values.setdefault(name, [])
-            found += [unit for unit in units(name, value) if unit not in found]
-        else:
-            self.values[name] = [value]
-
-    def items(self) -> list[tuple[str, str]]:
-        joined = []
-        for name, found in self.values.items():
-            joined.append((name, MERGED_VARIABLES.get(name, "").join(found)))
-        return joined
-
-
-def _add_flags(out: _Assignments, family: Family, groups: Sequence[tuple[str, ...]], what: str) -> None:
-    variable = options_variable(family.name)
-    for group in groups:
-        if variable is not None:
-            if any(not word or any(ch in " \t\n\r\f\v\"'\\" for ch in word) for word in group):
-                _refuse(f"{what} {' '.join(group)!r}", f"{variable} splits on spaces and reads quotes itself")
-            out.add(variable, " ".join(group))
-        elif (twin := _twin(family, group)) is not None:
-            out.add(*twin)
-        else:
-            _refuse(f"{what} {' '.join(group)!r}", f"no environment variable passes this {family.name} option")
-
-
-def _options(family: Family, flags: Sequence[str], runtime: str | None) -> list[tuple[str, ...]]:
-    """The flags grouped into options, each with its value, as the interpreter's table reads them."""
-    return [option.words for option in read_flags(family, flags, None if runtime is None else [runtime])]
-
-
 def node_options_problem(value: str, runtime: str | None) -> tuple[str, str, bool] | None:
     """The first option in a NODE_OPTIONS value that node would refuse to start on, or that cannot work there:
     the option, why, and whether that depends on the Node.js version. None where there is none."""
@@ -123,64 +51,3 @@ def node_options_problem(value: str, runtime: str | None) -> tuple[str, str, boo
             where = ", ".join(f"Node.js {major}" for major in missing)
             return option, f"node refuses it in NODE_OPTIONS on {where}", True
     return None
-
-
-def env_assignments(spec: WrapperSpec, runtime: str | None = None) -> list[tuple[str, str]]:
-    """The variables that do what `spec` asks, for the function's configuration, or why they cannot."""
-    family = spec.family
-    if runtime is not None and runtime not in family.runtimes:
-        raise InvalidValue(f"--runtime {runtime!r} is not a {family.name} runtime",
-                           f"choose one of: {', '.join(family.runtimes)}")  # fmt: skip
-    if spec.drops:
-        _refuse("--drop-flag", "a variable cannot remove the runtime's own options")
-    if spec.then:
-        _refuse("--then", "it chains wrappers, and --via env makes none")
-    out = _Assignments()
-    for name, value in spec.env:
-        out.add(name, value)
-    for use in spec.presets:
-        preset = use.preset
-        if runtime:
-            check_runtime(use, runtime)
-        if preset.env_refused and (not preset.env_refused_on or runtime is None or runtime in preset.env_refused_on):
-            on = " or ".join(preset.env_refused_on)
-            hint = f" (say --runtime, if it is not {on})" if on and not runtime else ""
-            _refuse(f"--preset {preset.name}", preset.env_refused + hint)
-        if use.env:
-            for name, value in use.env:
-                out.add(name, value)
-        else:
-            _add_flags(out, family, _options(family, use.flags, runtime), f"--preset {preset.name}")
-    _add_flags(out, family, _options(family, spec.flags, runtime), "--flag")
-    _add_flags(out, family, spec.unchecked, "--unchecked-flag")
-    for name, value in spec.env_defaults:
-        out.add(name, value)
-    if family.path_variable and family.path_variable in out.values:
-        if runtime is None:
-            raise InvalidValue(f"{family.path_variable} with --via env needs --runtime, to keep that"
-                               f" {family.title}'s layer paths on it")  # fmt: skip
-        for path in family.layer_paths:
-            out.add(family.path_variable, path.replace("{version}", family.version_of(runtime)))
-    items = out.items()
-    for name, value in items:
-        problem = node_options_problem(value, runtime) if name == "NODE_OPTIONS" else None
-        if problem:
-            hint = (
-                " (say --runtime if the function runs a version that accepts it)" if problem[2] and not runtime else ""
-            )
-            _refuse(f"NODE_OPTIONS {problem[0]}", problem[1] + hint)
-    size = sum(len(name) + len(value) for name, value in items)
-    if size > ENV_LIMIT:
-        raise InvalidValue(f"the variables take {size} bytes; Lambda allows {ENV_LIMIT} for all of a function's")
-    return items
-
-
-def format_assignments(items: Sequence[tuple[str, str]], form: str) -> str:
-    """`NAME=VALUE` lines, or a JSON object, for the function's configuration."""
-    if form == "json":
-        return json.dumps(dict(items), indent=2, ensure_ascii=False) + "\n"
-    for name, value in items:
-        if "\n" in value or "\r" in value:
-            raise InvalidValue(f"{name}'s value holds a line break, which NAME=VALUE lines cannot show",
-                               "use --format json")  # fmt: skip
-    return "".join(f"{name}={value}\n" for name, value in items)
