@@ -74,8 +74,9 @@ def test_a_missing_layer_directory_is_made_before_the_template_is_printed(tmp_pa
     assert (tmp_path / "build" / "wrapgen-python.zip").is_file() and "AWS::Serverless::LayerVersion" in result.stdout
 
 
-def test_two_outputs_to_stdout_are_refused(tmp_path: Path) -> None:
-    result = wrapgen_cli("python", "--flag", "-u", "-o", "-", "--layer", str(tmp_path / "l.zip"), "--iac", "sam")
+@pytest.mark.parametrize("dry", [[], ["--dry-run"]])
+def test_two_outputs_to_stdout_are_refused(tmp_path: Path, dry: list[str]) -> None:
+    result = wrapgen_cli("python", "--flag", "-u", "-o", "-", "--layer", str(tmp_path / "l.zip"), "--iac", "sam", *dry)
     assert result.returncode == 1 and "two outputs go to stdout" in result.stderr
     assert not (tmp_path / "l.zip").exists()
 

@@ -389,6 +389,7 @@ def _family_command(family: Family) -> Callable[..., None]:
                 _wrapper_plan(plan, spec, output, layer, include, include_exec, dockerfile, iac, iac_dir, format_,
                               runtime, verify_with)  # fmt: skip
             if dry_run:
+                plan.check()
                 sys.stderr.write("".join(plan.messages) + plan.describe())
                 write_stdout(plan.stdout)
                 return

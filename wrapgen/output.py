@@ -37,6 +37,11 @@ class Plan:
     messages: list[str] = field(default_factory=list)
     """Lines for stderr (warnings, summaries), each ending in a newline."""
 
+    def check(self) -> None:
+        """What can be known wrong before anything is written."""
+        if sum(file.path == STDOUT for file in self.files) + bool(self.stdout) > 1:
+            raise OutputError("two outputs go to stdout (-o -, and the printed payload): send one to a file")
+
     def describe(self) -> str:
         """What committing would write, for --dry-run."""
         import hashlib  # only for --dry-run: it costs every other run's start-up
@@ -110,8 +115,7 @@ def commit(plan: Plan) -> None:
     a temporary file beside it and renamed over it; a device or FIFO written in place; then the messages on
     stderr and the payload on stdout. A failure or a signal leaves no file and no directory of the plan's behind
     (a device already written to stays so)."""
-    if sum(file.path == STDOUT for file in plan.files) + bool(plan.stdout) > 1:
-        raise OutputError("two outputs go to stdout (-o -, and the printed payload): send one to a file")
+    plan.check()
     targets = [_target(file) for file in plan.files if file.path != STDOUT]
     seen: dict[Path, str] = {}
     for target in targets:
