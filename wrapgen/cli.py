@@ -83,23 +83,29 @@ def _env_layer(plan: "Plan", spec: "WrapperSpec", layer: str | None, include: li
                include_exec: list[str] | None) -> str | None:  # fmt: skip
     """With --via env, a layer of the --include files that the variables name (no wrapper in it)."""
     from wrapgen.errors import InvalidValue
-    from wrapgen.layer import build_layer, include_files
-    from wrapgen.output import File
-    from wrapgen.render import layer_summary
+    from wrapgen.layer import include_files
 
-    files = include_files(include or (), include_exec or ())
     if layer is None:
-        if files:
+        if include or include_exec:
             raise InvalidValue("--include and --include-exec go with --layer (or, for a wrapper, --dockerfile)")
         _warn_unshipped(plan, spec, None, "nothing ships it: the function must get it from a layer")
         return None
-    if not files:
+    if not (include or include_exec):
         raise InvalidValue("--layer with --via env holds the files that --include names: give one at least")
+    _add_layer(plan, spec, layer, include_files(include or (), include_exec or ()), wrapper=False)
+    return layer
+
+
+def _add_layer(plan: "Plan", spec: "WrapperSpec", layer: str, files: "Sequence[LayerFile]", wrapper: bool) -> None:
+    """The layer zip of these files, its summary, and a warning for each file a preset names that it lacks."""
+    from wrapgen.layer import build_layer
+    from wrapgen.output import File
+    from wrapgen.render import layer_summary
+
     built = build_layer(files)
     plan.files.append(File(layer, built.data, 0o644))
-    plan.messages.append(layer_summary(spec, built, wrapper=False))
+    plan.messages.append(layer_summary(spec, built, wrapper=wrapper))
     _warn_unshipped(plan, spec, files, "it is not in this layer: the function must get it from another")
-    return layer
 
 
 def _warn_unshipped(plan: "Plan", spec: "WrapperSpec", files: "Sequence[LayerFile] | None", why: str) -> None:
@@ -115,9 +121,9 @@ def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: 
                   format_: Format, runtime: str | None, verify_with: str | None) -> None:  # fmt: skip
     """What a wrapper request writes and prints: the script, the layer, the Dockerfile lines, the IaC snippet."""
     from wrapgen.errors import InvalidValue
-    from wrapgen.layer import LayerFile, build_layer, include_files, normalise_text, wrapper_file, wrapper_path
+    from wrapgen.layer import LayerFile, include_files, normalise_text, wrapper_file, wrapper_path
     from wrapgen.output import File
-    from wrapgen.render import dockerfile_lines, layer_summary, render_wrapper
+    from wrapgen.render import dockerfile_lines, render_wrapper
 
     if format_ is not Format.lines or runtime is not None:
         raise InvalidValue("--format and --runtime go with --via env; a wrapper serves every runtime of its family")
@@ -136,10 +142,7 @@ def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: 
     if output is not None:
         plan.files.append(File(output, script, artifact.mode))
     if layer is not None:
-        built = build_layer([wrapper, *files])
-        plan.files.append(File(layer, built.data, 0o644))
-        plan.messages.append(layer_summary(spec, built))
-        _warn_unshipped(plan, spec, [wrapper, *files], "it is not in this layer: the function must get it from another")
+        _add_layer(plan, spec, layer, [wrapper, *files], wrapper=True)
     elif dockerfile:
         _warn_unshipped(plan, spec, files, "it is not copied into the image: COPY it, or add --include")
     else:
