@@ -290,7 +290,12 @@ def is_known(family: Family, word: str) -> bool:
     return hit is not None
 
 
+def option_name(family: Family, word: str) -> str:
+    """The option a word names, as the interpreter reads it (node: `--max_old_space_size=1` is
+    --max-old-space-size)."""
+    return _normalise(table(family.name), word).partition("=")[0]
+
+
 def nearest(family: Family, word: str) -> str:
     """A hint naming the real option nearest to this word."""
-    data = table(family.name)
-    return _nearest(data, _normalise(data, word).partition("=")[0])
+    return _nearest(table(family.name), option_name(family, word))

@@ -354,7 +354,5 @@ def options_variable(family: str) -> str | None:
     return FAMILIES[family].options_variable or None
 
 
-NODE_MAJORS: dict[str, int] = {"nodejs18.x": 18, "nodejs20.x": 20, "nodejs22.x": 22, "nodejs24.x": 24}
-
 ENV_LIMIT = 4096
 """Bytes Lambda allows for all of a function's environment variables together (names and values)."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from wrapgen.grammar import classify
-from wrapgen.options import allowed_in_env
-from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, NODE_MAJORS, OPTIONS_VARIABLES
+from wrapgen.options import allowed_in_env, option_name
+from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, OPTIONS_VARIABLES
 
 # A word of an options variable: runs of characters other than ASCII white space, and double-quoted parts
 # (node and the JVM read `--require "/a b/x.js"` as two words). Only ASCII white space separates words, as
@@ -37,11 +37,11 @@ def units(name: str, value: str) -> list[str]:
 def node_options_problem(value: str, runtime: str | None) -> tuple[str, str, bool] | None:
     """The first option in a NODE_OPTIONS value that node would refuse to start on, or that cannot work there:
     the option, why, and whether that depends on the Node.js version. None where there is none."""
-    majors = {NODE_MAJORS[runtime]} if runtime else set(NODE_MAJORS.values())
+    node = FAMILIES["node"]
+    majors = {int(node.version_of(r)) for r in ([runtime] if runtime else node.runtimes)}
     for unit in units("NODE_OPTIONS", value):
-        option = unit.split(" ")[0].split("=")[0]
-        option = option[:2] + option[2:].replace("_", "-")  # node reads --max_old_space_size as --max-old-space-size
-        if option in FAMILIES["node"].runtime_options:
+        option = option_name(node, unit.split(" ")[0])
+        if option in node.runtime_options:
             return option, "the runtime passes its own on the command line, which beats NODE_OPTIONS", False
         allowed = allowed_in_env(option)
         if not allowed:
