@@ -459,13 +459,16 @@ def iac_command(
     from wrapgen.iac import Deployment, snippet
     from wrapgen.inspection import inspect_layer
     from wrapgen.layer import in_opt
+    from wrapgen.printable import printable
 
     try:
-        with open(layer, "rb") as stream:
-            report = inspect_layer(stream.read())
+        report = inspect_layer(layer)
+        if report.defects:
+            raise WrapgenError(f"{printable(layer)}: {len(report.defects)} defect(s) would fail at cold start, the"
+                               f" first: {printable(report.defects[0])}", "see: wrapgen inspect")  # fmt: skip
         ours = [e for e in report.entries if e.spec is not None and (name is None or e.spec.name == name)]
         if len(ours) != 1:
-            found = ", ".join(e.path for e in report.entries if e.spec is not None) or "none"
+            found = ", ".join(printable(e.path) for e in report.entries if e.spec is not None) or "none"
             raise WrapgenError(f"{layer}: want one wrapgen wrapper, found: {found}", "choose one with --name")
         entry = ours[0]
         assert entry.spec is not None
@@ -487,17 +490,16 @@ def inspect_command(
 
     Example: wrapgen inspect build/wrapgen-python.zip --format json
     """
-    from wrapgen.inspection import describe_report, inspect_layer, report_data
+    from wrapgen.inspection import describe_report, inspect_layer, report_json
 
     try:
-        with open(zip_path, "rb") as stream:
-            data = stream.read()
-        report = inspect_layer(data)
+        report = inspect_layer(zip_path)
     except OSError as error:
         _fail(WrapgenError(f"{zip_path}: {error.strerror}"))
     except WrapgenError as error:
         _fail(error)
-    _print(_json(report_data(report)) if format_ is Report.json else describe_report(report))
+    for piece in report_json(report) if format_ is Report.json else describe_report(report):
+        _print(piece)
     if report.defects:
         raise typer.Exit(1)
 

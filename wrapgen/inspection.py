@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-import io
+import json
 import stat
-import zipfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from wrapgen import shell
 from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.header import read_command
 from wrapgen.layer import EXTENSIONS_DIR, in_opt, path_clashes
+from wrapgen.printable import printable
 from wrapgen.spec import WrapperSpec, spec_from_command
+from wrapgen.zipread import HEAD, Member, read_zip, zip_name
+
+SHEBANG = 256
+"""Bytes of a #! line kept: Linux reads no more of it (BINPRM_BUF_SIZE)."""
+COMMANDS = 64 * 1024
+"""Characters of wrapgen commands read back from one zip, all headers together. A real command takes a few
+hundred; each costs the checks of its every flag (a 60 KB one takes 0.2 s) and its spec's memory."""
+PIECE = 64 * 1024
+"""Characters of the report printed at a time."""
 
 
 @dataclass(frozen=True)
@@ -38,22 +50,31 @@ class Report:
     defects: tuple[str, ...]
 
 
-def _wrapgen_spec(text: str) -> WrapperSpec | None:
-    """Read back the command in a wrapgen header; None if there is no header or it does not parse."""
-    command = read_command(text)
+def _header_command(member: Member) -> list[str] | None:
+    """The command in a script's wrapgen header; None if it is no #! script or has no such header."""
+    head = member.head
+    if not head.startswith(b"#!"):
+        return None
+    if member.size > HEAD:
+        head = head[: head.rfind(b"\n") + 1]  # whole lines only: a command cut short would read as another
+    return read_command(head.decode("utf-8", "replace"))
+
+
+def _wrapgen_spec(command: list[str] | None) -> WrapperSpec | None:
+    """What the command in a wrapgen header asks for; None if there is none or it does not parse."""
     try:
         return None if command is None else spec_from_command(command)
     except WrapgenError:
         return None
 
 
-def _entry(info: zipfile.ZipInfo, data: bytes) -> Entry:
+def _entry(member: Member, command: list[str] | None) -> Entry:
+    info, head = member.info, member.head
     mode = stat.S_IMODE(info.external_attr >> 16) if info.create_system == 3 and info.external_attr >> 16 else None
-    first_line = data.split(b"\n", 1)[0]
+    first_line = head.split(b"\n", 1)[0][:SHEBANG]
     shebang = first_line.rstrip(b"\r").decode("utf-8", "replace") if first_line.startswith(b"#!") else None
-    text = data.decode("utf-8", "replace") if shebang is not None else ""
-    spec = _wrapgen_spec(text) if text else None
-    return Entry(info.filename, info.file_size, mode, shebang, data.startswith(b"\x7fELF"), b"\r\n" in data, spec)
+    spec = _wrapgen_spec(command)
+    return Entry(info.filename, member.size, mode, shebang, head.startswith(b"\x7fELF"), member.crlf, spec)
 
 
 def _defects(entry: Entry) -> list[str]:
@@ -70,44 +91,84 @@ def _defects(entry: Entry) -> list[str]:
     return found
 
 
-def inspect_layer(data: bytes) -> Report:
-    """What is in a layer zip and what in it would fail at cold start."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as error:
-        raise InvalidValue(f"not a zip file: {error}") from None
-    entries = [_entry(info, archive.read(info)) for info in archive.infolist() if not info.is_dir()]
-    defects = [defect for entry in entries for defect in _defects(entry)]
-    defects += [f"{clash}: a file, and a directory of other files: the layer cannot be unzipped"
-                for clash in path_clashes(entry.path for entry in entries)]  # fmt: skip
+def _name_defects(names: list[str]) -> list[str]:
+    """Names that unzip outside /opt, twice, or as a file where others need a directory (`x` and `x/y`)."""
+    found = []
+    for name in dict.fromkeys(names):
+        if name.startswith("/"):
+            found.append(f"{name}: an absolute path: it does not unzip into /opt")
+        if ".." in name.split("/"):
+            found.append(f"{name}: a '..' in the path: it would unzip outside /opt")
+    found += [f"{name}: in the zip {count} times: which one unzips depends on the tool"
+              for name, count in Counter(names).items() if count > 1 and not name.endswith("/")]  # fmt: skip
+    found += [f"{clash}: a file, and a directory of other files: the layer cannot be unzipped"
+              for clash in path_clashes(names)]  # fmt: skip
+    return found
+
+
+def inspect_layer(zip_file: str | bytes) -> Report:
+    """What is in a layer zip (a path, or its bytes) and what in it would fail at cold start."""
+    entries, names, commands = [], [], 0
+    for member in read_zip(zip_file):
+        names.append(member.info.filename)
+        if member.info.is_dir():
+            continue
+        command = _header_command(member)
+        commands += sum(len(word) for word in command or ())
+        if commands > COMMANDS:
+            raise InvalidValue(printable(f"{zip_name(zip_file)}: its wrapgen headers hold more than {COMMANDS} "
+                                         "characters of commands; wrapgen reads no more"))  # fmt: skip
+        entries.append(_entry(member, command))
+    defects = [defect for entry in entries for defect in _defects(entry)] + _name_defects(names)
     return Report(tuple(entries), tuple(defects))
 
 
-def describe_report(report: Report) -> str:
-    """The report as text, one block per file."""
-    out = []
+def describe_report(report: Report) -> Iterator[str]:
+    """The report as text, one block per file, in pieces (a big report is never held whole as text); every name
+    and value from the zip goes through printable()."""
+    return _pieces(line + "\n" for line in _text_lines(report))
+
+
+def report_json(report: Report) -> Iterator[str]:
+    """The report as a JSON object (report_data), in pieces; printed as the other commands print JSON."""
+    return _pieces(chain(json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(report_data(report)), "\n"))
+
+
+def _pieces(strings: Iterable[str]) -> Iterator[str]:
+    """The strings joined into pieces of about PIECE characters: few writes, and never the whole text at once."""
+    batch: list[str] = []
+    size = 0
+    for string in strings:
+        batch.append(string)
+        size += len(string)
+        if size >= PIECE:
+            yield "".join(batch)
+            batch, size = [], 0
+    yield "".join(batch)
+
+
+def _text_lines(report: Report) -> Iterator[str]:
     for entry in report.entries:
+        path = printable(in_opt(entry.path))
         mode = "no unix mode" if entry.mode is None else f"{entry.mode:04o}"
-        out.append(f"{in_opt(entry.path)}  {mode}  {entry.size} bytes")
+        yield f"{path}  {mode}  {entry.size} bytes"
         if entry.shebang is not None:
             endings = "CRLF" if entry.crlf else "LF"
-            out.append(
-                f"    script: {entry.shebang}, {endings}, {'executable' if entry.executable else 'NOT executable'}"
-            )
+            executable = "executable" if entry.executable else "NOT executable"
+            yield f"    script: {printable(entry.shebang)}, {endings}, {executable}"
         if entry.spec is not None:
             spec = entry.spec
-            out.append(f"    wrapgen {spec.family.name} wrapper: AWS_LAMBDA_EXEC_WRAPPER={in_opt(entry.path)}")
+            yield f"    wrapgen {spec.family.name} wrapper: AWS_LAMBDA_EXEC_WRAPPER={path}"
             if spec.inserted:
-                out.append(f"    inserts: {shell.words(spec.inserted)}")
+                yield f"    inserts: {printable(shell.words(spec.inserted))}"
             if spec.dropped:
-                out.append(f"    removes: {shell.words(spec.dropped)}")
+                yield f"    removes: {printable(shell.words(spec.dropped))}"
             for name, value in spec.variables + spec.defaults:
-                out.append(f"    sets: {name}={shell.word(value)}")
+                yield f"    sets: {printable(name)}={printable(shell.word(value))}"
             if spec.then:
-                out.append(f"    then: {spec.then}")
-    out += [f"defect: {defect}" for defect in report.defects]
-    out.append(f"{len(report.entries)} file(s), {len(report.defects)} defect(s)")
-    return "\n".join(out) + "\n"
+                yield f"    then: {printable(spec.then)}"
+    yield from (f"defect: {printable(defect)}" for defect in report.defects)
+    yield f"{len(report.entries)} file(s), {len(report.defects)} defect(s)"
 
 
 def report_data(report: Report) -> dict[str, object]:
