@@ -54,11 +54,30 @@ def _finalize(value: Any) -> str:
     raise TypeError(f"cannot put a {type(value).__name__} into a script: {value!r}")
 
 
+def _finalize_other(value: Any) -> str:
+    """For HCL, CDK code and Dockerfile lines, whose values arrive as literals written by their own language's
+    escaping (wrapgen.iac, wrapgen.dockerfile): a plain string is comment text, and only where it cannot end its
+    line."""
+    if isinstance(value, shell.ShellCode):
+        return value
+    if isinstance(value, str) and value.isprintable():
+        return value
+    raise TypeError(f"not a literal of the template's language, nor printable text: {value!r}")
+
+
+_FINALIZE = {"shell": _finalize, "hcl": _finalize_other, "code": _finalize_other, "dockerfile": _finalize_other}
+
+
 def _wrap(separator: str, parts: list[str], indent: int, width: int = 79) -> str:
-    """Join parts on lines up to `width` (the first starting at column `indent`), continued with a backslash."""
+    """Join parts on lines up to `width` (the first starting at column `indent`), continued with a backslash.
+
+    A part may span lines of its own (a long word cut by _pattern_word): what follows it goes on its last line.
+    """
     lines = [parts[0]]
     for part in parts[1:]:
-        if indent + len(lines[-1]) + len(separator) + len(part) + 2 > width:
+        *before, last = lines[-1].split("\n")
+        column = (0 if before else indent) + len(last)
+        if column + len(separator) + len(part.split("\n", 1)[0]) + 2 > width:
             lines[-1] += separator + "\\"
             lines.append(part)
         else:
@@ -117,7 +136,8 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 @cache
-def environment() -> jinja2.Environment:
+def environment(language: str = "shell") -> jinja2.Environment:
+    """The environment for templates of one language: shell (the wrapper), hcl, code (CDK), dockerfile."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
         bytecode_cache=_bytecode_cache(),
@@ -126,7 +146,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,
-        finalize=_finalize,
+        finalize=_FINALIZE[language],
         # bash's ${#array[@]} would open a default {# comment #}.
         comment_start_string="{##",
         comment_end_string="##}",
@@ -221,24 +241,26 @@ def render_wrapper(spec: WrapperSpec) -> Artifact:
 
 
 def _json(text: str) -> shell.ShellCode:
-    """A JSON string: how a Dockerfile's exec-form COPY and its ENV take a value with any characters."""
+    """A JSON string (ASCII), for a Dockerfile's exec-form COPY: BuildKit decodes it, then reads the text as a word
+    of its shell lexer, so `text` is such a word already (wrapgen.dockerfile)."""
     return shell.ShellCode(json.dumps(text))
 
 
 def dockerfile_lines(spec: WrapperSpec, script: str | None, files: Sequence[LayerFile]) -> str:
     """Dockerfile lines that COPY the wrapper (written at `script`) and the included files into an image."""
+    from wrapgen import dockerfile
+
     sources = [script, *(file.source for file in files)]
     if script is None or any(source is None or source.startswith("/") for source in sources):
         raise InvalidValue("--dockerfile needs the script written with -o, and every file, at a path relative to"
                            " the Docker build context")  # fmt: skip
     wrapper = LayerFile(wrapper_file(spec.name), b"", 0o755, script)
-    return (
-        environment()
-        .get_template("dockerfile.j2")
-        .render(
-            copies=[(f.source, f.mode, in_opt(f.path)) for f in (wrapper, *files)], wrapper_path=wrapper_path(spec.name)
-        )
-    )
+    copies = [
+        (dockerfile.copy_source(f.source or ""), f.mode, dockerfile.copy_destination(in_opt(f.path)))
+        for f in (wrapper, *files)
+    ]
+    value = shell.ShellCode(dockerfile.env_value(wrapper_path(spec.name)))
+    return environment("dockerfile").get_template("dockerfile.j2").render(copies=copies, wrapper_path=value)
 
 
 def layer_summary(spec: WrapperSpec, layer: Layer, wrapper: bool = True) -> str:
