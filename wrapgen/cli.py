@@ -1,5 +1,6 @@
 """The command line: a thin typer layer. Each command builds a spec, calls the core, writes the result."""
 
+import contextlib
 import enum
 import os
 import shlex
@@ -20,7 +21,26 @@ if TYPE_CHECKING:
     from wrapgen.output import Plan
     from wrapgen.spec import WrapperSpec
 
-app = typer.Typer(
+
+class _App(typer.Typer):
+    """The app, whose run ends in one `error:` line and exit 1 where stdout cannot take what typer itself prints
+    (help, --version, a completion script) on a full disk; typer handles only a closed pipe (exit 1, silently).
+    wrapgen's own output goes through output.write_stdout, which says so itself."""
+
+    def __call__(self, *args: object, **kwargs: object) -> object:
+        try:
+            return super().__call__(*args, **kwargs)
+        except OSError as error:
+            # One without a file name is typer's own write to stdout; one with is a bug, said in one line still.
+            where = "cannot write to stdout" if error.filename is None else str(error.filename)
+            sys.stderr.write(f"error: {where}: {error.strerror or error}\n")
+            # What is left in stdout's buffer would fail again when Python flushes it at exit.
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(1) from None
+
+
+app = _App(
     name="wrapgen",
     help="Generate correct AWS Lambda exec wrappers (AWS_LAMBDA_EXEC_WRAPPER) and lint them.",
     no_args_is_help=True,

@@ -88,6 +88,11 @@ def check_path(path: str) -> str:
     parts = relative.split("/")
     if not relative or relative.startswith("/") or any(part in {"", ".", ".."} for part in parts):
         raise InvalidValue(f"layer path {path!r} is not a plain path under /opt", "e.g. wrapgen/preload.js")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF for ch in relative):
+        raise InvalidValue(
+            f"layer path {path!r} holds a control character or bytes that are not UTF-8",
+            "a zip names its files in UTF-8 text",
+        )
     if parts[0] == EXTENSIONS_DIR:
         raise InvalidValue(
             f"layer path {path!r} is under /opt/extensions, whose every file Lambda starts as an extension"

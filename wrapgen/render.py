@@ -85,17 +85,31 @@ def _wrap(separator: str, parts: list[str], indent: int, width: int = 79) -> str
     return ("\n" + " " * indent).join(lines)
 
 
+def _pattern_word(text: str, indent: int, width: int) -> str:
+    """A case pattern's quoted word; one too long for its line is cut into quoted pieces, each piece after the
+    first on a line of its own with no indent, continued with backslash-newline (bash joins them back)."""
+    quoted = shell.word(text)
+    if indent + len(quoted) + 3 <= width:
+        return quoted
+    first, *rest = shell.fold(text, max(8, width - indent - 6))
+    return "\\\n".join([first, *map(shell.always_quoted, rest)])
+
+
 def case_pattern(
-    exact: Iterable[str] = (), prefixes: Iterable[str] = (), globs: Iterable[str] = (), indent: int = 12
+    exact: Iterable[str] = (),
+    prefixes: Iterable[str] = (),
+    globs: Iterable[str] = (),
+    indent: int = 12,
+    width: int = 79,
 ) -> shell.ShellCode:
     """A `case` pattern: exact words quoted, prefixes quoted then `*`, globs (table-made only) as they are."""
-    parts: list[str] = [shell.word(text) for text in sorted(exact)]
-    parts += [shell.word(text) + "*" for text in prefixes]
+    parts: list[str] = [_pattern_word(text, indent, width) for text in sorted(exact)]
+    parts += [_pattern_word(text, indent, width) + "*" for text in prefixes]
     for glob in globs:
         if not _GLOB.fullmatch(glob):
             raise ValueError(f"interpreter pattern {glob!r} holds characters a case pattern must not")
         parts.append(glob)
-    return shell.ShellCode(_wrap("|", parts, indent))
+    return shell.ShellCode(_wrap("|", parts, indent, width))
 
 
 def letters(chars: str) -> shell.ShellCode:
@@ -170,7 +184,7 @@ def _variables(spec: WrapperSpec) -> shell.ShellCode:
     lines: list[str] = []
     for name, value in spec.variables:
         if name not in MERGED_VARIABLES:
-            lines.append(shell.assignment(identifier(name), value, 75, export=True))
+            lines.append(_export(name, value, 75))
             continue
         for unit in units(name, value):
             lines.append(shell.assignment("wrapgen_unit", unit, 75))
@@ -178,12 +192,33 @@ def _variables(spec: WrapperSpec) -> shell.ShellCode:
         if name == spec.family.path_variable:
             lines += _layer_paths(spec)
     for name, value in spec.defaults:
-        lines.append(f"if [[ -z ${{{identifier(name)}:-}} ]]; then")
-        lines.append(
-            shell.assignment(identifier(name), value, 71, export=True).replace("\n", "\n    ").join(["    ", ""])
-        )
+        if len(name) <= _NAME_WIDTH:
+            lines.append(f"if [[ -z ${{{identifier(name)}:-}} ]]; then")
+        else:
+            lines += [shell.assignment("wrapgen_var", identifier(name), 75), "if [[ -z ${!wrapgen_var:-} ]]; then"]
+        lines.append(_export(name, value, 71, named=True).replace("\n", "\n    ").join(["    ", ""]))
         lines.append("fi")
     return shell.ShellCode("\n".join(lines))
+
+
+_NAME_WIDTH = 40
+"""The longest variable name written as it is (`export NAME=`, `NAME+=`, `${NAME:-}`); a longer one would leave no
+room on a line for its value: the script assembles it in wrapgen_var, and sets the variable through that."""
+
+
+def _export(name: str, value: str, width: int, named: bool = False) -> str:
+    """Lines that set the variable `name` to `value` and export it, none over `width`; `named`: a long name is in
+    wrapgen_var already."""
+    if len(name) <= _NAME_WIDTH:
+        return shell.assignment(identifier(name), value, width, export=True)
+    return "\n".join(
+        [
+            *([] if named else [shell.assignment("wrapgen_var", identifier(name), width)]),
+            shell.assignment("wrapgen_value", value, width),
+            'printf -v "$wrapgen_var" %s "$wrapgen_value"',
+            'export "${wrapgen_var?}"',
+        ]
+    )
 
 
 def _layer_paths(spec: WrapperSpec) -> list[str]:

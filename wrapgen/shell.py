@@ -86,6 +86,13 @@ def word(text: str) -> ShellCode:
     return ShellCode(quoted)
 
 
+def always_quoted(quoted: ShellCode) -> ShellCode:
+    """A word that `word` or `fold` wrote, in quotes even where it is plain, for where a plain word reads as code
+    to the linters: at the start of a line (bashate's `function...`; in a comment, a `# shellcheck` directive), or
+    with a comma in an array literal (shellcheck's SC2054). A plain word needs no quotes: it is its own text."""
+    return quoted if quoted.startswith(("'", "$'")) else ShellCode(f"'{quoted}'")
+
+
 def words(texts: Iterable[str]) -> ShellCode:
     """Several words, separated by spaces (for an array literal or a command line)."""
     return ShellCode(" ".join(word(text) for text in texts))
@@ -132,6 +139,8 @@ def continued(groups: Sequence[Sequence[str]], prefix: str = "", width: int = 79
         if len(prefix) + len(line) + 2 > width and group:
             head = indent + "".join(word(text) + " " for text in group[:-1])
             pieces = fold(group[-1], max(8, width - len(prefix) - len(head) - 2))
+            # A comment that starts with `shellcheck` is a directive to shellcheck, which fails to parse it.
+            pieces[1:] = [always_quoted(p) if p.startswith("shellcheck") else p for p in pieces[1:]]
             line = head + pieces[0] + "".join(f"\\\n{prefix}{piece}" for piece in pieces[1:])
         rendered.append(prefix + line)
     return ShellCode(" \\\n".join(rendered))
@@ -152,6 +161,8 @@ def array_assignment(name: str, items: Sequence[str], width: int = 79) -> ShellC
     budget = max(8, width - len(name) - 12)
     for index, item in enumerate(items):
         first, *rest = fold(item, budget)
+        if "," in first:  # shellcheck reads a plain `a,b` in an array literal as a mistake for `a b` (SC2054)
+            first = always_quoted(first)
         if packed and len(name) + 4 + len(" ".join([*packed, first])) > width:
             flush()
         packed.append(first)

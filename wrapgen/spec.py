@@ -101,7 +101,7 @@ class WrapperSpec:
         for group in self.unchecked:
             argv += ["--unchecked-flag", shlex.join(group)]
         for drop in self.drops:
-            argv += ["--drop-flag", drop]
+            argv += ["--drop-flag", shlex.quote(drop)]  # split like a shell splits words, as --flag is
         for key, value in self.env:
             argv += ["--env", f"{key}={value}"]
         for key, value in self.env_defaults:
