@@ -207,3 +207,50 @@ def wrapgen_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
 
 def encode(argv: Sequence[str | bytes]) -> list[bytes]:
     return [arg if isinstance(arg, bytes) else os.fsencode(arg) for arg in argv]
+
+
+# Where a machine image keeps Terraform providers for offline use (a plugin directory, registry layout).
+_PLUGIN_DIRS = ("/opt/tf-plugins", "/opt/terraform/plugins", "/usr/local/share/terraform/plugins",
+                "/usr/share/terraform/plugins", "~/.terraform.d/plugins")  # fmt: skip
+
+
+class Terraform:
+    """The terraform on PATH with the AWS provider from a local plugin directory: no network, no user config."""
+
+    def __init__(self, binary: str, plugin_dir: Path, home: Path) -> None:
+        self.binary = binary
+        self.plugin_dir = plugin_dir
+        config = home / "terraformrc"
+        config.write_text("")
+        self.env = {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "TF_INPUT": "0",
+                    "CHECKPOINT_DISABLE": "1"}  # fmt: skip
+
+    def run(self, directory: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([self.binary, f"-chdir={directory}", *args, "-no-color"], capture_output=True,
+                              text=True, env=self.env, timeout=timeout, check=False)  # fmt: skip
+
+    def init(self, directory: Path) -> None:
+        result = self.run(directory, "init", f"-plugin-dir={self.plugin_dir}")
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def terraform_plugin_dir() -> Path | None:
+    """A plugin directory that holds hashicorp/aws, if the machine has one."""
+    for root in _PLUGIN_DIRS:
+        path = Path(root).expanduser()
+        if any(path.glob("registry.terraform.io/hashicorp/aws/*/*/terraform-provider-aws_*")):
+            return path
+    return None
+
+
+@pytest.fixture(scope="session")
+def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
+    import shutil
+
+    binary = shutil.which("terraform")
+    if binary is None:
+        pytest.skip("terraform is not installed (no registry this project installs from has it)")
+    plugin_dir = terraform_plugin_dir()
+    if plugin_dir is None:
+        pytest.skip(f"no local mirror of the Terraform AWS provider (looked in {', '.join(_PLUGIN_DIRS)})")
+    return Terraform(binary, plugin_dir, tmp_path_factory.mktemp("terraform"))

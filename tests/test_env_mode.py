@@ -21,7 +21,9 @@ CLEAN = {"PATH": os.environ["PATH"], "LC_ALL": "C.UTF-8"}
 
 def outcome(preset) -> str:  # type: ignore[no-untyped-def]
     try:
-        items = env_assignments(wrapper_spec(preset.family, presets=[preset_item(preset)]), RUNTIME[preset.family])
+        items = env_assignments(
+            wrapper_spec(preset.family, presets=[preset_item(preset)], runtimes=[RUNTIME[preset.family]])
+        )
     except Exception as error:  # noqa: BLE001 - the refusal is the outcome
         return f"refused: {error}"
     return format_assignments(items, "lines").strip()
@@ -55,7 +57,7 @@ def test_every_preset_in_env_mode_is_golden(update_golden: bool) -> None:
         (["dotnet", "--flag", "--roll-forward Major"], "no environment variable passes this dotnet option"),
         (["java", "--drop-flag", "-Xshare:on"], "cannot remove the runtime's own options"),
         (["ruby", "--then", "/opt/next"], "chains wrappers"),
-        (["python", "--env", "PYTHONPATH=/x"], "needs --runtime"),
+        (["python", "--env", "PYTHONPATH=/x"], "needs one --runtime"),
         (["python", "--preset", "frozen-modules-off", "--runtime", "python3.10"], "applies to python3.11"),
         (["python", "--runtime", "nodejs20.x"], "is not a python runtime"),
         (["python", "--env", "BIG=" + "x" * 5000], "Lambda allows 4096"),
@@ -85,7 +87,7 @@ def test_env_mode_appends_to_the_functions_own_value_and_prints_json() -> None:
 
 def test_wrapper_only_options_are_refused_in_wrapper_mode() -> None:
     result = wrapgen_cli("python", "--format", "json")
-    assert result.returncode == 1 and "go with --via env" in result.stderr
+    assert result.returncode == 1 and "goes with --via env" in result.stderr
 
 
 @pytest.mark.parametrize("preset", [p for p in PRESETS if p.family == "python" and not p.env_refused],
@@ -97,7 +99,7 @@ def test_python_presets_take_effect_through_variables(preset, tmp_path: Path) ->
     script = tmp_path / "check.py"
     script.write_text(f"import sys\nprint(bool({check}))\n")
     name = preset.name if preset.value is None else f"{preset.name}=error::DeprecationWarning"
-    variables = dict(env_assignments(wrapper_spec("python", presets=[name]), "python3.12"))
+    variables = dict(env_assignments(wrapper_spec("python", presets=[name], runtimes=["python3.12"])))
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env={**CLEAN, **variables},
                             check=False)  # fmt: skip
     if preset.name == "importtime":  # the variable does not show in sys._xoptions; its output does
@@ -144,7 +146,7 @@ def test_real_node_accepts_every_node_options_value_emitted(preset, major: str, 
     value = {"PATH": str(preload), "N": "12", "MB": "256"}.get(preset.value or "", "")
     name = preset.name if preset.value is None else f"{preset.name}={value}"
     runtime = f"nodejs{major}.x"
-    variables = dict(env_assignments(wrapper_spec("node", presets=[name]), runtime))
+    variables = dict(env_assignments(wrapper_spec("node", presets=[name], runtimes=[runtime])))
     result = subprocess.run([node(major), "-e", "console.log(globalThis.PRELOADED ?? 'no')"], capture_output=True,
                             text=True, env={**CLEAN, **variables}, check=False)  # fmt: skip
     assert result.returncode == 0, (variables, result.stderr)
@@ -153,7 +155,9 @@ def test_real_node_accepts_every_node_options_value_emitted(preset, major: str, 
 
 
 def test_java17_picks_up_java_tool_options_from_env_mode(tmp_path: Path) -> None:
-    variables = dict(env_assignments(wrapper_spec("java", presets=["tiered-c1", "heap-dump-on-oom"]), "java17"))
+    variables = dict(
+        env_assignments(wrapper_spec("java", presets=["tiered-c1", "heap-dump-on-oom"], runtimes=["java17"]))
+    )
     result = subprocess.run(["java", "-XX:+PrintFlagsFinal", "-version"], capture_output=True, text=True,
                             env={**CLEAN, **variables}, check=False)  # fmt: skip
     assert result.returncode == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -74,7 +75,8 @@ def test_terraform_references_the_zip_and_its_hash(tmp_path: Path) -> None:
     layer = parsed["resource"][0]['"aws_lambda_layer_version"']['"wrapgen"']
     assert _unquote(layer["filename"]) == "build/layer.zip"
     assert layer["source_code_hash"] == '${filebase64sha256("build/layer.zip")}'
-    assert [_unquote(r) for r in layer["compatible_runtimes"]] == list(FAMILIES["node"].runtimes)
+    assert [_unquote(r) for r in layer["compatible_runtimes"]] == ["nodejs18.x", "nodejs20.x", "nodejs22.x"]
+    assert '"nodejs24.x"' in text.split("resource")[0]  # in the comment that says how to add it
     local = parsed["locals"][0]["wrapgen_environment"]
     assert {_unquote(k): _unquote(v) for k, v in local.items()} == {
         "AWS_LAMBDA_EXEC_WRAPPER": "/opt/wrapgen/wrapgen-node"
@@ -98,10 +100,11 @@ def test_serverless_uses_the_artifact_and_provider_environment(tmp_path: Path) -
 
 @pytest.mark.parametrize("form", ["sam", "cloudformation", "terraform", "serverless"])
 def test_env_mode_snippets_carry_the_variables_exactly(form: str) -> None:
+    tricky = TRICKY.replace("${", "$ {") if form == "serverless" else TRICKY  # refused there (test_escaping.py)
     result = wrapgen_cli("java", "--via", "env", "--runtime", "java21", "--preset", "tiered-c1",
-                         "--env", f"NOTE={TRICKY}", "--iac", form)  # fmt: skip
+                         "--env", f"NOTE={tricky}", "--iac", form)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    expected = {"NOTE": TRICKY, "JAVA_TOOL_OPTIONS": "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"}
+    expected = {"NOTE": tricky, "JAVA_TOOL_OPTIONS": "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"}
     if form == "terraform":
         local = hcl2.loads(result.stdout)["locals"][0]["wrapgen_environment"]
         got = {_unquote(k): _unquote(v) for k, v in local.items()}
@@ -120,10 +123,6 @@ def test_env_mode_snippets_carry_the_variables_exactly(form: str) -> None:
     assert variables == expected
 
 
-def test_hcl_strings_keep_interpolation_literal() -> None:
-    assert hcl_string('${a} %{b} "c"') == '"$${a} %%{b} \\"c\\""'
-
-
 def test_snippets_are_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
     """Each format, made in processes with other hash seeds (set and dict orders) and other time zones."""
     outputs = set()
@@ -131,7 +130,7 @@ def test_snippets_are_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
         made = []
         for form in FORMATS:
             result = subprocess.run([*WRAPGEN, "dotnet", "--via", "env", "--preset", "tiered-pgo-off", "--preset",
-                                     "startup-hook=/opt/a/Hook.dll", "--env", "B=2", "--env", "A=1", "--iac", form],
+                                     "startup-hook=/opt/a/Hook.dll", "--env", "BB=2", "--env", "AA=1", "--iac", form],
                                     capture_output=True, check=False, cwd=tmp_path,
                                     env={**os.environ, "PYTHONHASHSEED": seed, "TZ": "Asia/Kolkata"})  # fmt: skip
             assert result.returncode == 0, result.stderr
@@ -306,3 +305,50 @@ def test_cfn_lint_as_configured_still_reports_a_broken_template(tmp_path: Path) 
     broken = tmp_path / "broken.yaml"
     broken.write_text("Resources:\n  L:\n    Type: AWS::Lambda::LayerVersion\n    Properties:\n      Contnet: x.zip\n")
     assert cfn_lint([broken]).returncode != 0
+
+
+def _compatible(form: str, text: str) -> list[str]:
+    """The compatible runtimes a snippet declares, as its own format reads them."""
+    if form in ("sam", "cloudformation"):
+        return yaml.safe_load(text)["Resources"]["WrapgenLayer"]["Properties"]["CompatibleRuntimes"]
+    if form == "serverless":
+        return yaml.safe_load(text)["layers"]["wrapgen"]["compatibleRuntimes"]
+    if form == "terraform":
+        layer = hcl2.loads(text)["resource"][0]['"aws_lambda_layer_version"']['"wrapgen"']
+        return [_unquote(runtime) for runtime in layer["compatible_runtimes"]]
+    import re
+
+    return re.findall(r'Runtime\(["\'](\w[\w.]*)["\']', text)
+
+
+@pytest.mark.parametrize("form", FORMATS)
+def test_runtime_narrows_the_compatible_runtimes_in_every_format(tmp_path: Path, form: str) -> None:
+    narrowed = _make(tmp_path, "java", form, "--runtime", "java21", "--runtime", "java25")
+    assert _compatible(form, narrowed) == ["java21", "java25"]
+    everything = _make(tmp_path, "java", form)
+    expected = list(FAMILIES["java"].runtimes)
+    if form == "terraform":  # what AWS provider 5.x knows (test_escaping.py asks it)
+        expected = ["java8.al2", "java11", "java17", "java21"]
+    assert _compatible(form, everything) == expected
+    again = wrapgen_cli("iac", form, "--layer", "build/layer.zip", cwd=tmp_path)  # the zip made last: all runtimes
+    assert _compatible(form, again.stdout) == expected
+
+
+def test_runtime_is_recorded_in_the_wrapper_and_read_back_from_the_layer(tmp_path: Path) -> None:
+    _make(tmp_path, "java", "sam", "--runtime", "java21", "--flag", "-XX:+UseZGC")
+    summary = wrapgen_cli("iac", "terraform", "--layer", "build/layer.zip", cwd=tmp_path)
+    assert _compatible("terraform", summary.stdout) == ["java21"]
+    inspected = wrapgen_cli("inspect", "build/layer.zip", "--format", "json", cwd=tmp_path)
+    (wrapper,) = [f["wrapper"] for f in json.loads(inspected.stdout)["files"] if f["wrapper"]]
+    assert wrapper["command"][-2:] == ["--runtime", "java21"]
+
+
+def test_runtime_checks_flags_for_those_runtimes_only() -> None:
+    everywhere = wrapgen_cli("java", "--flag", "-XX:+UseCompactObjectHeaders")  # Java 24+ only
+    assert everywhere.returncode == 1 and "--runtime" in everywhere.stderr
+    jvm17 = subprocess.run(["java", "-XX:+UseCompactObjectHeaders", "-version"], capture_output=True, text=True,
+                           check=False)  # fmt: skip
+    assert jvm17.returncode != 0 and "Unrecognized VM option" in jvm17.stderr  # why it is refused
+    assert wrapgen_cli("java", "--flag", "-XX:+UseCompactObjectHeaders", "--runtime", "java25").returncode == 0
+    unknown = wrapgen_cli("java", "--runtime", "java26")
+    assert unknown.returncode == 1 and "is not a java runtime" in unknown.stderr

@@ -214,8 +214,8 @@ class TestListVariablesSplitOnAsciiWhiteSpaceOnly:
         assert units("NODE_OPTIONS", "--title=a\u2003b --trace-warnings") == ["--title=a\u2003b", "--trace-warnings"]
 
     def test_via_env_keeps_a_no_break_space_inside_its_flag(self) -> None:
-        spec = wrapper_spec("java", ["-Dgreeting=hello\u00a0world", "-Dx=1"])
-        assert env_assignments(spec, "java21") == [("JAVA_TOOL_OPTIONS", "-Dgreeting=hello\u00a0world -Dx=1")]
+        spec = wrapper_spec("java", ["-Dgreeting=hello\u00a0world", "-Dx=1"], runtimes=["java21"])
+        assert env_assignments(spec) == [("JAVA_TOOL_OPTIONS", "-Dgreeting=hello\u00a0world -Dx=1")]
 
     def test_the_wrapper_appends_it_as_one_unit_once(self, sandbox: Sandbox) -> None:
         wrapper = sandbox.script("wrapper", render("java", [], env=[f"JAVA_TOOL_OPTIONS={self.VALUE}"]))
@@ -228,7 +228,9 @@ class TestListVariablesSplitOnAsciiWhiteSpaceOnly:
     def test_the_real_jvm_reads_it_so(self, tmp_path: Path) -> None:
         java = shutil.which("java")
         assert java, "a JDK is installed by scripts/test"
-        (value,) = dict(env_assignments(wrapper_spec("java", ["-Dgreeting=hello\u00a0world"]), "java17")).values()
+        (value,) = dict(
+            env_assignments(wrapper_spec("java", ["-Dgreeting=hello\u00a0world"], runtimes=["java17"]))
+        ).values()
         result = subprocess.run(
             [java, "-XshowSettings:properties", "-version"],
             capture_output=True,

@@ -81,12 +81,13 @@ def _json(data: object) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def _snippet(form: IacFormat, family: Family, name: str, layer: str | None,
-             variables: tuple[tuple[str, str], ...]) -> str:  # fmt: skip
+def _snippet(form: IacFormat, spec: "WrapperSpec", layer: str | None, variables: tuple[tuple[str, str], ...],
+             dynamic_references: bool) -> str:  # fmt: skip
     """The IaC snippet; wrapgen.iac (and YAML) is imported only when one is asked for."""
     from wrapgen.iac import Deployment, snippet
 
-    return snippet(form.value, Deployment(family, name, layer, variables))
+    deployment = Deployment(spec.family, spec.name, layer, variables, spec.selected)
+    return snippet(form.value, deployment, dynamic_references)
 
 
 def _payload(plan: "Plan", data: bytes, output: str | None, mode: int) -> None:
@@ -138,15 +139,16 @@ def _warn_unshipped(plan: "Plan", spec: "WrapperSpec", files: "Sequence[LayerFil
 
 def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: str | None, include: list[str] | None,
                   include_exec: list[str] | None, dockerfile: bool, iac: IacFormat | None, iac_dir: str | None,
-                  format_: Format, runtime: str | None, verify_with: str | None) -> None:  # fmt: skip
+                  format_: Format, verify_with: str | None, dynamic_references: bool) -> None:  # fmt: skip
     """What a wrapper request writes and prints: the script, the layer, the Dockerfile lines, the IaC snippet."""
     from wrapgen.errors import InvalidValue
     from wrapgen.layer import LayerFile, include_files, normalise_text, wrapper_file, wrapper_path
     from wrapgen.output import File
+    from wrapgen.printable import utf8
     from wrapgen.render import dockerfile_lines, render_wrapper
 
-    if format_ is not Format.lines or runtime is not None:
-        raise InvalidValue("--format and --runtime go with --via env; a wrapper serves every runtime of its family")
+    if format_ is not Format.lines:
+        raise InvalidValue("--format goes with --via env: it says how to print the variables")
     if (include or include_exec) and layer is None and not dockerfile:
         raise InvalidValue("--include and --include-exec go with --layer or --dockerfile")
     if iac is not None and layer is None:
@@ -170,7 +172,8 @@ def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: 
     if iac is not None and layer is not None:
         variables = (("AWS_LAMBDA_EXEC_WRAPPER", wrapper_path(spec.name)),)
         relative = os.path.relpath(layer, iac_dir or ".")
-        plan.stdout += _snippet(iac, spec.family, spec.name, relative, variables).encode()
+        snippet = _snippet(iac, spec, relative, variables, dynamic_references)
+        plan.stdout += utf8(snippet, f"the --iac {iac.value} snippet")
     elif dockerfile:
         plan.stdout += dockerfile_lines(spec, output, files).encode()
     elif output is None and layer is None:
@@ -285,9 +288,11 @@ def _family_command(family: Family) -> Callable[..., None]:
             typer.Option("--format", help="With --via env: NAME=VALUE lines, or a JSON object."),
         ] = Format.lines,
         runtime: Annotated[
-            str | None,
+            list[str] | None,
             typer.Option(
-                help=f"With --via env: the Lambda runtime the variables are for ({', '.join(family.runtimes)}).",
+                help="Only for this Lambda runtime: flags are checked for it, a layer and the IaC list it as"
+                f" compatible, --via env writes its variables ({', '.join(family.runtimes)}; default: all)."
+                " Repeatable.",
                 metavar="RUNTIME",
             ),
         ] = None,
@@ -336,6 +341,15 @@ def _family_command(family: Family) -> Callable[..., None]:
                 metavar="DIR",
             ),
         ] = None,
+        dynamic_references: Annotated[
+            bool,
+            typer.Option(
+                "--allow-dynamic-references",
+                help="With --iac sam or cloudformation: let a value hold {{resolve:...}}, which CloudFormation"
+                " replaces with a secret or parameter at deploy time (refused by default: a literal value would"
+                " change).",
+            ),
+        ] = False,
         output: Annotated[
             str | None,
             typer.Option(
@@ -358,6 +372,7 @@ def _family_command(family: Family) -> Callable[..., None]:
         from wrapgen.envmode import env_assignments, format_assignments
         from wrapgen.errors import InvalidValue
         from wrapgen.output import Plan, commit, write_stdout
+        from wrapgen.printable import utf8
         from wrapgen.spec import wrapper_spec
 
         try:
@@ -376,13 +391,16 @@ def _family_command(family: Family) -> Callable[..., None]:
                 drops=drop_flag or (),
                 env_defaults=env_default or (),
                 unchecked=unchecked_flag or (),
-                runtimes=[runtime] if runtime is not None and via is Via.env and runtime in family.runtimes else None,
+                runtimes=runtime or (),
             )
             if iac_dir is not None and (iac is None or layer is None):
                 raise InvalidValue("--iac-dir says where the --iac snippet references the --layer zip from; without"
                                    " both it has nothing to do")  # fmt: skip
             if iac is not None and (dockerfile or format_ is not Format.lines):
                 raise InvalidValue("--iac prints the snippet; --dockerfile and --format print something else")
+            if dynamic_references and iac not in (IacFormat.sam, IacFormat.cloudformation):
+                raise InvalidValue("--allow-dynamic-references goes with --iac sam or cloudformation, which resolve"
+                                   " {{resolve:...}}")  # fmt: skip
             plan = Plan(messages=[f"warning: {warning}\n" for warning in spec.warnings])
             if not (spec.inserted or spec.variables or spec.defaults or spec.then or spec.dropped):
                 plan.messages.append("warning: nothing to insert, set or chain: the wrapper only starts the runtime\n")
@@ -391,7 +409,12 @@ def _family_command(family: Family) -> Callable[..., None]:
                     raise InvalidValue("--dockerfile installs a wrapper; --via env makes none (set the variables with"
                                        " ENV lines)")  # fmt: skip
                 layer_path = _env_layer(plan, spec, layer, include, include_exec)
-                variables = tuple(env_assignments(spec, runtime))
+                variables = tuple(env_assignments(spec))
+                if not variables:
+                    raise InvalidValue("--via env: nothing to set", "give --flag, --preset or --env")
+                for key, value in variables:
+                    utf8(value, f"--via env: {key}'s value", "a function's configuration holds text only; a wrapper"
+                          " passes any bytes: leave out --via env")  # fmt: skip
                 if verify_with is not None:
                     from wrapgen.verify import verify
 
@@ -399,18 +422,19 @@ def _family_command(family: Family) -> Callable[..., None]:
                 text = (
                     _snippet(
                         iac,
-                        spec.family,
-                        spec.name,
+                        spec,
                         layer_path and os.path.relpath(layer_path, iac_dir or "."),
                         variables,
+                        dynamic_references,
                     )  # fmt: skip
                     if iac
                     else format_assignments(variables, format_.value)
                 )
-                _payload(plan, text.encode(), output, 0o644)
+                _payload(plan, utf8(text, f"the --iac {iac.value} snippet" if iac else "the variables' text"), output,
+                         0o644)  # fmt: skip
             else:
                 _wrapper_plan(plan, spec, output, layer, include, include_exec, dockerfile, iac, iac_dir, format_,
-                              runtime, verify_with)  # fmt: skip
+                              verify_with, dynamic_references)  # fmt: skip
             if dry_run:
                 plan.check()
                 sys.stderr.write("".join(plan.messages) + plan.describe())
@@ -493,12 +517,14 @@ def iac_command(
         entry = ours[0]
         assert entry.spec is not None
         variables = (("AWS_LAMBDA_EXEC_WRAPPER", in_opt(entry.path)),)
-        deployment = Deployment(entry.spec.family, entry.spec.name, os.path.relpath(layer, iac_dir), variables)
+        relative = os.path.relpath(layer, iac_dir)
+        deployment = Deployment(entry.spec.family, entry.spec.name, relative, variables, entry.spec.selected)
+        text = snippet(form.value, deployment)
     except OSError as error:
         _fail(WrapgenError(f"{layer}: {error.strerror}"))
     except WrapgenError as error:
         _fail(error)
-    _print(snippet(form.value, deployment))
+    _print(text)
 
 
 @app.command("inspect")

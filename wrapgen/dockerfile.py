@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 
 from wrapgen.errors import InvalidValue
+from wrapgen.printable import utf8
 
 _PLAIN = re.compile(r"[A-Za-z0-9_./+,:@%=~-]+")
 """Text the lexer reads as it is, unquoted or between double quotes: no `$`, quote, escape character or space."""
@@ -43,12 +44,7 @@ def word(text: str) -> str:
 
 def _utf8(what: str, text: str) -> None:
     """A Dockerfile is UTF-8 text, and a file name cannot hold NUL."""
-    try:
-        text.encode()
-    except UnicodeEncodeError as error:
-        raw = text[error.start : error.end].encode("utf-8", "surrogateescape")
-        raise InvalidValue(f"--dockerfile: {what} {text!r} holds bytes that are not UTF-8 ({raw!r}), and a"
-                           " Dockerfile is UTF-8 text") from None  # fmt: skip
+    utf8(text, f"--dockerfile: {what} {text!r}")
     if "\0" in text:
         raise InvalidValue(f"--dockerfile: {what} {text!r} holds NUL, which no file name can")
 

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, NoReturn
 from wrapgen.errors import InvalidValue
 from wrapgen.options import read_flags
 from wrapgen.presets import check_runtime, presets_for
-from wrapgen.runtimes import ENV_LIMIT, MERGED_VARIABLES, Family, options_variable
+from wrapgen.runtimes import (
+    CONFIGURATION_KEY,
+    CONFIGURATION_RESERVED,
+    ENV_LIMIT,
+    MERGED_VARIABLES,
+    Family,
+    options_variable,
+)
 from wrapgen.variables import node_options_problem, units
 
 if TYPE_CHECKING:
@@ -69,17 +76,16 @@ def _add_flags(out: _Assignments, family: Family, groups: Sequence[tuple[str, ..
             _refuse(f"{what} {' '.join(group)!r}", f"no environment variable passes this {family.name} option")
 
 
-def _options(family: Family, flags: Sequence[str], runtime: str | None) -> list[tuple[str, ...]]:
+def _options(spec: WrapperSpec, flags: Sequence[str]) -> list[tuple[str, ...]]:
     """The flags grouped into options, each with its value, as the interpreter's table reads them."""
-    return [option.words for option in read_flags(family, flags, None if runtime is None else [runtime])]
+    return [option.words for option in read_flags(spec.family, flags, spec.runtimes)]
 
 
-def env_assignments(spec: WrapperSpec, runtime: str | None = None) -> list[tuple[str, str]]:
-    """The variables that do what `spec` asks, for the function's configuration, or why they cannot."""
+def env_assignments(spec: WrapperSpec) -> list[tuple[str, str]]:
+    """The variables that do what `spec` asks, for the function's configuration (for --runtime's runtimes, or
+    any of the family's), or why they cannot."""
     family = spec.family
-    if runtime is not None and runtime not in family.runtimes:
-        raise InvalidValue(f"--runtime {runtime!r} is not a {family.name} runtime",
-                           f"choose one of: {', '.join(family.runtimes)}")  # fmt: skip
+    runtimes = spec.selected
     if spec.drops:
         _refuse("--drop-flag", "a variable cannot remove the runtime's own options")
     if spec.then:
@@ -89,39 +95,57 @@ def env_assignments(spec: WrapperSpec, runtime: str | None = None) -> list[tuple
         out.add(name, value)
     for use in spec.presets:
         preset = use.preset
-        if runtime:
+        for runtime in runtimes:
             check_runtime(use, runtime)
-        if preset.env_refused and (not preset.env_refused_on or runtime is None or runtime in preset.env_refused_on):
+        if preset.env_refused and (
+            not preset.env_refused_on or not runtimes or set(runtimes) & set(preset.env_refused_on)
+        ):
             on = " or ".join(preset.env_refused_on)
-            hint = f" (say --runtime, if it is not {on})" if on and not runtime else ""
+            hint = f" (say --runtime, if it is not {on})" if on and not runtimes else ""
             _refuse(f"--preset {preset.name}", preset.env_refused + hint)
         if use.env:
             for name, value in use.env:
                 out.add(name, value)
         else:
-            _add_flags(out, family, _options(family, use.flags, runtime), f"--preset {preset.name}")
-    _add_flags(out, family, _options(family, spec.flags, runtime), "--flag")
+            _add_flags(out, family, _options(spec, use.flags), f"--preset {preset.name}")
+    _add_flags(out, family, _options(spec, spec.flags), "--flag")
     _add_flags(out, family, spec.unchecked, "--unchecked-flag")
     for name, value in spec.env_defaults:
         out.add(name, value)
     if family.path_variable and family.path_variable in out.values:
-        if runtime is None:
-            raise InvalidValue(f"{family.path_variable} with --via env needs --runtime, to keep that"
+        if len(runtimes) != 1:
+            raise InvalidValue(f"{family.path_variable} with --via env needs one --runtime, to keep that"
                                f" {family.title}'s layer paths on it")  # fmt: skip
         for path in family.layer_paths:
-            out.add(family.path_variable, path.replace("{version}", family.version_of(runtime)))
+            out.add(family.path_variable, path.replace("{version}", family.version_of(runtimes[0])))
     items = out.items()
     for name, value in items:
-        problem = node_options_problem(value, runtime) if name == "NODE_OPTIONS" else None
-        if problem:
-            hint = (
-                " (say --runtime if the function runs a version that accepts it)" if problem[2] and not runtime else ""
-            )
-            _refuse(f"NODE_OPTIONS {problem[0]}", problem[1] + hint)
-    size = sum(len(name) + len(value) for name, value in items)
+        choices: Sequence[str | None] = runtimes or (None,)
+        for target in choices:
+            problem = node_options_problem(value, target) if name == "NODE_OPTIONS" else None
+            if problem:
+                hint = (
+                    " (say --runtime if the function runs a version that accepts it)"
+                    if problem[2] and not runtimes
+                    else ""
+                )
+                _refuse(f"NODE_OPTIONS {problem[0]}", problem[1] + hint)
+    check_configuration(items)
+    return items
+
+
+def check_configuration(items: Sequence[tuple[str, str]]) -> None:
+    """Variables for a function's configuration follow Lambda's rules: the key pattern, no reserved key, 4 KB."""
+    for name, _ in items:
+        if not re.fullmatch(CONFIGURATION_KEY, name):
+            raise InvalidValue(f"{name!r} cannot be a key of a function's configuration: Lambda's keys match"
+                               f" {CONFIGURATION_KEY} (two characters at least, starting with a letter)")  # fmt: skip
+        if name in CONFIGURATION_RESERVED:
+            raise InvalidValue(f"{name} is reserved by Lambda: a function's configuration cannot set it")
+    size = sum(len(name.encode("utf-8", "surrogateescape")) + len(value.encode("utf-8", "surrogateescape"))
+               for name, value in items)  # fmt: skip
     if size > ENV_LIMIT:
         raise InvalidValue(f"the variables take {size} bytes; Lambda allows {ENV_LIMIT} for all of a function's")
-    return items
 
 
 def format_assignments(items: Sequence[tuple[str, str]], form: str) -> str:

@@ -1,27 +1,34 @@
 """IaC snippets that declare the layer and set AWS_LAMBDA_EXEC_WRAPPER (and --via env's variables).
 
 Data formats (SAM, CloudFormation, Serverless) are built as dicts from one model and dumped with PyYAML;
-Terraform's HCL comes from a template with HCL escaping. Every snippet references the built zip, never a
-directory: CDK and SAM do not hash file modes in a directory, so a fixed exec bit would never deploy.
+Terraform's HCL and CDK's code come from templates. Each language's escaping is written once, here: every
+value reaches its reader as exactly the string given, or is refused with the reason. Every snippet references
+the built zip, never a directory: CDK and SAM do not hash file modes in a directory, so a fixed exec bit would
+never deploy.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from wrapgen import __version__
+from wrapgen.errors import InvalidValue
 from wrapgen.layer import wrapper_path
-from wrapgen.runtimes import Family
+from wrapgen.printable import utf8
+from wrapgen.runtimes import LAYER_NAME, SERVERLESS_SERVICE, TERRAFORM_AWS_5_LACKS, Family
 from wrapgen.shell import ShellCode
 
 FORMATS = ("sam", "cloudformation", "terraform", "serverless", "cdk-python", "cdk-typescript")
 ARCHITECTURES = ("x86_64", "arm64")
 LAYER = "WrapgenLayer"
+DESCRIPTION_LIMIT = 256
+"""Characters in a layer's Description."""
 
 
 @dataclass(frozen=True)
@@ -32,11 +39,49 @@ class Deployment:
     name: str
     zip_path: str | None
     variables: tuple[tuple[str, str], ...]
+    selected: tuple[str, ...] = ()
+    """--runtime: the runtimes the layer is compatible with (empty: every runtime of the family)."""
+
+    @property
+    def runtimes(self) -> tuple[str, ...]:
+        return self.selected or self.family.runtimes
 
     @property
     def newest_runtime(self) -> str:
-        """The example function's runtime: the family's newest, the furthest from deprecation."""
-        return self.family.runtimes[-1]
+        """The example function's runtime: the newest it is for, the furthest from deprecation."""
+        return self.runtimes[-1]
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """Every text the user chose that a snippet holds, with what it is (for errors)."""
+        if self.zip_path is not None:
+            yield "the layer path", self.zip_path
+        for name, value in self.variables:
+            yield "variable name", name
+            yield f"{name}'s value", value
+
+
+def _check_texts(deployment: Deployment) -> None:
+    """A template is text: a value that is not UTF-8 (bytes from the command line) has no place in it."""
+    for what, text in deployment.texts():
+        utf8(text, what)
+
+
+def _refuse_in_texts(deployment: Deployment, marker: str, why: str, hint: str | None = None) -> None:
+    for what, text in deployment.texts():
+        if marker in text:
+            raise InvalidValue(f"{what} {text!r} holds {marker!r}: {why}", hint)
+
+
+def _check_layer_name(deployment: Deployment) -> None:
+    if deployment.zip_path is not None and not re.fullmatch(LAYER_NAME, deployment.name):
+        raise InvalidValue(f"--name {deployment.name!r} cannot name a Lambda layer, whose names match {LAYER_NAME}",
+                           "choose a --name without '.'")  # fmt: skip
+
+
+def comment_text(text: str, instead: str) -> str:
+    """`text` where it cannot end the comment it is written in (no control character, no line or paragraph
+    separator that YAML, HCL, Python or TypeScript would read as a line break), else `instead`."""
+    return text if text.isprintable() else instead
 
 
 def _not_merged(deployment: Deployment, where: str) -> list[str]:
@@ -52,15 +97,37 @@ def _comment(lines: Sequence[str]) -> str:
     return "".join(f"# {line}\n" for line in lines)
 
 
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_YAML11_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
+
+
+class _Dumper(yaml.SafeDumper):
+    """Strings plain only where they are words that YAML 1.1 and 1.2 readers both read as that string;
+    every other string double-quoted, with YAML's escapes for what is not printable (js-yaml reads 1e3 and
+    0o17 as numbers where PyYAML writes them plain; U+0085 and U+2028 are line breaks to YAML 1.1)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    plain = _PLAIN.fullmatch(text) and text.lower() not in _YAML11_WORDS
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=None if plain else '"')
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def _yaml(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, default_flow_style=False, allow_unicode=True,
+                     width=1 << 30)  # fmt: skip
 
 
 def _description(deployment: Deployment) -> str:
     """What the layer is: the wrapper, or (with --via env) the files the variables name."""
     if any(name == "AWS_LAMBDA_EXEC_WRAPPER" for name, _ in deployment.variables):
         return f"wrapgen exec wrapper: AWS_LAMBDA_EXEC_WRAPPER={wrapper_path(deployment.name)}"
-    return "wrapgen: the files that " + ", ".join(name for name, _ in deployment.variables) + " name"
+    names = ", ".join(name for name, _ in deployment.variables)
+    if len(names) > DESCRIPTION_LIMIT - 40:
+        names = f"{len(deployment.variables)} variables"
+    return f"wrapgen: the files that {names} name"
 
 
 def _layer_properties(deployment: Deployment, content: Any, content_key: str) -> dict[str, Any]:
@@ -68,7 +135,7 @@ def _layer_properties(deployment: Deployment, content: Any, content_key: str) ->
         "LayerName": deployment.name,
         "Description": _description(deployment),
         content_key: content,
-        "CompatibleRuntimes": list(deployment.family.runtimes),
+        "CompatibleRuntimes": list(deployment.runtimes),
         "CompatibleArchitectures": list(ARCHITECTURES),
     }
 
@@ -119,7 +186,8 @@ def cloudformation(deployment: Deployment) -> str:
         resources[LAYER] = {"Type": "AWS::Lambda::LayerVersion", "Properties": _layer_properties(deployment, content,
                                                                                                 "Content")}  # fmt: skip
         properties["Layers"] = [{"Ref": LAYER}]
-        header.append(f"CloudFormation takes the zip from S3: aws s3 cp {deployment.zip_path} s3://BUCKET/KEY, then")
+        zip_path = comment_text(deployment.zip_path, "THE_LAYER_ZIP")
+        header.append(f"CloudFormation takes the zip from S3: aws s3 cp {zip_path} s3://BUCKET/KEY, then")
         header.append("pass LayerBucket and LayerKey (or write Content: PATH and run aws cloudformation package).")
     resources["Function"] = {"Type": "AWS::Lambda::Function", "Properties": properties}
     template = {"AWSTemplateFormatVersion": "2010-09-09", "Parameters": parameters, "Resources": resources}
@@ -142,7 +210,7 @@ def serverless(deployment: Deployment) -> str:
         config["layers"] = {
             "wrapgen": {
                 "package": {"artifact": deployment.zip_path},
-                "compatibleRuntimes": list(deployment.family.runtimes),
+                "compatibleRuntimes": list(deployment.runtimes),
                 "compatibleArchitectures": list(ARCHITECTURES),
             }
         }
@@ -153,13 +221,43 @@ def serverless(deployment: Deployment) -> str:
     return _comment(header) + _yaml(config)
 
 
+_HCL_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _hcl_char(char: str) -> str:
+    if char in _HCL_ESCAPES:
+        return _HCL_ESCAPES[char]
+    if char.isprintable():
+        return char
+    return f"\\u{ord(char):04X}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08X}"
+
+
 def hcl_string(text: str) -> ShellCode:
-    """A Terraform string literal: JSON escapes, and ${ and %{ doubled so they stay literal."""
-    return ShellCode(json.dumps(text, ensure_ascii=False).replace("${", "$${").replace("%{", "%%{"))
+    """A Terraform string literal: HCL's escapes (\\uNNNN for every other character that is not printable), and
+    ${ and %{ doubled so that they stay literal."""
+    body = "".join(_hcl_char(char) for char in text)
+    return ShellCode('"' + body.replace("${", "$${").replace("%{", "%%{") + '"')
 
 
 def _hcl_list(texts: Sequence[str]) -> ShellCode:
     return ShellCode("[" + ", ".join(hcl_string(text) for text in texts) + "]")
+
+
+def _terraform_runtimes(deployment: Deployment) -> tuple[list[str], list[str]]:
+    """The compatible runtimes to list, and the comment about those that AWS provider 5.x does not know: left
+    out by default, so that the snippet validates with every provider; listed when --runtime names them."""
+    newer = [runtime for runtime in deployment.runtimes if runtime in TERRAFORM_AWS_5_LACKS]
+    if not newer:
+        return list(deployment.runtimes), []
+    quoted = ", ".join(f'"{runtime}"' for runtime in newer)
+    if deployment.selected:
+        return list(deployment.runtimes), [f"{quoted}: AWS provider 5.x refuses these; they need a newer provider."]
+    known = [runtime for runtime in deployment.runtimes if runtime not in TERRAFORM_AWS_5_LACKS]
+    return known, [
+        "Left out of compatible_runtimes, because AWS provider 5.x refuses them:",
+        f"  {quoted}",
+        "With a provider that knows them, add them (or generate with one --runtime for each runtime to list).",
+    ]
 
 
 def terraform(deployment: Deployment) -> str:
@@ -167,39 +265,46 @@ def terraform(deployment: Deployment) -> str:
     from wrapgen.render import environment
 
     variables = deployment.variables
-    width = max(len(hcl_string(name)) for name, _ in variables)
+    width = max((len(hcl_string(name)) for name, _ in variables), default=0)
+    runtimes, note = _terraform_runtimes(deployment)
     return (
-        environment()
+        environment("hcl")
         .get_template("terraform.tf.j2")
         .render(
             zip_path=None if deployment.zip_path is None else hcl_string(deployment.zip_path),
             layer_name=hcl_string(deployment.name),
-            runtimes=_hcl_list(deployment.family.runtimes),
+            runtimes=_hcl_list(runtimes),
+            runtimes_note=note,
             architectures=_hcl_list(ARCHITECTURES),
             variables=[(ShellCode(hcl_string(name).ljust(width)), hcl_string(value)) for name, value in variables],
-            header=[ShellCode(line) for line in _not_merged(deployment, "through local.wrapgen_environment")],
+            header=_not_merged(deployment, "through local.wrapgen_environment"),
         )
     )
 
 
-def code_string(text: str) -> ShellCode:
-    """A string literal that Python and TypeScript read alike: JSON, ASCII only."""
+def python_string(text: str) -> ShellCode:
+    """A Python string literal, ASCII only (\\U escapes for what is beyond it: Python reads no surrogate pairs)."""
+    return ShellCode(ascii(text))
+
+
+def typescript_string(text: str) -> ShellCode:
+    """A TypeScript string literal: JSON, ASCII only (\\u escapes, surrogate pairs beyond the BMP)."""
     return ShellCode(json.dumps(text))
 
 
-def _cdk(template: str) -> Callable[[Deployment], str]:
+def _cdk(template: str, literal: Callable[[str], ShellCode]) -> Callable[[Deployment], str]:
     def emit(deployment: Deployment) -> str:
         from wrapgen.render import environment
 
         return (
-            environment()
+            environment("code")
             .get_template(template)
             .render(
-                zip_path=None if deployment.zip_path is None else code_string(deployment.zip_path),
-                runtimes=[code_string(runtime) for runtime in deployment.family.runtimes],
+                zip_path=None if deployment.zip_path is None else literal(deployment.zip_path),
+                runtimes=[literal(runtime) for runtime in deployment.runtimes],
                 runtime_family=ShellCode(deployment.family.cdk_runtime_family),
-                variables=[(code_string(name), code_string(value)) for name, value in deployment.variables],
-                header=[ShellCode(line) for line in _not_merged(deployment, "with add_environment on each function")],
+                variables=[(literal(name), literal(value)) for name, value in deployment.variables],
+                header=_not_merged(deployment, "with add_environment on each function"),
             )
         )
 
@@ -211,10 +316,33 @@ EMITTERS = {
     "cloudformation": cloudformation,
     "terraform": terraform,
     "serverless": serverless,
-    "cdk-python": _cdk("cdk.py.j2"),
-    "cdk-typescript": _cdk("cdk.ts.j2"),
+    "cdk-python": _cdk("cdk.py.j2", python_string),
+    "cdk-typescript": _cdk("cdk.ts.j2", typescript_string),
 }
 
 
-def snippet(form: str, deployment: Deployment) -> str:
+def check(form: str, deployment: Deployment, dynamic_references: bool = False) -> None:
+    """What the target tool would read otherwise than as given is refused, with the reason."""
+    _check_texts(deployment)
+    if form in ("sam", "cloudformation", "terraform"):
+        _check_layer_name(deployment)
+    if form == "terraform":
+        import unicodedata
+
+        for what, text in deployment.texts():
+            if not unicodedata.is_normalized("NFC", text):
+                raise InvalidValue(f"{what} {text!r} would change: Terraform reads every string in Unicode's"
+                                   " composed form (NFC), escaped or not", "give it composed (NFC)")  # fmt: skip
+    if form in ("sam", "cloudformation") and not dynamic_references:
+        _refuse_in_texts(deployment, "{{resolve:", "CloudFormation would replace it with a parameter or secret",
+                         "if that is meant, add --allow-dynamic-references")  # fmt: skip
+    if form == "serverless":
+        _refuse_in_texts(deployment, "${", "Serverless resolves ${...} in every string, and has no escape for it")
+        if not re.fullmatch(SERVERLESS_SERVICE, deployment.name):
+            raise InvalidValue(f"--name {deployment.name!r} cannot be a Serverless service name, which matches"
+                               f" {SERVERLESS_SERVICE}", "choose a --name of letters, digits and '-'")  # fmt: skip
+
+
+def snippet(form: str, deployment: Deployment, dynamic_references: bool = False) -> str:
+    check(form, deployment, dynamic_references)
     return EMITTERS[form](deployment)

@@ -120,8 +120,8 @@ class Reader:
                                   f" ignores it ({on})")  # fmt: skip
             raise InvalidFlag(
                 f"flag {what} is not an option of {self.family.name} on {', '.join(missing)} ({on})",
-                "a function on those runtimes would not start; if yours runs only where it is, give it with"
-                " --unchecked-flag",
+                "a function on those runtimes would not start; if yours runs only where it is, say so with"
+                " --runtime (repeatable)",
             )
         return found
 
@@ -230,7 +230,8 @@ class Reader:
         if entry is None:
             raise InvalidFlag(f"flag {what}: {name!r} is not a JVM -XX flag (the JVM would not start)",
                               _nearest(self.data, "-XX:" + value))  # fmt: skip
-        variants = [v for v in self._variants(entry, what, ignored_elsewhere=True) if v.get("category") != "obsolete"]
+        # Not ignored_elsewhere: a JVM that does not know a -XX flag refuses to start ("Unrecognized VM option").
+        variants = [v for v in self._variants(entry, what) if v.get("category") != "obsolete"]
         if not variants:
             raise InvalidFlag(f"flag {what}: {name} is obsolete on these runtimes: the JVM ignores it, with a warning")
         for variant in variants:

@@ -304,5 +304,5 @@ def layer_summary(spec: WrapperSpec, layer: Layer, wrapper: bool = True) -> str:
         (f"AWS_LAMBDA_EXEC_WRAPPER={wrapper_path(spec.name)}\n" if wrapper else "") + f"sha256: {layer.sha256_hex}\n"
         f"sha256 base64 (Terraform source_code_hash): {layer.sha256_base64}\n"
         f"size: {len(layer.data)} bytes, {len(layer.files)} file(s)\n"
-        f"compatible runtimes: {' '.join(spec.family.runtimes)}\n"
+        f"compatible runtimes: {' '.join(spec.runtimes)}\n"
     )

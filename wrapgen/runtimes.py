@@ -356,3 +356,29 @@ def options_variable(family: str) -> str | None:
 
 ENV_LIMIT = 4096
 """Bytes Lambda allows for all of a function's environment variables together (names and values)."""
+
+CONFIGURATION_KEY = r"[a-zA-Z][a-zA-Z0-9_]+"
+"""The pattern of a key in a function's configuration (Environment.Variables), as the Lambda API checks it."""
+
+CONFIGURATION_RESERVED: frozenset[str] = frozenset(
+    {
+        "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+        "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+    }
+)  # fmt: skip
+"""Keys Lambda reserves: a function's configuration cannot set them (the Lambda API and cfn-lint refuse them)."""
+
+LAYER_NAME = r"[a-zA-Z0-9_-]{1,140}"
+"""A layer's name (LayerName), as the Lambda API checks it."""
+
+SERVERLESS_SERVICE = r"[a-zA-Z][0-9a-zA-Z-]+"
+"""A Serverless Framework service name (its schema's `service` pattern): no '_' or '.'."""
+
+TERRAFORM_AWS_5_LACKS: frozenset[str] = frozenset(
+    {"python3.14", "nodejs24.x", "java8.al2023", "java11.al2023", "java17.al2023", "java25", "dotnet10", "ruby4.0"}
+)
+"""Runtimes that the Terraform AWS provider 5.x (5.100, its last) refuses in compatible_runtimes: newer than it.
+Terraform output leaves them out unless --runtime names them (tests/test_terraform.py asks 5.100 itself)."""

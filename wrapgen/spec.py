@@ -33,6 +33,13 @@ class WrapperSpec:
     env_defaults: tuple[tuple[str, str], ...] = ()
     unchecked: tuple[tuple[str, ...], ...] = ()
     """--unchecked-flag's options (each with its words), which no table vouches for."""
+    selected: tuple[str, ...] = ()
+    """--runtime: the Lambda runtimes it is for (empty: every runtime of the family)."""
+
+    @property
+    def runtimes(self) -> tuple[str, ...]:
+        """The runtimes the flags are checked for and a layer declares compatible: --runtime's, else all."""
+        return self.selected or self.family.runtimes
 
     @property
     def inserted(self) -> tuple[str, ...]:
@@ -110,6 +117,8 @@ class WrapperSpec:
             argv += ["--then", self.then]
         if self.name != default_name(self.family):
             argv += ["--name", self.name]
+        for runtime in self.selected:
+            argv += ["--runtime", runtime]
         return argv
 
 
@@ -334,11 +343,16 @@ def wrapper_spec(
     drops: Sequence[str] = (),
     env_defaults: Sequence[str] = (),
     unchecked: Sequence[str] = (),
-    runtimes: Sequence[str] | None = None,
+    runtimes: Sequence[str] = (),
 ) -> WrapperSpec:
     """Validate what the user typed and build the spec of one wrapper; its flags are checked for these runtimes
     (default: all of the family's, which a wrapper serves)."""
     family = family_named(family_name)
+    for runtime in runtimes:
+        if runtime not in family.runtimes:
+            close = difflib.get_close_matches(runtime, family.runtimes, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"one of: {', '.join(family.runtimes)}"
+            raise InvalidValue(f"--runtime {runtime!r} is not a {family.name} runtime", hint)
     spec = WrapperSpec(
         family=family,
         flags=split_flags(family, flags),
@@ -349,11 +363,12 @@ def wrapper_spec(
         drops=split_drops(family, drops),
         env_defaults=parse_env(env_defaults, "--env-default"),
         unchecked=split_unchecked(family, unchecked),
+        selected=tuple(dict.fromkeys(runtimes)),
     )
     for use in spec.presets:
-        for runtime in runtimes or ():
+        for runtime in spec.selected:
             check_runtime(use, runtime)
-    check_flags(family, spec.checked, runtimes)
+    check_flags(family, spec.checked, spec.runtimes)
     both = {name for name, _ in spec.env} & {name for name, _ in spec.env_defaults}
     if both:
         raise InvalidEnv(f"{sorted(both)[0]} is given both as a variable to set and as a default")
@@ -371,7 +386,7 @@ def wrapper_spec(
 
 
 _COMMAND_OPTIONS = frozenset(
-    {"--flag", "--env", "--preset", "--drop-flag", "--env-default", "--then", "--name", "--unchecked-flag"}
+    {"--flag", "--env", "--preset", "--drop-flag", "--env-default", "--then", "--name", "--unchecked-flag", "--runtime"}
 )
 
 
@@ -394,4 +409,5 @@ def spec_from_command(argv: Sequence[str]) -> WrapperSpec:
         drops=given.get("--drop-flag", []),
         env_defaults=given.get("--env-default", []),
         unchecked=given.get("--unchecked-flag", []),
+        runtimes=given.get("--runtime", []),
     )

@@ -9,7 +9,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct, IConstruct
 
 WRAPGEN_ENVIRONMENT = {
-    "AWS_LAMBDA_EXEC_WRAPPER": "/opt/wrapgen/wrapgen-python",
+    'AWS_LAMBDA_EXEC_WRAPPER': '/opt/wrapgen/wrapgen-python',
 }
 
 
@@ -18,14 +18,14 @@ def wrapgen_layer(scope: Construct) -> lambda_.LayerVersion:
     return lambda_.LayerVersion(
         scope,
         "WrapgenLayer",
-        code=lambda_.Code.from_asset("build/wrapgen-python.zip"),
+        code=lambda_.Code.from_asset('build/wrapgen-python.zip'),
         compatible_runtimes=[
-            lambda_.Runtime("python3.9", lambda_.RuntimeFamily.PYTHON),
-            lambda_.Runtime("python3.10", lambda_.RuntimeFamily.PYTHON),
-            lambda_.Runtime("python3.11", lambda_.RuntimeFamily.PYTHON),
-            lambda_.Runtime("python3.12", lambda_.RuntimeFamily.PYTHON),
-            lambda_.Runtime("python3.13", lambda_.RuntimeFamily.PYTHON),
-            lambda_.Runtime("python3.14", lambda_.RuntimeFamily.PYTHON),
+            lambda_.Runtime('python3.9', lambda_.RuntimeFamily.PYTHON),
+            lambda_.Runtime('python3.10', lambda_.RuntimeFamily.PYTHON),
+            lambda_.Runtime('python3.11', lambda_.RuntimeFamily.PYTHON),
+            lambda_.Runtime('python3.12', lambda_.RuntimeFamily.PYTHON),
+            lambda_.Runtime('python3.13', lambda_.RuntimeFamily.PYTHON),
+            lambda_.Runtime('python3.14', lambda_.RuntimeFamily.PYTHON),
         ],
         compatible_architectures=[lambda_.Architecture.X86_64, lambda_.Architecture.ARM_64],
     )

@@ -7,9 +7,10 @@ import { IAspect } from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { Construct, IConstruct } from "constructs";
 
-export const WRAPGEN_ENVIRONMENT: Record<string, string> = {
-  "AWS_LAMBDA_EXEC_WRAPPER": "/opt/wrapgen/wrapgen-node",
-};
+// A Map, not an object literal: a key such as "__proto__" would set the object's prototype, not a property.
+export const WRAPGEN_ENVIRONMENT: ReadonlyMap<string, string> = new Map([
+  ["AWS_LAMBDA_EXEC_WRAPPER", "/opt/wrapgen/wrapgen-node"],
+]);
 
 // The layer, from the built zip (a zip keeps the wrapper's exec bit; a directory's modes are not hashed).
 export function wrapgenLayer(scope: Construct): lambda.LayerVersion {
@@ -32,7 +33,7 @@ export class WrapgenAspect implements IAspect {
   visit(node: IConstruct): void {
     if (node instanceof lambda.Function) {
       node.addLayers(this.layer);
-      for (const [name, value] of Object.entries(WRAPGEN_ENVIRONMENT)) {
+      for (const [name, value] of WRAPGEN_ENVIRONMENT) {
         node.addEnvironment(name, value);
       }
     }
