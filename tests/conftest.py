@@ -16,9 +16,9 @@ from wrapgen.presets import Preset
 from wrapgen.render import render_wrapper
 from wrapgen.spec import wrapper_spec
 
-DATA = Path(__file__).parent / "data"
 GOLDEN = Path(__file__).parent / "golden"
 ROOT = Path(__file__).parent.parent
+VECTORS = ROOT / "wrapgen" / "tables" / "lambda-runtime-argv.json"
 
 # A stub interpreter: bash builtins only (so tracing the wrapper sees no other process), records its
 # argv NUL-separated and the variables named in STUB_SHOW, then exits with STUB_EXIT.
@@ -71,8 +71,8 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 def fixtures() -> list[dict[str, object]]:
-    """The runtime argv fixtures (a copy of the team's shared data)."""
-    return json.loads((DATA / "lambda-runtime-argv.json").read_text())  # type: ignore[no-any-return]
+    """The runtime argv fixtures (the team's shared data, with the vectors of newer runtime ids; wrapgen's table)."""
+    return json.loads(VECTORS.read_text())  # type: ignore[no-any-return]
 
 
 def family_of(runtime: str) -> str | None:

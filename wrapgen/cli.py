@@ -139,7 +139,8 @@ def _warn_unshipped(plan: "Plan", spec: "WrapperSpec", files: "Sequence[LayerFil
 
 def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: str | None, include: list[str] | None,
                   include_exec: list[str] | None, dockerfile: bool, iac: IacFormat | None, iac_dir: str | None,
-                  format_: Format, verify_with: str | None, dynamic_references: bool) -> None:  # fmt: skip
+                  format_: Format, verify_with: str | None, dynamic_references: bool,
+                  explain_it: bool) -> None:  # fmt: skip
     """What a wrapper request writes and prints: the script, the layer, the Dockerfile lines, the IaC snippet."""
     from wrapgen.errors import InvalidValue
     from wrapgen.layer import LayerFile, include_files, normalise_text, wrapper_file, wrapper_path
@@ -159,6 +160,8 @@ def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: 
         verify(spec, verify_with, spec.variables + spec.defaults)
     artifact = render_wrapper(spec)
     script = artifact.text.encode()
+    if explain_it:
+        plan.messages.append(_explanation(spec, script))
     files = include_files(include or (), include_exec or ())
     wrapper = LayerFile(wrapper_file(spec.name), normalise_text(script), artifact.mode)
     if output is not None:
@@ -178,6 +181,29 @@ def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: 
         plan.stdout += dockerfile_lines(spec, output, files).encode()
     elif output is None and layer is None:
         plan.stdout += script
+
+
+def _explanation(spec: "WrapperSpec", script: bytes) -> str:
+    """--explain: the wrapper about to be written, run as each of its runtimes would start it (wrapgen explain)."""
+    import tempfile
+
+    from wrapgen.errors import InvalidValue
+    from wrapgen.explain import describe, explain
+
+    with tempfile.TemporaryDirectory(prefix="wrapgen-") as tmp:
+        path = os.path.join(tmp, spec.name)
+        with open(path, "wb") as stream:
+            stream.write(script)
+        os.chmod(path, 0o755)
+        outcomes = explain([path], spec.family, spec.runtimes)
+    for outcome in outcomes:
+        for step in outcome.steps:
+            step.script = spec.name
+    broken = [outcome.runtime for outcome in outcomes if outcome.broken]
+    if broken:
+        raise InvalidValue(f"--explain: the wrapper would break the function on {', '.join(broken)}",
+                           "see: wrapgen explain on the written script")  # fmt: skip
+    return describe(outcomes, spec.family)
 
 
 def _print(text: str) -> None:
@@ -341,6 +367,14 @@ def _family_command(family: Family) -> Callable[..., None]:
                 metavar="DIR",
             ),
         ] = None,
+        explain_it: Annotated[
+            bool,
+            typer.Option(
+                "--explain",
+                help="Before writing, run the wrapper as each of its Lambda runtimes would start it (with a"
+                " recording stub as the interpreter) and say on stderr what it does (see: wrapgen explain).",
+            ),
+        ] = False,
         dynamic_references: Annotated[
             bool,
             typer.Option(
@@ -408,6 +442,8 @@ def _family_command(family: Family) -> Callable[..., None]:
                 if dockerfile:
                     raise InvalidValue("--dockerfile installs a wrapper; --via env makes none (set the variables with"
                                        " ENV lines)")  # fmt: skip
+                if explain_it:
+                    raise InvalidValue("--explain runs a wrapper; --via env makes none")
                 layer_path = _env_layer(plan, spec, layer, include, include_exec)
                 variables = tuple(env_assignments(spec))
                 if not variables:
@@ -434,7 +470,7 @@ def _family_command(family: Family) -> Callable[..., None]:
                          0o644)  # fmt: skip
             else:
                 _wrapper_plan(plan, spec, output, layer, include, include_exec, dockerfile, iac, iac_dir, format_,
-                              verify_with, dynamic_references)  # fmt: skip
+                              verify_with, dynamic_references, explain_it)  # fmt: skip
             if dry_run:
                 plan.check()
                 sys.stderr.write("".join(plan.messages) + plan.describe())
@@ -547,6 +583,50 @@ def inspect_command(
     for piece in report_json(report) if format_ is Report.json else describe_report(report):
         _print(piece)
     if report.defects:
+        raise typer.Exit(1)
+
+
+@app.command("explain")
+def explain_command(
+    scripts: Annotated[
+        list[str],
+        typer.Argument(help="A wrapper, or a wrapgen wrapper and the next wrapper it execs.", metavar="SCRIPT..."),
+    ],
+    family: Annotated[
+        str | None,
+        typer.Option(help="The runtimes' family (default: read from a wrapgen wrapper's header).", metavar="FAMILY"),
+    ] = None,
+    runtime: Annotated[
+        list[str] | None, typer.Option(help="Only this Lambda runtime (default: all of the family's). Repeatable.")
+    ] = None,
+    format_: Annotated[Report, typer.Option("--format", help="text, or a JSON list.")] = Report.text,
+) -> None:
+    """Run a wrapper (or a chain: a wrapgen wrapper and its next wrapper) for real under bash, as each Lambda runtime
+    of the family starts it, with a recording stub as the interpreter: show the command line before and after,
+    the variables it sets, and what would break the function or silently undo the wrapper; exit 1 if anything
+    would. Runs the scripts: explain only scripts you trust.
+
+    Example: wrapgen explain build/wrapgen-java --runtime java21
+    """
+    from wrapgen.explain import as_data, describe, explain, family_of
+    from wrapgen.spec import family_named
+
+    try:
+        chosen = family_named(family) if family else family_of(scripts[0])
+        if chosen is None:
+            raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",
+                               "add --family python (or node, java, dotnet, ruby)")  # fmt: skip
+        wrong = [r for r in runtime or () if r not in chosen.runtimes]
+        if wrong:
+            raise WrapgenError(f"--runtime {wrong[0]!r} is not a {chosen.name} runtime",
+                               f"one of: {', '.join(chosen.runtimes)}")  # fmt: skip
+        outcomes = explain(scripts, chosen, runtime or ())
+    except OSError as error:
+        _fail(WrapgenError(f"{error.filename}: {error.strerror}"))
+    except WrapgenError as error:
+        _fail(error)
+    _print(_json(as_data(outcomes)) if format_ is Report.json else describe(outcomes, chosen))
+    if any(outcome.broken for outcome in outcomes):
         raise typer.Exit(1)
 
 

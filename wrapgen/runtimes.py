@@ -1,7 +1,7 @@
 """The one table of runtime knowledge: families, their interpreters' option grammar, Lambda runtime ids.
 
 Templates and code branch on these fields, never on a family's name. Adding a family is one row here plus
-its fixtures in tests/data.
+its argument vectors in tables/lambda-runtime-argv.json.
 """
 
 from __future__ import annotations
@@ -382,3 +382,26 @@ TERRAFORM_AWS_5_LACKS: frozenset[str] = frozenset(
 )
 """Runtimes that the Terraform AWS provider 5.x (5.100, its last) refuses in compatible_runtimes: newer than it.
 Terraform output leaves them out unless --runtime names them (tests/test_terraform.py asks 5.100 itself)."""
+
+
+@dataclass(frozen=True)
+class Vector:
+    """The command line a Lambda runtime's bootstrap execs AWS_LAMBDA_EXEC_WRAPPER with (the wrapper's "$@")."""
+
+    runtime: str
+    argv: tuple[str, ...]
+    handler_in_argv: bool
+    """The handler is the last argument (java17+, dotnet): a wrapper must leave it last."""
+    note: str
+
+
+def vectors() -> list[Vector]:
+    """Every recorded vector (tables/lambda-runtime-argv.json; some runtimes have several, the usual first; OS-only
+    runtimes, which ignore the wrapper, have none)."""
+    import json
+    from pathlib import Path
+
+    entries = json.loads((Path(__file__).parent / "tables" / "lambda-runtime-argv.json").read_text())
+    return [
+        Vector(e["runtime"], tuple(e["argv"]), e["handler_in_argv"], e.get("note", "")) for e in entries if e["argv"]
+    ]

@@ -1,0 +1,179 @@
+"""wrapgen explain: wrappers run for real under bash (4.2 for Amazon Linux 2 runtimes, where the team's tools build
+it) on every recorded vector, with a recording stub as the interpreter; each kind of problem detected on a
+wrapper made to have it, and none on wrapgen's own."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SHARED_TOOLS, WRAPGEN, aws_sample
+
+from wrapgen.runtimes import BASH_42_RUNTIMES, FAMILIES, vectors
+
+
+@pytest.fixture(scope="module")
+def environment(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The tests' environment: with WRAPGEN_BASH42 where the team's tools can build bash 4.2."""
+    if not (SHARED_TOOLS / "build-bash42.sh").is_file():
+        return dict(os.environ)
+    return {**os.environ, "WRAPGEN_BASH42": str(request.getfixturevalue("bash42"))}
+
+
+def explain(env: dict[str, str], *args: str | Path) -> tuple[int, list[dict[str, Any]], str]:
+    result = subprocess.run([*WRAPGEN, "explain", *map(str, args), "--format", "json"], capture_output=True,
+                            text=True, env=env, timeout=300, check=False)  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr
+    return result.returncode, json.loads(result.stdout) if result.stdout else [], result.stderr
+
+
+def script(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    path.chmod(0o755)
+    return path
+
+
+def problems(outcome: dict[str, Any]) -> list[str]:
+    found = [p["problem"] for p in outcome["problems"]]
+    return found + [p["problem"] for step in outcome["steps"] for p in step["problems"]]
+
+
+FLAGS = {"python": "-X importtime", "node": "--trace-warnings", "java": "'-Dapp.banner=hello world'",
+         "dotnet": "--roll-forward Major", "ruby": "-W:no-deprecated"}  # fmt: skip
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_wrapgen_wrappers_have_no_problem_on_any_runtime(tmp_path: Path, family: str, environment: dict) -> None:
+    wrapper = tmp_path / "w"
+    made = subprocess.run([*WRAPGEN, family, "--flag", FLAGS[family], "--env", "GREETING=hi", "-o", str(wrapper)],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    code, outcomes, _ = explain(environment, wrapper)
+    assert code == 0, [problems(o) for o in outcomes]
+    assert [o["runtime"] for o in outcomes] == list(FAMILIES[family].runtimes)
+    for outcome in outcomes:
+        assert problems(outcome) == [], outcome["runtime"]
+        assert outcome["environment"] == {"GREETING": {"before": None, "after": "hi"}}
+        assert outcome["processes"] == "2 exec(s), 0 fork(s)"
+        (step,) = outcome["steps"]
+        if step["before"][0].endswith(family if family != "python" else outcome["runtime"]):
+            assert len(step["after"]) > len(step["before"])  # the flags went in (not a single-file dotnet app)
+        if "WRAPGEN_BASH42" in environment and outcome["runtime"] in BASH_42_RUNTIMES:
+            assert outcome["bash"].startswith("bash 4.2")
+
+
+def test_the_aws_documentation_sample_is_flagged_where_the_handler_is_an_argument(
+    tmp_path: Path, environment: dict
+) -> None:
+    sample = script(tmp_path, "aws-sample", aws_sample("-Dx=1"))
+    for family in ("java", "dotnet"):
+        code, outcomes, _ = explain(environment, sample, "--family", family)
+        assert code == 1
+        handler_last = {v.runtime for v in vectors() if v.handler_in_argv}
+        for outcome in outcomes:
+            flagged = any("after the program" in p for p in problems(outcome))
+            assert flagged == (outcome["runtime"] in handler_last), outcome["runtime"]
+    code, outcomes, _ = explain(environment, sample, "--family", "python")
+    assert code == 0 and all(not o["breaks"] for o in outcomes)
+
+
+RESPLIT = "#!/bin/bash\nexec $@\n"  # the bug under test: argv flattened and split again
+BROKEN = {
+    "not started": ("#!/bin/bash\nexit 0\n", "the runtime was not started"),
+    "exit status": ("#!/bin/bash\nexit 3\n", "exit status 3"),
+    "lost": ('#!/bin/bash\nexec "$1" "${@:3}"\n', "lost:"),
+    "joined": ('#!/bin/bash\nexec "$1" "${*:2}"\n', "joined:"),
+    "handler": ('#!/bin/bash\nexec "${@:1:$#-1}" other::handler\n', "the handler changed"),
+    "displaced": ('#!/bin/bash\nexec "$1" /tmp/other.py "${@:2}"\n', "the program was displaced"),
+    "after": ('#!/bin/bash\nexec "$@" --flag-too-late\n', "after the program"),
+}
+NOTES = {
+    "stdout": ('#!/bin/bash\necho hello\nexec "$@"\n', "wrote to stdout"),
+    "stderr": ('#!/bin/bash\necho careful >&2\nexec "$@"\n', "printed on stderr: careful"),
+    "duplicated": ('#!/bin/bash\nexec "$1" "$2" "${@:2}"\n', "duplicated:"),
+    "fork": ('#!/bin/bash\nnow=$(date)\nexec "$@"\n', "fork(s)"),
+    "extra exec": ('#!/bin/bash\nexec /bin/bash -c \'exec "$@"\' bash "$@"\n', "exec(s) more than"),
+}
+
+
+@pytest.mark.parametrize("kind", BROKEN)
+def test_each_breaking_problem_is_detected(tmp_path: Path, kind: str, environment: dict) -> None:
+    text, says = BROKEN[kind]
+    family, runtime = {"handler": ("java", "java21"), "joined": ("node", "nodejs22.x")}.get(
+        kind, ("python", "python3.12")
+    )
+    code, outcomes, _ = explain(environment, script(tmp_path, kind, text), "--family", family, "--runtime", runtime)
+    (outcome,) = outcomes
+    assert code == 1 and outcome["breaks"], problems(outcome)
+    assert any(says in problem for problem in problems(outcome)), problems(outcome)
+
+
+@pytest.mark.parametrize("kind", NOTES)
+def test_each_note_is_detected_without_failing(tmp_path: Path, kind: str, environment: dict) -> None:
+    if kind in ("fork", "extra exec") and shutil.which("strace") is None:
+        pytest.skip("strace is not installed (scripts/test installs it)")
+    text, says = NOTES[kind]
+    code, outcomes, _ = explain(environment, script(tmp_path, kind, text), "--family", "node", "--runtime",
+                                "nodejs22.x")  # fmt: skip
+    (outcome,) = outcomes
+    assert any(says in problem for problem in problems(outcome)), problems(outcome)
+    assert code == 0 and not outcome["breaks"]
+
+
+def test_a_chain_into_a_wrapper_that_splits_argv_again_is_flagged(tmp_path: Path, environment: dict) -> None:
+    ours = tmp_path / "ours"
+    made = subprocess.run([*WRAPGEN, "java", "--flag", FLAGS["java"], "-o", str(ours)], capture_output=True,
+                          check=False)  # fmt: skip
+    assert made.returncode == 0
+    resplit = script(tmp_path, "vendor", RESPLIT)
+    code, outcomes, _ = explain(environment, ours, resplit, "--runtime", "java21")
+    (outcome,) = outcomes
+    assert code == 1
+    first, second = outcome["steps"]
+    assert "-Dapp.banner=hello world" in first["after"] and first["problems"] == []
+    assert any("split: '-Dapp.banner=hello world'" in p["problem"] for p in second["problems"])
+    alone = explain(environment, ours, script(tmp_path, "fine", '#!/bin/bash\nexec "$@"\n'), "--runtime", "java21")
+    assert alone[0] == 0
+
+
+def test_text_report_and_errors(tmp_path: Path, environment: dict) -> None:
+    sample = script(tmp_path, "aws-sample", aws_sample("-Dx=1"))
+    result = subprocess.run([*WRAPGEN, "explain", str(sample), "--family", "java", "--runtime", "java17"],
+                            capture_output=True, text=True, env=environment, check=False)  # fmt: skip
+    assert result.returncode == 1
+    assert "java17: BREAKS the function" in result.stdout and "changed: inserted -Dx=1 before" in result.stdout
+    unknown = subprocess.run([*WRAPGEN, "explain", str(sample)], capture_output=True, text=True, check=False)
+    assert unknown.returncode == 1 and "--family" in unknown.stderr
+    missing = subprocess.run([*WRAPGEN, "explain", str(tmp_path / "nope"), "--family", "java"], capture_output=True,
+                             text=True, check=False)  # fmt: skip
+    assert missing.returncode == 1 and "not an executable file" in missing.stderr
+    foreign_first = subprocess.run([*WRAPGEN, "explain", str(sample), str(sample), "--family", "java"],
+                                   capture_output=True, text=True, check=False)  # fmt: skip
+    assert foreign_first.returncode == 1 and "not a wrapgen wrapper" in foreign_first.stderr
+
+
+def test_explain_option_shows_what_is_about_to_be_written(tmp_path: Path) -> None:
+    result = subprocess.run([*WRAPGEN, "python", "--flag", "-X importtime", "--runtime", "python3.13", "--explain",
+                             "-o", str(tmp_path / "w")], capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "python3.13: ok" in result.stderr
+    assert "changed: inserted -X importtime before '/var/runtime/bootstrap.py'" in result.stderr
+    assert (tmp_path / "w").exists()
+    refused = subprocess.run([*WRAPGEN, "python", "--via", "env", "--flag", "-X importtime", "--explain"],
+                             capture_output=True, text=True, check=False)  # fmt: skip
+    assert refused.returncode == 1 and "--explain runs a wrapper" in refused.stderr
+
+
+def test_the_packaged_vectors_hold_every_vector_the_team_recorded() -> None:
+    shared = SHARED_TOOLS.parent / "data" / "lambda-runtime-argv.json"
+    if not shared.is_file():
+        pytest.skip(f"{shared} is absent (only the team's machines have it)")
+    ours = {(v.runtime, v.argv) for v in vectors()}
+    recorded = {(e["runtime"], tuple(e["argv"])) for e in json.loads(shared.read_text()) if e["argv"]}
+    assert recorded <= ours, recorded - ours

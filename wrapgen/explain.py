@@ -1,0 +1,373 @@
+"""`wrapgen explain`: run a wrapper (or a chain of two) for real under bash, as each Lambda runtime of a family
+would start it, with a recording stub in the interpreter's place; say what it did to the command line and the
+environment, and what of that would break or silently neuter the function.
+
+The stub is bash builtins only: it records its argv and its whole environment (/proc/self/environ) and exits 0.
+Where strace is installed, the run is traced to count processes (a wrapper should exec once, and never fork).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wrapgen.errors import InvalidValue
+from wrapgen.grammar import Kind, classify
+from wrapgen.header import read_command
+from wrapgen.printable import printable
+from wrapgen.runtimes import BASH_42_RUNTIMES, Family, Grammar, Vector, vectors
+
+_STUB = r"""#!/bin/bash
+printf '%s\0' "$0" "$@" > "$WRAPGEN_EXPLAIN_RECORD"
+while IFS= read -r -d '' wrapgen_entry; do
+    printf '%s\0' "$wrapgen_entry"
+done < /proc/$$/environ > "$WRAPGEN_EXPLAIN_RECORD.env"
+"""
+_OWN = frozenset({"WRAPGEN_EXPLAIN_RECORD", "_", "SHLVL", "PWD", "OLDPWD"})
+"""Variables that are the stub's own, or that bash sets for any program it starts: not a wrapper's doing."""
+_TIMEOUT = 20
+_FORK = re.compile(r"\b(clone3?|v?fork)\(")
+BASH42_ENV = "WRAPGEN_BASH42"
+"""Names a bash 4.2 (the one of Amazon Linux 2) to run the wrappers of its runtimes under."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    what: str
+    breaks: bool
+    """It would stop the function, or silently undo what the wrapper is for."""
+
+
+@dataclass
+class Step:
+    """One wrapper of the chain: the command line it got and the one it passed on."""
+
+    script: str
+    before: list[str]
+    after: list[str] | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    runtime: str
+    bash: str
+    steps: list[Step]
+    environment: dict[str, tuple[str | None, str | None]]
+    """Variables the chain added, changed or removed: name -> (before, after)."""
+    exit_status: int
+    stdout: str
+    stderr: str
+    processes: str
+    problems: list[Problem]
+
+    @property
+    def broken(self) -> bool:
+        return any(p.breaks for p in self.problems) or any(p.breaks for s in self.steps for p in s.problems)
+
+
+def lambda_environment(vector: Vector, wrapper: str) -> dict[str, str]:
+    """What Lambda's bootstrap has set when it execs AWS_LAMBDA_EXEC_WRAPPER (example values)."""
+    return {
+        "_HANDLER": vector.argv[-1] if vector.handler_in_argv else "app.handler",
+        "LAMBDA_TASK_ROOT": "/var/task",
+        "LAMBDA_RUNTIME_DIR": "/var/runtime",
+        "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{vector.runtime}",
+        "AWS_LAMBDA_EXEC_WRAPPER": wrapper,
+        "AWS_LAMBDA_FUNCTION_NAME": "example",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+        "AWS_REGION": "us-east-1",
+        "PATH": "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+        "LD_LIBRARY_PATH": "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/opt/lib",
+        "LANG": "en_US.UTF-8",
+        "TZ": ":UTC",
+    }
+
+
+def program_index(grammar: Grammar, argv: Sequence[str]) -> int | None:
+    """Where the program starts (the script, main class, jar, .dll), past the interpreter's options."""
+    i = 1
+    while i < len(argv):
+        kind, width = classify(grammar, argv[i])
+        if kind is Kind.PROGRAM:
+            return i
+        i += width
+    return None
+
+
+def _bash_for(runtime: str) -> tuple[str, str]:
+    """The bash to run a wrapper of this runtime under, and what to call it in the report."""
+    if runtime in BASH_42_RUNTIMES and os.environ.get(BASH42_ENV):
+        return os.environ[BASH42_ENV], "bash 4.2 (" + os.environ[BASH42_ENV] + ")"
+    found = shutil.which("bash") or "/bin/bash"
+    note = ", not Amazon Linux 2's 4.2: set WRAPGEN_BASH42 to one" if runtime in BASH_42_RUNTIMES else ""
+    return found, f"this machine's bash{note}"
+
+
+def _command(bash: str, script: str) -> list[str]:
+    """How the kernel would start `script` (its #! line), with bash being the chosen one."""
+    with open(script, "rb") as stream:
+        first = stream.readline(256)
+    if first.startswith(b"#!"):
+        words = first[2:].decode("utf-8", "replace").split()
+        if words and os.path.basename(words[0]) == "bash":
+            return [bash, *words[1:2], script]
+    return [script]
+
+
+def _decode(data: bytes) -> list[str]:
+    return [os.fsdecode(item) for item in data.split(b"\0")[:-1]]
+
+
+def _trace(trace: Path) -> tuple[int, int] | None:
+    """Execs and process creations in an strace -f log."""
+    if not trace.exists():
+        return None
+    lines = trace.read_text(errors="replace").splitlines()
+    execs = sum(1 for line in lines if "execve(" in line and line.rstrip().endswith("= 0"))
+    forks = sum(1 for line in lines if _FORK.search(line) and "= -1" not in line)
+    return execs, forks
+
+
+def _run(chain: Sequence[str], vector: Vector, bash: str, work: Path) -> tuple[
+    list[str] | None, dict[str, str] | None, subprocess.CompletedProcess[bytes], tuple[int, int] | None
+]:  # fmt: skip
+    """Run the chain on the vector; the stub's argv and environment (None if it never ran)."""
+    stub_dir = work / "bin"
+    stub_dir.mkdir(exist_ok=True)
+    stub = stub_dir / os.path.basename(vector.argv[0])
+    stub.write_text(_STUB)
+    stub.chmod(0o755)
+    record = work / "record"
+    for leftover in (record, Path(f"{record}.env"), work / "trace"):
+        leftover.unlink(missing_ok=True)
+    env = {**lambda_environment(vector, chain[0]), "WRAPGEN_EXPLAIN_RECORD": str(record)}
+    if len(chain) > 1:
+        env["WRAPGEN_THEN"] = chain[1]
+    argv = [*_command(bash, chain[0]), str(stub), *vector.argv[1:]]
+    strace = shutil.which("strace")
+    if strace:
+        argv = [strace, "-f", "-qq", "-o", str(work / "trace"), "-e", "trace=execve,clone,clone3,fork,vfork", *argv]
+    try:
+        result = subprocess.run(argv, env=env, capture_output=True, timeout=_TIMEOUT, check=False, cwd=work)
+    except subprocess.TimeoutExpired:
+        raise InvalidValue(f"{chain[0]}: still running after {_TIMEOUT} s (a wrapper must exec the runtime)") from None
+    if not record.exists():
+        return None, None, result, _trace(work / "trace")
+    environment = dict(entry.partition("=")[::2] for entry in _decode(Path(f"{record}.env").read_bytes()))
+    recorded = _decode(record.read_bytes())
+    if recorded[:1] == [str(stub)]:
+        recorded[0] = vector.argv[0]  # shown as the runtime passes it
+    return recorded, environment, result, _trace(work / "trace")
+
+
+def _is_wrapgen(script: str) -> bool:
+    with open(script, "rb") as stream:
+        return read_command(stream.read(65536).decode("utf-8", "replace")) is not None
+
+
+def _compare(family: Family, vector: Vector, before: list[str], after: list[str]) -> list[Problem]:
+    """What a wrapper did to the command line that would break or neuter the function."""
+    problems: list[Problem] = []
+    grammar = family.grammar
+    program = program_index(grammar, before)
+    if vector.handler_in_argv and after[-1:] != before[-1:]:
+        problems.append(Problem(f"the handler changed: the runtime reads {after[-1:]!r} where {before[-1]!r} was "
+                                "(the function fails at init)", True))  # fmt: skip
+    if program is not None:
+        moved = program_index(grammar, after)
+        if moved is None or after[moved] != before[program]:
+            found = "nothing" if moved is None else repr(after[moved])
+            problems.append(Problem(f"the program was displaced: the interpreter starts {found} where"
+                                    f" {before[program]!r} was", True))  # fmt: skip
+    matcher = difflib.SequenceMatcher(a=before[1:], b=after[1:], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        removed, added = before[1 + i1 : 1 + i2], after[1 + j1 : 1 + j2]
+        if tag in ("insert", "replace") and program is not None and 1 + i1 > program:
+            problems.append(Problem(f"{added!r} after the program {before[program]!r}: the interpreter passes it"
+                                    " to the program, as an argument, instead of reading it", True))  # fmt: skip
+        if tag in ("delete", "replace"):
+            problems += _lost(removed, added)
+    extra = Counter(after[1:]) - Counter(before[1:])
+    duplicated = sorted(arg for arg in extra if arg in before[1:])
+    if duplicated:
+        problems.append(Problem(f"duplicated: {duplicated!r} now appears more than once", False))
+    return problems
+
+
+def changes(before: Sequence[str], after: Sequence[str]) -> list[str]:
+    """What changed between two command lines, in words: inserted, removed, replaced elements."""
+    found = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        where = f"before {before[i1]!r}" if i1 < len(before) else "at the end"
+        if tag == "insert":
+            found.append(f"inserted {shlex.join(after[j1:j2])} {where}")
+        elif tag == "delete":
+            found.append(f"removed {shlex.join(before[i1:i2])}")
+        elif tag == "replace":
+            found.append(f"replaced {shlex.join(before[i1:i2])} with {shlex.join(after[j1:j2])}")
+    return found or ["unchanged"]
+
+
+def _lost(removed: list[str], added: list[str]) -> list[Problem]:
+    """Arguments gone from the command line: split on spaces, joined into one, or lost."""
+    problems = []
+    joined = " ".join(removed)
+    if len(removed) > 1 and joined in added:
+        return [Problem(f"joined: {removed!r} arrived as one argument {joined!r}", True)]
+    for arg in removed:
+        words = arg.split()
+        if len(words) > 1 and all(word in added for word in words):
+            problems.append(Problem(f"split: {arg!r} arrived as {len(words)} arguments {words!r}", True))
+        else:
+            problems.append(Problem(f"lost: {arg!r} no longer reaches the runtime", True))
+    return problems
+
+
+def _environment(given: dict[str, str], got: dict[str, str]) -> dict[str, tuple[str | None, str | None]]:
+    names = (set(given) | set(got)) - _OWN
+    return {n: (given.get(n), got.get(n)) for n in sorted(names) if given.get(n) != got.get(n)}
+
+
+def family_of(script: str) -> Family | None:
+    """The family of a wrapgen wrapper, read from its header; None for any other script."""
+    from wrapgen.errors import WrapgenError
+    from wrapgen.spec import spec_from_command
+
+    with open(script, "rb") as stream:
+        command = read_command(stream.read(65536).decode("utf-8", "replace"))
+    try:
+        return None if command is None else spec_from_command(command).family
+    except WrapgenError:
+        return None
+
+
+def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()) -> list[Outcome]:
+    """Run the chain under each runtime's vector (the first recorded for it); one outcome per runtime."""
+    for script in scripts:
+        if not os.path.isfile(script) or not os.access(script, os.X_OK):
+            raise InvalidValue(f"{script}: not an executable file (Lambda's bootstrap fails with exit 126 or 127)")
+    if len(scripts) > 2:
+        raise InvalidValue("explain follows one link: give a wrapper and its next wrapper at the most",
+                           "a longer chain is followed through each wrapgen wrapper's own --then")  # fmt: skip
+    if len(scripts) == 2 and not _is_wrapgen(scripts[0]):
+        raise InvalidValue(f"{scripts[0]}: not a wrapgen wrapper, so it names no next wrapper (WRAPGEN_THEN)",
+                           "put it last")  # fmt: skip
+    chain = [os.path.abspath(script) for script in scripts]
+    chosen = [v for v in vectors() if v.runtime in (runtimes or family.runtimes)]
+    first = {v.runtime: v for v in reversed(chosen)}
+    outcomes = []
+    with tempfile.TemporaryDirectory(prefix="wrapgen-explain-") as tmp:
+        for runtime in runtimes or family.runtimes:
+            if runtime in first:
+                outcomes.append(_explain_one(chain, family, first[runtime], Path(tmp)))
+    return outcomes
+
+
+def _explain_one(chain: list[str], family: Family, vector: Vector, work: Path) -> Outcome:
+    bash, bash_note = _bash_for(vector.runtime)
+    argv, environment, result, processes = _run(chain, vector, bash, work)
+    before = list(vector.argv)
+    steps: list[Step] = []
+    problems: list[Problem] = []
+    if len(chain) == 2:
+        first_argv, _, _, _ = _run(chain[:1], vector, bash, work)
+        steps.append(Step(chain[0], before, first_argv))
+        steps.append(Step(chain[1], first_argv or before, argv))
+    else:
+        steps.append(Step(chain[0], before, argv))
+    for step in steps:
+        if step.after is not None:
+            step.problems = _compare(family, vector, step.before, step.after)
+    if argv is None:
+        problems.append(Problem("the runtime was not started: the wrapper exited without exec'ing it", True))
+    if result.returncode != 0:
+        problems.append(Problem(f"exit status {result.returncode}: Lambda reports the runtime's init as failed", True))
+    if result.stdout:
+        problems.append(Problem("wrote to stdout (it lands in the function's log)", False))
+    if result.stderr:
+        problems.append(Problem("printed on stderr: " + result.stderr.decode("utf-8", "replace").strip(), False))
+    counted = "not traced (strace is not installed)"
+    if processes is not None:
+        execs, forks = processes
+        counted = f"{execs} exec(s), {forks} fork(s)"
+        if forks:
+            problems.append(Problem(f"{forks} fork(s): each costs cold-start time (bash builtins need none)", False))
+        if execs > len(chain) + 1:
+            problems.append(Problem(f"{execs - len(chain) - 1} exec(s) more than the chain needs", False))
+    given = lambda_environment(vector, chain[0])
+    return Outcome(
+        runtime=vector.runtime,
+        bash=bash_note,
+        steps=steps,
+        environment=_environment(given, environment) if environment is not None else {},
+        exit_status=result.returncode,
+        stdout=result.stdout.decode("utf-8", "replace"),
+        stderr=result.stderr.decode("utf-8", "replace"),
+        processes=counted,
+        problems=problems,
+    )
+
+
+def _shown(argv: Sequence[str] | None) -> str:
+    return "(the runtime was not started)" if argv is None else printable(shlex.join(argv))
+
+
+def describe(outcomes: Sequence[Outcome], family: Family) -> str:
+    """The outcomes as text: per runtime, each wrapper's command line before and after, and the problems."""
+    out = []
+    for outcome in outcomes:
+        verdict = "BREAKS the function" if outcome.broken else "ok"
+        out.append(f"{outcome.runtime}: {verdict}  (under {outcome.bash}; {outcome.processes})")
+        for step in outcome.steps:
+            out.append(f"  {printable(step.script)}")
+            out.append(f"    before: {_shown(step.before)}")
+            out.append(f"    after:  {_shown(step.after)}")
+            if step.after is not None:
+                out += [f"    changed: {printable(change)}" for change in changes(step.before, step.after)]
+            out += [f"    {'problem' if p.breaks else 'note'}: {printable(p.what)}" for p in step.problems]
+        for name, (old, new) in outcome.environment.items():
+            change = f"{name}={new}" if old is None else f"{name} unset" if new is None else f"{name}={new} (was {old})"
+            out.append(f"  environment: {printable(change)}")
+        out += [f"  {'problem' if p.breaks else 'note'}: {printable(p.what)}" for p in outcome.problems]
+    broken = sum(outcome.broken for outcome in outcomes)
+    out.append(f"{len(outcomes)} {family.name} runtime(s), {broken} where the function would break or lose what the"
+               " wrapper is for")  # fmt: skip
+    return "\n".join(out) + "\n"
+
+
+def as_data(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
+    """The outcomes as data (for --format json)."""
+
+    def problems(found: Sequence[Problem]) -> list[dict[str, object]]:
+        return [{"problem": p.what, "breaks": p.breaks} for p in found]
+
+    return [
+        {
+            "runtime": o.runtime,
+            "breaks": o.broken,
+            "bash": o.bash,
+            "processes": o.processes,
+            "steps": [
+                {"script": s.script, "before": s.before, "after": s.after, "problems": problems(s.problems)}
+                for s in o.steps
+            ],  # fmt: skip
+            "environment": {name: {"before": old, "after": new} for name, (old, new) in o.environment.items()},
+            "exit_status": o.exit_status,
+            "stdout": o.stdout,
+            "stderr": o.stderr,
+            "problems": problems(o.problems),
+        }
+        for o in outcomes
+    ]
