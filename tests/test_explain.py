@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -148,6 +149,7 @@ def test_text_report_and_errors(tmp_path: Path, environment: dict) -> None:
                             capture_output=True, text=True, env=environment, check=False)  # fmt: skip
     assert result.returncode == 1
     assert "java17: BREAKS the function" in result.stdout and "changed: inserted -Dx=1 before" in result.stdout
+    assert re.search(r"^java17 +BREAKS +1 +0 +", result.stdout, re.M), result.stdout  # the summary table
     unknown = subprocess.run([*WRAPGEN, "explain", str(sample)], capture_output=True, text=True, check=False)
     assert unknown.returncode == 1 and "--family" in unknown.stderr
     missing = subprocess.run([*WRAPGEN, "explain", str(tmp_path / "nope"), "--family", "java"], capture_output=True,

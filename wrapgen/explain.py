@@ -341,6 +341,16 @@ def describe(outcomes: Sequence[Outcome], family: Family) -> str:
             change = f"{name}={new}" if old is None else f"{name} unset" if new is None else f"{name}={new} (was {old})"
             out.append(f"  environment: {printable(change)}")
         out += [f"  {'problem' if p.breaks else 'note'}: {printable(p.what)}" for p in outcome.problems]
+    width = max((len(o.runtime) for o in outcomes), default=7)
+    out.append("")
+    out.append(f"{'runtime'.ljust(width)}  {'result'.ljust(6)}  problems  notes  processes")
+    for o in outcomes:
+        found = o.problems + [p for step in o.steps for p in step.problems]
+        breaking = sum(p.breaks for p in found)
+        result = "BREAKS" if o.broken else "ok"
+        out.append(
+            f"{o.runtime.ljust(width)}  {result.ljust(6)}  {breaking:>8}  {len(found) - breaking:>5}  {o.processes}"
+        )
     broken = sum(outcome.broken for outcome in outcomes)
     out.append(f"{len(outcomes)} {family.name} runtime(s), {broken} where the function would break or lose what the"
                " wrapper is for")  # fmt: skip
