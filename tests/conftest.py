@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import pytest
 
 from wrapgen.presets import Preset
 from wrapgen.render import render_wrapper
+from wrapgen.runtimes import argument_vectors
 from wrapgen.spec import wrapper_spec
 
 DATA = Path(__file__).parent / "data"
@@ -71,8 +71,9 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 def fixtures() -> list[dict[str, object]]:
-    """The runtime argv fixtures (a copy of the team's shared data)."""
-    return json.loads((DATA / "lambda-runtime-argv.json").read_text())  # type: ignore[no-any-return]
+    """The runtime argv fixtures: the package's table (wrapgen/tables/lambda-runtime-argv.json, from the team's
+    shared data), which `wrapgen try` reads too."""
+    return argument_vectors()
 
 
 def family_of(runtime: str) -> str | None:

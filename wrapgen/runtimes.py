@@ -382,3 +382,17 @@ TERRAFORM_AWS_5_LACKS: frozenset[str] = frozenset(
 )
 """Runtimes that the Terraform AWS provider 5.x (5.100, its last) refuses in compatible_runtimes: newer than it.
 Terraform output leaves them out unless --runtime names them (tests/test_terraform.py asks 5.100 itself)."""
+
+
+ARGV_TABLE = "lambda-runtime-argv.json"
+"""wrapgen/tables/ARGV_TABLE: each Lambda runtime's recorded argument vector (what its bootstrap execs the wrapper
+with), with a confidence mark and a note. The tests' fixtures and `wrapgen try` read this one copy."""
+
+
+def argument_vectors() -> list[dict[str, object]]:
+    """The recorded argument vectors, in the table's order (a runtime may have several: java17, dotnet)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "tables" / ARGV_TABLE
+    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
