@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -14,11 +13,11 @@ import pytest
 
 from wrapgen.presets import Preset
 from wrapgen.render import render_wrapper
+from wrapgen.runtimes import argument_vectors
 from wrapgen.spec import wrapper_spec
 
 GOLDEN = Path(__file__).parent / "golden"
 ROOT = Path(__file__).parent.parent
-VECTORS = ROOT / "wrapgen" / "tables" / "lambda-runtime-argv.json"
 
 # A stub interpreter: bash builtins only (so tracing the wrapper sees no other process), records its
 # argv NUL-separated and the variables named in STUB_SHOW, then exits with STUB_EXIT.
@@ -71,8 +70,9 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 
 
 def fixtures() -> list[dict[str, object]]:
-    """The runtime argv fixtures (the team's shared data, with the vectors of newer runtime ids; wrapgen's table)."""
-    return json.loads(VECTORS.read_text())  # type: ignore[no-any-return]
+    """The runtime argv fixtures: the package's table (wrapgen/tables/lambda-runtime-argv.json, from the team's
+    shared data), which `wrapgen try` reads too."""
+    return argument_vectors()
 
 
 def family_of(runtime: str) -> str | None:

@@ -3,13 +3,12 @@ runtime; names bash owns and the runtime's own options are refused; the Runtime 
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import VECTORS, WRAPGEN, Sandbox, encode, fixtures, render, wrapgen_cli
+from conftest import WRAPGEN, Sandbox, encode, fixtures, render, wrapgen_cli
 
 from wrapgen.envmode import env_assignments
 from wrapgen.lint import dialect, lint
@@ -265,7 +264,7 @@ class TestRuntimeTable:
 
     def test_every_runtime_has_a_vector_and_every_vector_a_runtime(self) -> None:
         runtimes = {r for family in FAMILIES.values() for r in family.runtimes}
-        vectors = {e["runtime"] for e in json.loads(VECTORS.read_text())}
+        vectors = {e["runtime"] for e in fixtures()}
         assert runtimes <= vectors
         assert vectors - runtimes == {"provided", "provided.al2", "provided.al2023", "python-container-awslambdaric"}
         assert runtimes >= BASH_42_RUNTIMES and set(self.NEW) <= runtimes - BASH_42_RUNTIMES

@@ -608,11 +608,11 @@ def explain_command(
 
     Example: wrapgen explain build/wrapgen-java --runtime java21
     """
-    from wrapgen.explain import as_data, describe, explain, family_of
-    from wrapgen.spec import family_named
+    from wrapgen.explain import as_data, describe, explain
+    from wrapgen.spec import family_named, wrapper_family
 
     try:
-        chosen = family_named(family) if family else family_of(scripts[0])
+        chosen = family_named(family) if family else wrapper_family(scripts[0])
         if chosen is None:
             raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",
                                "add --family python (or node, java, dotnet, ruby)")  # fmt: skip
@@ -659,3 +659,61 @@ def lint_command(
         sys.stderr.write(f"wrapgen lint: {len(report.findings)} finding(s) in {len(files)} file(s)\n")
         raise typer.Exit(1)
     sys.stderr.write(f"wrapgen lint: {len(files) - len(report.skipped)} file(s) clean\n")
+
+
+@app.command("try")
+def try_command(
+    script: Annotated[str, typer.Argument(help="The wrapper (AWS_LAMBDA_EXEC_WRAPPER's file).", metavar="SCRIPT")],
+    handler: Annotated[str, typer.Option(help="The function's handler (_HANDLER), e.g. app.handler.")],
+    event: Annotated[str, typer.Option(help="A JSON file: the event to invoke with (- for stdin).", metavar="FILE")],
+    code: Annotated[str, typer.Option(help="The function's code (LAMBDA_TASK_ROOT).", metavar="DIR")] = ".",
+    runtime: Annotated[
+        str | None,
+        typer.Option(
+            help="The Lambda runtime whose argument vector to run (default: the one of the local"
+            " interpreter's version, in the wrapper's family).",
+            metavar="RUNTIME",
+        ),  # fmt: skip
+    ] = None,
+    interpreter: Annotated[
+        str | None,
+        typer.Option(help="The local interpreter (default: this python; java, node or ruby on PATH).", metavar="PATH"),
+    ] = None,
+    runtime_client: Annotated[
+        str | None,
+        typer.Option(
+            help="node: the aws-lambda-ric package (default: DIR/node_modules/aws-lambda-ric).", metavar="PATH"
+        ),  # fmt: skip
+    ] = None,
+    compare: Annotated[
+        int,
+        typer.Option(
+            help="Time init N times with and without the wrapper, interleaved: medians and ratio.", min=1, metavar="N"
+        ),  # fmt: skip
+    ] = 1,
+    timeout: Annotated[
+        float,
+        typer.Option(
+            help="Seconds a start may take, init and invocation (then it is killed).", min=0.1, metavar="S"
+        ),  # fmt: skip
+    ] = 30.0,
+    format_: Annotated[Report, typer.Option("--format", help="text, or a JSON object.")] = Report.text,
+) -> None:
+    """Start the real local runtime through the wrapper as Lambda does, invoke the handler once through a local
+    Runtime API, and print its result, what it wrote and its init time with and without the wrapper; exit 1 unless
+    the handler answered.
+
+    Example: wrapgen try wrapgen-python --handler app.handler --event event.json --code src --compare 5
+    """
+    from wrapgen import trial
+
+    try:
+        report = trial.prepare_and_try(script, handler, event, code, runtime, interpreter, runtime_client, compare,
+                                       timeout)  # fmt: skip
+    except KeyboardInterrupt:
+        _fail(WrapgenError("interrupted: the runtime and the local Runtime API were stopped"))
+    except WrapgenError as error:
+        _fail(error)
+    _print(_json(trial.report_data(report)) if format_ is Report.json else trial.describe(report))
+    if not report.ok:
+        raise typer.Exit(1)

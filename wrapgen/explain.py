@@ -22,9 +22,8 @@ from pathlib import Path
 
 from wrapgen.errors import InvalidValue
 from wrapgen.grammar import Kind, classify
-from wrapgen.header import read_command
 from wrapgen.printable import printable
-from wrapgen.runtimes import BASH_42_RUNTIMES, Family, Grammar, Vector, vectors
+from wrapgen.runtimes import BASH_42_RUNTIMES, Family, Grammar, Vector, bootstrap_environment, vectors
 
 _STUB = r"""#!/bin/bash
 printf '%s\0' "$0" "$@" > "$WRAPGEN_EXPLAIN_RECORD"
@@ -77,21 +76,8 @@ class Outcome:
 
 def lambda_environment(vector: Vector, wrapper: str) -> dict[str, str]:
     """What Lambda's bootstrap has set when it execs AWS_LAMBDA_EXEC_WRAPPER (example values)."""
-    return {
-        "_HANDLER": vector.argv[-1] if vector.handler_in_argv else "app.handler",
-        "LAMBDA_TASK_ROOT": "/var/task",
-        "LAMBDA_RUNTIME_DIR": "/var/runtime",
-        "AWS_LAMBDA_RUNTIME_API": "127.0.0.1:9001",
-        "AWS_EXECUTION_ENV": f"AWS_Lambda_{vector.runtime}",
-        "AWS_LAMBDA_EXEC_WRAPPER": wrapper,
-        "AWS_LAMBDA_FUNCTION_NAME": "example",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
-        "AWS_REGION": "us-east-1",
-        "PATH": "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin",
-        "LD_LIBRARY_PATH": "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/opt/lib",
-        "LANG": "en_US.UTF-8",
-        "TZ": ":UTC",
-    }
+    handler = vector.argv[-1] if vector.handler_in_argv else "app.handler"
+    return {**bootstrap_environment(vector.runtime, handler, "127.0.0.1:9001"), "AWS_LAMBDA_EXEC_WRAPPER": wrapper}
 
 
 def program_index(grammar: Grammar, argv: Sequence[str]) -> int | None:
@@ -172,6 +158,8 @@ def _run(chain: Sequence[str], vector: Vector, bash: str, work: Path) -> tuple[
 
 
 def _is_wrapgen(script: str) -> bool:
+    from wrapgen.header import read_command
+
     with open(script, "rb") as stream:
         return read_command(stream.read(65536).decode("utf-8", "replace")) is not None
 
@@ -238,19 +226,6 @@ def _lost(removed: list[str], added: list[str]) -> list[Problem]:
 def _environment(given: dict[str, str], got: dict[str, str]) -> dict[str, tuple[str | None, str | None]]:
     names = (set(given) | set(got)) - _OWN
     return {n: (given.get(n), got.get(n)) for n in sorted(names) if given.get(n) != got.get(n)}
-
-
-def family_of(script: str) -> Family | None:
-    """The family of a wrapgen wrapper, read from its header; None for any other script."""
-    from wrapgen.errors import WrapgenError
-    from wrapgen.spec import spec_from_command
-
-    with open(script, "rb") as stream:
-        command = read_command(stream.read(65536).decode("utf-8", "replace"))
-    try:
-        return None if command is None else spec_from_command(command).family
-    except WrapgenError:
-        return None
 
 
 def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()) -> list[Outcome]:

@@ -384,6 +384,20 @@ TERRAFORM_AWS_5_LACKS: frozenset[str] = frozenset(
 Terraform output leaves them out unless --runtime names them (tests/test_terraform.py asks 5.100 itself)."""
 
 
+ARGV_TABLE = "lambda-runtime-argv.json"
+"""wrapgen/tables/ARGV_TABLE: each Lambda runtime's recorded argument vector (what its bootstrap execs the wrapper
+with), with a confidence mark and a note. The tests' fixtures and `wrapgen try` read this one copy."""
+
+
+def argument_vectors() -> list[dict[str, object]]:
+    """The recorded argument vectors, in the table's order (a runtime may have several: java17, dotnet)."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "tables" / ARGV_TABLE
+    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class Vector:
     """The command line a Lambda runtime's bootstrap execs AWS_LAMBDA_EXEC_WRAPPER with (the wrapper's "$@")."""
@@ -396,12 +410,41 @@ class Vector:
 
 
 def vectors() -> list[Vector]:
-    """Every recorded vector (tables/lambda-runtime-argv.json; some runtimes have several, the usual first; OS-only
-    runtimes, which ignore the wrapper, have none)."""
-    import json
-    from pathlib import Path
-
-    entries = json.loads((Path(__file__).parent / "tables" / "lambda-runtime-argv.json").read_text())
+    """The recorded vectors as data (some runtimes have several, the usual first); OS-only runtimes, which ignore
+    the wrapper, have none."""
     return [
-        Vector(e["runtime"], tuple(e["argv"]), e["handler_in_argv"], e.get("note", "")) for e in entries if e["argv"]
+        Vector(str(e["runtime"]), tuple(e["argv"]), bool(e["handler_in_argv"]), str(e.get("note", "")))  # type: ignore[arg-type]
+        for e in argument_vectors()
+        if e["argv"]
     ]
+
+
+LAMBDA_PATH = "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin"
+"""PATH as Lambda sets it for a runtime."""
+
+
+def bootstrap_environment(runtime: str, handler: str, api: str, *, task_root: str = "/var/task",
+                          runtime_dir: str = "/var/runtime", path: str = LAMBDA_PATH) -> dict[str, str]:  # fmt: skip
+    """The variables Lambda's bootstrap has set when it execs AWS_LAMBDA_EXEC_WRAPPER (example values where they
+    are the function's: its name, memory, log names, region). The caller adds AWS_LAMBDA_EXEC_WRAPPER."""
+    name = "wrapgen-try"
+    return {
+        "PATH": path,
+        "LD_LIBRARY_PATH": "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib"
+        ":/opt/lib",
+        "LANG": "en_US.UTF-8",
+        "TZ": ":UTC",
+        "_HANDLER": handler,
+        "LAMBDA_TASK_ROOT": task_root,
+        "LAMBDA_RUNTIME_DIR": runtime_dir,
+        "AWS_LAMBDA_RUNTIME_API": api,
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{runtime}",
+        "AWS_LAMBDA_FUNCTION_NAME": name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": "2026/01/01/[$LATEST]00000000000000000000000000000000",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wrapgen import shell
-from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue
+from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue, WrapgenError
 from wrapgen.grammar import Kind, classify
 from wrapgen.presets import Applied, apply_presets, check_runtime
 from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, RESERVED_ENV, Family
@@ -411,3 +411,15 @@ def spec_from_command(argv: Sequence[str]) -> WrapperSpec:
         unchecked=given.get("--unchecked-flag", []),
         runtimes=given.get("--runtime", []),
     )
+
+
+def wrapper_family(path: str) -> Family | None:
+    """The family of a wrapgen wrapper, from the command in its header; None for any other file."""
+    from wrapgen.header import read_command
+
+    try:
+        with open(path, "rb") as stream:
+            command = read_command(stream.read(65536).decode("utf-8", "replace"))
+        return None if command is None else spec_from_command(command).family
+    except (OSError, WrapgenError):
+        return None

@@ -1,0 +1,244 @@
+"""`wrapgen try` end to end: real runtimes (awslambdaric, aws-lambda-ric on real node, the JVM, ruby) started
+through real wrappers against wrapgen's local Runtime API; and nothing left behind (processes, ports)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, WRAPGEN, wrapgen_cli
+
+NODE22 = ROOT / "tests" / "interpreters" / "node_modules" / "node22" / "bin" / "node"
+RIC = ROOT / "tests" / "interpreters" / "node_modules" / "aws-lambda-ric"
+
+needs_awslambdaric = pytest.mark.skipif(
+    importlib.util.find_spec("awslambdaric") is None,
+    reason="awslambdaric is not installed (pip install -e '.[test]'; scripts/test does)",
+)
+
+
+def wrapper(tmp_path: Path, family: str, *args: str) -> str:
+    path = tmp_path / f"wrapgen-{family}"
+    made = wrapgen_cli(family, *args, "-o", str(path))
+    assert made.returncode == 0, made.stderr
+    return str(path)
+
+
+def code_dir(tmp_path: Path, files: dict[str, str]) -> Path:
+    code = tmp_path / "code"
+    code.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (code / name).write_text(text)
+    (tmp_path / "event.json").write_text('{"answer": 42}')
+    return code
+
+
+def try_json(tmp_path: Path, script: str, handler: str, code: Path, *args: str) -> tuple[int, dict[str, object]]:
+    done = wrapgen_cli("try", script, "--handler", handler, "--event", str(tmp_path / "event.json"),
+                       "--code", str(code), "--format", "json", *args)  # fmt: skip
+    assert done.stdout, done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def group_members(pgid: int) -> list[int]:
+    """Processes whose process group is pgid, from /proc (no psutil)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                members.append(int(entry.name))
+    return members
+
+
+def refused(address: str) -> bool:
+    host, port = address.split(":")
+    with socket.socket() as probe:
+        return probe.connect_ex((host, int(port))) != 0
+
+
+PY_XOPTIONS = "import sys\n\ndef handler(event, context):\n    return {'xoptions': sys._xoptions, 'event': event}\n"
+
+
+@needs_awslambdaric
+def test_python_importtime_reaches_awslambdaric(tmp_path: Path) -> None:
+    script = wrapper(tmp_path, "python", "--flag", "-X importtime")
+    code = code_dir(tmp_path, {"app.py": PY_XOPTIONS})
+    status, report = try_json(tmp_path, script, "app.handler", code)
+    assert status == 0, report
+    assert report["result"] == {"xoptions": {"importtime": True}, "event": {"answer": 42}}
+    assert "import time:" in str(report["stderr"]) and "awslambdaric" in str(report["stderr"])
+    assert any("awslambdaric" in line for line in report["emulated"])  # type: ignore[attr-defined]
+    timing = report["init_ms"]
+    assert isinstance(timing, dict) and timing["median_with_wrapper"] > 0 and timing["median_without_wrapper"] > 0
+
+
+@needs_awslambdaric
+def test_compare_prints_medians_and_ratio(tmp_path: Path) -> None:
+    script = wrapper(tmp_path, "python", "--flag", "-X importtime")
+    code = code_dir(tmp_path, {"app.py": PY_XOPTIONS})
+    done = wrapgen_cli("try", script, "--handler", "app.handler", "--event", str(tmp_path / "event.json"),
+                       "--code", str(code), "--compare", "3")  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "init (median of 3 starts each, interleaved): " in done.stdout
+    assert "; ratio " in done.stdout and "x\n" in done.stdout
+
+
+@needs_awslambdaric
+def test_handler_error_and_init_error_are_reported(tmp_path: Path) -> None:
+    script = wrapper(tmp_path, "python", "--flag", "-X dev")
+    code = code_dir(tmp_path, {"app.py": "def handler(event, context):\n    raise ValueError('no')\n"})
+    status, report = try_json(tmp_path, script, "app.handler", code)
+    assert status == 1 and report["outcome"] == "error"
+    assert report["error"]["body"]["errorType"] == "ValueError"  # type: ignore[index]
+    status, report = try_json(tmp_path, script, "missing.handler", code)
+    assert status == 1 and report["outcome"] == "init-error", report
+
+
+@pytest.mark.parametrize(("mode", "status", "message"), [(None, 127, "does not exist"),
+                                                         (0o644, 126, "is not an executable")])  # fmt: skip
+def test_the_bootstraps_wrapper_checks(tmp_path: Path, mode: int | None, status: int, message: str) -> None:
+    script = tmp_path / "wrapper"
+    if mode is not None:
+        script.write_text('#!/bin/bash\nexec "$@"\n')
+        script.chmod(mode)
+    code = code_dir(tmp_path, {"app.py": PY_XOPTIONS})
+    done = wrapgen_cli("try", str(script), "--handler", "app.handler", "--event", str(tmp_path / "event.json"),
+                       "--code", str(code), "--runtime", "python3.12")  # fmt: skip
+    assert done.returncode == 1
+    assert f"{script}: {message}\n" in done.stdout
+    assert f"exit status: {status}\n" in done.stdout and "Runtime.ExitError" in done.stdout
+
+
+HANG = """import os, sys, time
+def handler(event, context):
+    with open(os.path.join(os.environ['LAMBDA_TASK_ROOT'], 'hung'), 'w') as f:
+        f.write(f"{os.getpgid(0)} {os.environ['AWS_LAMBDA_RUNTIME_API']}")
+    time.sleep(600)
+"""
+
+
+@needs_awslambdaric
+def test_a_hanging_handler_hits_the_timeout_and_leaves_nothing(tmp_path: Path) -> None:
+    script = wrapper(tmp_path, "python", "--flag", "-X importtime")
+    code = code_dir(tmp_path, {"app.py": HANG})
+    started = time.monotonic()
+    status, report = try_json(tmp_path, script, "app.handler", code, "--timeout", "3")
+    assert status == 1 and report["outcome"] == "timeout"
+    assert report["error"]["body"] == "Task timed out after 3.00 seconds"  # type: ignore[index]
+    assert time.monotonic() - started < 30
+    pgid, address = (code / "hung").read_text().split()
+    assert group_members(int(pgid)) == []
+    assert refused(address)
+
+
+@needs_awslambdaric
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_try_leaves_nothing(tmp_path: Path, sig: signal.Signals) -> None:
+    script = wrapper(tmp_path, "python", "--flag", "-X importtime")
+    code = code_dir(tmp_path, {"app.py": HANG})
+    command = [*WRAPGEN, "try", script, "--handler", "app.handler", "--event", str(tmp_path / "event.json"),
+               "--code", str(code)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (code / "hung").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    process.send_signal(sig)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 1, out + err
+    assert err == "error: interrupted: the runtime and the local Runtime API were stopped\n"
+    pgid, address = (code / "hung").read_text().split()
+    assert group_members(int(pgid)) == []
+    assert refused(address)
+
+
+NO_RIC = "node 22 or aws-lambda-ric is not in tests/interpreters (scripts/test installs both)"
+
+
+@pytest.mark.skipif(not (NODE22.is_file() and (RIC / "rapid-client.node").is_file()), reason=NO_RIC)
+def test_node_preload_runs_under_aws_lambda_ric(tmp_path: Path) -> None:
+    preload = tmp_path / "preload.cjs"
+    preload.write_text('globalThis.wrapgenPreload = "ran";\nprocess.stderr.write("preload ran\\n");\n')
+    script = wrapper(tmp_path, "node", "--preset", f"require={preload}")
+    handler = "export const handler = async (event) => ({ preload: globalThis.wrapgenPreload, event });\n"
+    code = code_dir(tmp_path, {"index.mjs": handler})
+    status, report = try_json(tmp_path, script, "index.handler", code, "--interpreter", str(NODE22),
+                              "--runtime-client", str(RIC))  # fmt: skip
+    assert status == 0, report
+    assert report["result"] == {"preload": "ran", "event": {"answer": 42}}
+    assert report["runtime"] == "nodejs22.x" and "preload ran" in str(report["stderr"])
+
+
+def test_node_without_its_runtime_client_is_one_error(tmp_path: Path) -> None:
+    script = wrapper(tmp_path, "node", "--flag", "--require /opt/x.js")
+    code = code_dir(tmp_path, {})
+    done = wrapgen_cli("try", script, "--handler", "index.handler", "--event", str(tmp_path / "event.json"),
+                       "--code", str(code), "--runtime", "nodejs22.x")  # fmt: skip
+    assert done.returncode == 1 and done.stdout == ""
+    assert (
+        done.stderr.startswith("error: node: AWS's runtime interface client is not at ")
+        and done.stderr.count("\n") == 1
+    )
+
+
+@pytest.mark.skipif(not (shutil.which("java") and shutil.which("javac")), reason="no JDK (java, javac) on PATH")
+def test_java_property_reaches_the_handler(tmp_path: Path) -> None:
+    source = "public class Probe {\n  public String handleRequest(String event) {\n"
+    source += '    return "x=" + System.getProperty("x") + " " + event;\n  }\n}\n'
+    code = code_dir(tmp_path, {"Probe.java": source})
+    subprocess.run(["javac", "--release", "11", "-d", str(code), str(code / "Probe.java")], check=True)
+    script = wrapper(tmp_path, "java", "--flag", "-Dx=y")
+    status, report = try_json(tmp_path, script, "Probe::handleRequest", code, "--runtime", "java17")
+    assert status == 0, report
+    assert report["result"] == 'x=y {"answer": 42}'
+    assert report["command"][-2:] == ["com.amazonaws.services.lambda.runtime.api.client.AWSLambda",  # type: ignore[index]
+                                      "Probe::handleRequest"]  # fmt: skip
+    assert "-Dx=y" not in report["command"]  # type: ignore[operator]  # the wrapper inserted it, not wrapgen try
+
+
+@pytest.mark.skipif(shutil.which("ruby") is None, reason="no ruby on PATH (scripts/test installs Debian's)")
+def test_ruby_flag_reaches_the_handler(tmp_path: Path) -> None:
+    handler = "def handler(event:, context:)\n  { verbose: $VERBOSE.inspect, event: event }\nend\n"
+    code = code_dir(tmp_path, {"app.rb": handler})
+    script = wrapper(tmp_path, "ruby", "--flag", "-W0")
+    status, report = try_json(tmp_path, script, "app.handler", code)
+    assert status == 0, report
+    assert report["result"] == {"verbose": "nil", "event": {"answer": 42}}
+
+
+def test_dotnet_is_not_available(tmp_path: Path) -> None:
+    script = wrapper(tmp_path, "dotnet", "--flag", "--roll-forward LatestMajor")
+    code = code_dir(tmp_path, {})
+    done = wrapgen_cli("try", script, "--handler", "A::B.C::D", "--event", str(tmp_path / "event.json"),
+                       "--code", str(code))  # fmt: skip
+    assert done.returncode == 1 and done.stderr.startswith("error: dotnet: ") and done.stderr.count("\n") == 1
+
+
+def test_bad_event_is_one_error(tmp_path: Path) -> None:
+    (tmp_path / "event.json").write_text("{not json")
+    done = wrapgen_cli("try", "x", "--handler", "a.b", "--event", str(tmp_path / "event.json"))
+    assert done.returncode == 1 and done.stderr.startswith("error: --event ") and done.stderr.count("\n") == 1
+
+
+def test_no_process_of_the_test_run_is_left(tmp_path: Path) -> None:
+    """Sanity of the /proc scan itself: a group that exists is seen."""
+    process = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    try:
+        assert group_members(process.pid) == [process.pid]
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert group_members(process.pid) == []
