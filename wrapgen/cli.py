@@ -490,14 +490,20 @@ def _family_command(family: Family) -> Callable[..., None]:
 
 
 # Typer builds the options of every registered command on each run (about 2 ms a family command): a run of one
-# family registers that one only; any other run (help, completion, the other commands) registers them all.
+# family registers that one only (no other command either); any other run (help, completion, the other
+# commands) registers them all.
 _ASKED = sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] in FAMILIES else None
 for _family in FAMILIES.values():
     if _ASKED in (None, _family.name):
         app.command(name=_family.name)(_family_command(_family))
 
 
-@app.command("presets")
+def _command(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a command other than the families', except in a run of one family (see above)."""
+    return (lambda function: function) if _ASKED else app.command(name)
+
+
+@_command("presets")
 def presets_command(
     family: Annotated[
         str | None, typer.Argument(help="Only this family's presets.", metavar="[FAMILY]", show_default=False)
@@ -518,7 +524,7 @@ def presets_command(
     _print(_json(as_data(families)) if format_ is Report.json else describe(families))
 
 
-@app.command("iac")
+@_command("iac")
 def iac_command(
     form: Annotated[
         IacFormat,
@@ -563,7 +569,7 @@ def iac_command(
     _print(text)
 
 
-@app.command("inspect")
+@_command("inspect")
 def inspect_command(
     zip_path: Annotated[str, typer.Argument(help="A layer zip: wrapgen's or any other.", metavar="PATH.zip")],
     format_: Annotated[Report, typer.Option("--format", help="text, or a JSON object.")] = Report.text,
@@ -586,7 +592,7 @@ def inspect_command(
         raise typer.Exit(1)
 
 
-@app.command("explain")
+@_command("explain")
 def explain_command(
     scripts: Annotated[
         list[str],
@@ -630,7 +636,7 @@ def explain_command(
         raise typer.Exit(1)
 
 
-@app.command("lint")
+@_command("lint")
 def lint_command(
     files: Annotated[list[str], typer.Argument(help="Wrapper scripts: wrapgen's or hand-written.", metavar="FILE...")],
     format_: Annotated[Report, typer.Option("--format", help="text, or a JSON object.")] = Report.text,
@@ -661,7 +667,7 @@ def lint_command(
     sys.stderr.write(f"wrapgen lint: {len(files) - len(report.skipped)} file(s) clean\n")
 
 
-@app.command("try")
+@_command("try")
 def try_command(
     script: Annotated[str, typer.Argument(help="The wrapper (AWS_LAMBDA_EXEC_WRAPPER's file).", metavar="SCRIPT")],
     handler: Annotated[str, typer.Option(help="The function's handler (_HANDLER), e.g. app.handler.")],
