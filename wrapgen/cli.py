@@ -723,3 +723,49 @@ def try_command(
     _print(_json(trial.report_data(report)) if format_ is Report.json else trial.describe(report))
     if not report.ok:
         raise typer.Exit(1)
+
+
+_Region = Annotated[
+    str | None, typer.Option(help="The AWS region (default: AWS_REGION, or the profile's).", metavar="REGION")
+]
+_Profile = Annotated[
+    str | None, typer.Option(help="A profile of ~/.aws/config (default: AWS_PROFILE, else the default).")
+]
+
+
+@_command("publish")
+def publish_command(
+    zip_path: Annotated[str, typer.Argument(help="A layer zip, e.g. built with --layer.", metavar="PATH.zip")],
+    layer_name: Annotated[str, typer.Option(help="The layer's name in Lambda.", metavar="NAME")],
+    runtime: Annotated[
+        list[str] | None,
+        typer.Option(help="A compatible runtime (default: those of the zip's wrapgen wrapper). Repeatable."),
+    ] = None,
+    architecture: Annotated[
+        list[str] | None,
+        typer.Option(help="x86_64 or arm64 (default: both; a wrapper is a script). Repeatable.", metavar="ARCH"),
+    ] = None,
+    region: _Region = None,
+    profile: _Profile = None,
+) -> None:
+    """Publish a layer zip as a Lambda layer version and print its ARN; the latest version is reused (its ARN
+    printed, saying so) when it holds the same code. Credentials and region as the AWS CLI finds them.
+
+    Example: wrapgen publish build/wrapgen-python.zip --layer-name wrapgen-python --region eu-west-1
+    """
+    from wrapgen.aws import clients
+    from wrapgen.publish import publish
+
+    try:
+        (client,) = clients(region, profile, "lambda")
+        published = publish(client, zip_path, layer_name, runtime or (), architecture or ())
+    except OSError as error:
+        _fail(WrapgenError(f"{zip_path}: {error.strerror}"))
+    except WrapgenError as error:
+        _fail(error)
+    if published.new:
+        sys.stderr.write(f"published: {', '.join(published.runtimes)}; {', '.join(published.architectures)}\n"
+                         f"description: {published.description}\n")  # fmt: skip
+    else:
+        sys.stderr.write("not published: the latest version holds the same code (CodeSha256); its ARN:\n")
+    _print(published.arn + "\n")
