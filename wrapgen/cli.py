@@ -729,7 +729,8 @@ _Region = Annotated[
     str | None, typer.Option(help="The AWS region (default: AWS_REGION, or the profile's).", metavar="REGION")
 ]
 _Profile = Annotated[
-    str | None, typer.Option(help="A profile of ~/.aws/config (default: AWS_PROFILE, else the default).")
+    str | None,
+    typer.Option(help="A profile of ~/.aws/config (default: AWS_PROFILE, else the default).", metavar="PROFILE"),
 ]
 
 
@@ -739,7 +740,9 @@ def publish_command(
     layer_name: Annotated[str, typer.Option(help="The layer's name in Lambda.", metavar="NAME")],
     runtime: Annotated[
         list[str] | None,
-        typer.Option(help="A compatible runtime (default: those of the zip's wrapgen wrapper). Repeatable."),
+        typer.Option(
+            help="A compatible runtime (default: those of the zip's wrapgen wrapper). Repeatable.", metavar="RUNTIME"
+        ),
     ] = None,
     architecture: Annotated[
         list[str] | None,
@@ -918,7 +921,8 @@ def detach_command(
     all_with_layer: _WithLayer = None,
     tag: _Tags = None,
     layer: Annotated[
-        str | None, typer.Option(help="Only where wrapgen attached this layer (any version, without one).")
+        str | None,
+        typer.Option(help="Only where wrapgen attached this layer (any version, without one).", metavar="ARN"),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option(help="Print the before/after diff of each function; change nothing.")
