@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -254,3 +260,169 @@ def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
     if plugin_dir is None:
         pytest.skip(f"no local mirror of the Terraform AWS provider (looked in {', '.join(_PLUGIN_DIRS)})")
     return Terraform(binary, plugin_dir, tmp_path_factory.mktemp("terraform"))
+
+
+# The moto server (AWS's API emulated on 127.0.0.1) that tests/test_deploy.py and tests/test_aws.py share.
+REGION = "us-east-1"
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+READY_TIMEOUT = 60.0
+
+# moto (5.2) deploys AWS::Lambda::LayerVersion and AWS::Lambda::Function from a template, but drops some of their
+# properties: a LayerVersion has no physical id (so `Ref` of it gives no ARN), its LayerName and
+# CompatibleArchitectures are ignored, and a Function's Layers are dropped. The server these tests start does what
+# CloudFormation documents for those properties (Ref of a layer version is its ARN; the others are passed on as
+# given), each only where moto does not do it itself. Everything else is moto's own: the layer's code hash is
+# computed by moto from the zip in its S3, and every value checked is read back from it.
+MOTO_SERVER = """
+import sys
+
+from moto.awslambda import models
+
+LayerVersion, LambdaFunction = models.LayerVersion, models.LambdaFunction
+if not hasattr(LayerVersion, "physical_resource_id"):
+    LayerVersion.physical_resource_id = property(lambda self: self.arn)
+if LayerVersion.cloudformation_name_type() != "LayerName":
+    LayerVersion.cloudformation_name_type = staticmethod(lambda: "LayerName")
+create_layer_version = LayerVersion.create_from_cloudformation_json.__func__
+create_function = LambdaFunction.create_from_cloudformation_json.__func__
+
+
+def layer_version_from_template(cls, name, template, account_id, region, **kwargs):
+    layer_version = create_layer_version(cls, name, template, account_id, region, **kwargs)
+    architectures = template["Properties"].get("CompatibleArchitectures")
+    if architectures and not layer_version.compatible_architectures:
+        layer_version.compatible_architectures = architectures
+    return layer_version
+
+
+def function_from_template(cls, name, template, account_id, region, **kwargs):
+    function = create_function(cls, name, template, account_id, region, **kwargs)
+    layers = template["Properties"].get("Layers")
+    if layers and not function.layers:
+        function.layers = function._get_layers_data(layers)
+    return function
+
+
+LayerVersion.create_from_cloudformation_json = classmethod(layer_version_from_template)
+LambdaFunction.create_from_cloudformation_json = classmethod(function_from_template)
+
+# A function's RevisionId: AWS gives one in every configuration, a new one on every update, and refuses an
+# UpdateFunctionConfiguration whose RevisionId is not the current one (PreconditionFailedException); moto (5.2)
+# gives functions none and ignores the parameter. Only a call that passes one is checked.
+from moto.awslambda import exceptions
+from moto.moto_api._internal import mock_random
+
+get_configuration = LambdaFunction.get_configuration
+update_function_configuration = models.LambdaBackend.update_function_configuration
+
+
+def revision_of(function):
+    if not hasattr(function, "wrapgen_revision_id"):
+        function.wrapgen_revision_id = str(mock_random.uuid4())
+    return function.wrapgen_revision_id
+
+
+def configuration_with_revision(self, *args, **kwargs):
+    config = get_configuration(self, *args, **kwargs)
+    config.setdefault("RevisionId", revision_of(self))
+    return config
+
+
+def update_with_revision(self, function_name, qualifier, body):
+    function = self.get_function(function_name, qualifier)
+    revision = body.pop("RevisionId", None)
+    if revision is not None and revision != revision_of(function):
+        raise exceptions.PreconditionFailedException(
+            "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to"
+            " retrieve the latest Revision Id"
+        )
+    update_function_configuration(self, function_name, qualifier, body)
+    function.wrapgen_revision_id = str(mock_random.uuid4())
+    return function.get_configuration()
+
+
+LambdaFunction.get_configuration = configuration_with_revision
+models.LambdaBackend.update_function_configuration = update_with_revision
+
+from moto.server import main
+
+main(["--host", "127.0.0.1", "--port", sys.argv[1]])
+"""
+
+
+@dataclass(frozen=True)
+class Moto:
+    url: str
+    log: Path
+
+    def client(self, service: str) -> Any:
+        import boto3
+
+        return boto3.client(service, endpoint_url=self.url, region_name=REGION, **CREDENTIALS)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
+    try:
+        with opener.open(url + "/moto-api/", timeout=2):
+            return True
+    except urllib.error.HTTPError:
+        return True  # it answered
+    except OSError:
+        return False
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
+    """A moto server on a free port of 127.0.0.1 for the whole session, stopped at its end whatever happened."""
+    if find_spec("moto") is None or find_spec("flask") is None:
+        pytest.skip("moto's server is not installed: pip install 'moto[server]' (in the test extra)")
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    for _ in range(3):  # another process may take the port between choosing it and moto binding it
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        with log.open("ab") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-c", MOTO_SERVER, str(port)], stdin=subprocess.DEVNULL, stdout=out, stderr=out
+            )
+        try:
+            deadline = time.monotonic() + READY_TIMEOUT
+            while process.poll() is None and time.monotonic() < deadline and not _answers(url):
+                time.sleep(0.1)
+            if process.poll() is not None:
+                continue  # it exited: try another port
+            assert _answers(url), f"moto did not answer on {url} in {READY_TIMEOUT:.0f} s:\n{log.read_text()}"
+            yield Moto(url, log)
+            return
+        finally:
+            _stop(process)
+    pytest.fail(f"moto's server did not start:\n{log.read_text()}")
+
+
+@pytest.fixture
+def no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing from the user's AWS set-up (profiles, a proxy) reaches boto3 or Terraform."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                 "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1", "localhost"])))

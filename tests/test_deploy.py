@@ -9,153 +9,21 @@ import base64
 import hashlib
 import io
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 import hcl2
 import pytest
 import yaml
-from conftest import ROOT, Terraform
+from conftest import CREDENTIALS, REGION, ROOT, Moto, Terraform
 
 boto3 = pytest.importorskip("boto3", reason="boto3 is not installed: pip install -e '.[test]'")
+pytestmark = pytest.mark.usefixtures("no_real_aws")
 
 IAC = ROOT / "examples" / "iac"
-REGION = "us-east-1"
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-READY_TIMEOUT = 60.0
-
-# moto (5.2) deploys AWS::Lambda::LayerVersion and AWS::Lambda::Function from a template, but drops some of their
-# properties: a LayerVersion has no physical id (so `Ref` of it gives no ARN), its LayerName and
-# CompatibleArchitectures are ignored, and a Function's Layers are dropped. The server these tests start does what
-# CloudFormation documents for those properties (Ref of a layer version is its ARN; the others are passed on as
-# given), each only where moto does not do it itself. Everything else is moto's own: the layer's code hash is
-# computed by moto from the zip in its S3, and every value checked is read back from it.
-MOTO_SERVER = """
-import sys
-
-from moto.awslambda import models
-
-LayerVersion, LambdaFunction = models.LayerVersion, models.LambdaFunction
-if not hasattr(LayerVersion, "physical_resource_id"):
-    LayerVersion.physical_resource_id = property(lambda self: self.arn)
-if LayerVersion.cloudformation_name_type() != "LayerName":
-    LayerVersion.cloudformation_name_type = staticmethod(lambda: "LayerName")
-create_layer_version = LayerVersion.create_from_cloudformation_json.__func__
-create_function = LambdaFunction.create_from_cloudformation_json.__func__
-
-
-def layer_version_from_template(cls, name, template, account_id, region, **kwargs):
-    layer_version = create_layer_version(cls, name, template, account_id, region, **kwargs)
-    architectures = template["Properties"].get("CompatibleArchitectures")
-    if architectures and not layer_version.compatible_architectures:
-        layer_version.compatible_architectures = architectures
-    return layer_version
-
-
-def function_from_template(cls, name, template, account_id, region, **kwargs):
-    function = create_function(cls, name, template, account_id, region, **kwargs)
-    layers = template["Properties"].get("Layers")
-    if layers and not function.layers:
-        function.layers = function._get_layers_data(layers)
-    return function
-
-
-LayerVersion.create_from_cloudformation_json = classmethod(layer_version_from_template)
-LambdaFunction.create_from_cloudformation_json = classmethod(function_from_template)
-
-from moto.server import main
-
-main(["--host", "127.0.0.1", "--port", sys.argv[1]])
-"""
-
-
-@dataclass(frozen=True)
-class Moto:
-    url: str
-    log: Path
-
-    def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.url, region_name=REGION, **CREDENTIALS)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers(url: str) -> bool:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
-    try:
-        with opener.open(url + "/moto-api/", timeout=2):
-            return True
-    except urllib.error.HTTPError:
-        return True  # it answered
-    except OSError:
-        return False
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
-    """A moto server on a free port of 127.0.0.1 for the whole session, stopped at its end whatever happened."""
-    if find_spec("moto") is None or find_spec("flask") is None:
-        pytest.skip("moto's server is not installed: pip install 'moto[server]' (in the test extra)")
-    log = tmp_path_factory.mktemp("moto") / "moto.log"
-    for _ in range(3):  # another process may take the port between choosing it and moto binding it
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}"
-        with log.open("ab") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-c", MOTO_SERVER, str(port)], stdin=subprocess.DEVNULL, stdout=out, stderr=out
-            )
-        try:
-            deadline = time.monotonic() + READY_TIMEOUT
-            while process.poll() is None and time.monotonic() < deadline and not _answers(url):
-                time.sleep(0.1)
-            if process.poll() is not None:
-                continue  # it exited: try another port
-            assert _answers(url), f"moto did not answer on {url} in {READY_TIMEOUT:.0f} s:\n{log.read_text()}"
-            yield Moto(url, log)
-            return
-        finally:
-            _stop(process)
-    pytest.fail(f"moto's server did not start:\n{log.read_text()}")
-
-
-@pytest.fixture(autouse=True)
-def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Nothing from the user's AWS set-up (profiles, a proxy) reaches boto3 or Terraform."""
-    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                 "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):  # fmt: skip
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    for name in ("NO_PROXY", "no_proxy"):
-        monkeypatch.setenv(name, ",".join(filter(None, [os.environ.get(name), "127.0.0.1", "localhost"])))
 
 
 def _base64_sha256(data: bytes) -> str:

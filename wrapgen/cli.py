@@ -723,3 +723,226 @@ def try_command(
     _print(_json(trial.report_data(report)) if format_ is Report.json else trial.describe(report))
     if not report.ok:
         raise typer.Exit(1)
+
+
+_Region = Annotated[
+    str | None, typer.Option(help="The AWS region (default: AWS_REGION, or the profile's).", metavar="REGION")
+]
+_Profile = Annotated[
+    str | None,
+    typer.Option(help="A profile of ~/.aws/config (default: AWS_PROFILE, else the default).", metavar="PROFILE"),
+]
+
+
+@_command("publish")
+def publish_command(
+    zip_path: Annotated[str, typer.Argument(help="A layer zip, e.g. built with --layer.", metavar="PATH.zip")],
+    layer_name: Annotated[str, typer.Option(help="The layer's name in Lambda.", metavar="NAME")],
+    runtime: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A compatible runtime (default: those of the zip's wrapgen wrapper). Repeatable.", metavar="RUNTIME"
+        ),
+    ] = None,
+    architecture: Annotated[
+        list[str] | None,
+        typer.Option(help="x86_64 or arm64 (default: both; a wrapper is a script). Repeatable.", metavar="ARCH"),
+    ] = None,
+    region: _Region = None,
+    profile: _Profile = None,
+) -> None:
+    """Publish a layer zip as a Lambda layer version and print its ARN; the latest version is reused (its ARN
+    printed, saying so) when it holds the same code. Credentials and region as the AWS CLI finds them.
+
+    Example: wrapgen publish build/wrapgen-python.zip --layer-name wrapgen-python --region eu-west-1
+    """
+    from wrapgen.aws import clients
+    from wrapgen.publish import publish
+
+    try:
+        (client,) = clients(region, profile, "lambda")
+        published = publish(client, zip_path, layer_name, runtime or (), architecture or ())
+    except OSError as error:
+        _fail(WrapgenError(f"{zip_path}: {error.strerror}"))
+    except WrapgenError as error:
+        _fail(error)
+    if published.new:
+        sys.stderr.write(f"published: {', '.join(published.runtimes)}; {', '.join(published.architectures)}\n"
+                         f"description: {published.description}\n")  # fmt: skip
+    else:
+        sys.stderr.write("not published: the latest version holds the same code (CodeSha256); its ARN:\n")
+    _print(published.arn + "\n")
+
+
+_Functions = Annotated[
+    list[str] | None, typer.Option("--function", help="A function's name or ARN. Repeatable.", metavar="NAME|ARN")
+]
+_WithLayer = Annotated[
+    str | None,
+    typer.Option(
+        help="Every function of the region with this layer (any version, for an ARN without one).", metavar="ARN"
+    ),  # fmt: skip
+]
+_Tags = Annotated[
+    list[str] | None, typer.Option("--tag", help="Every function with this tag (all of them given).", metavar="K=V")
+]
+
+
+def _fleet(command: str, region: str | None, profile: str | None, functions: list[str] | None,
+           with_layer: str | None, tags: list[str] | None, one: Callable[..., object], dry_run: bool,
+           prepare: Callable[[object], None] | None = None) -> None:  # fmt: skip
+    """`prepare(client)` once, then `one(client, name)` on every function chosen; the diffs (--dry-run), the
+    summary."""
+    from wrapgen import fleet
+    from wrapgen.aws import clients
+
+    try:
+        (client,) = clients(region, profile, "lambda")
+        if prepare is not None:
+            prepare(client)
+        names = fleet.targets(client, functions or (), with_layer, tags or ())
+    except WrapgenError as error:
+        _fail(error)
+    results = fleet.run(names, lambda name: one(client, name))  # type: ignore[arg-type,return-value]
+    if dry_run:
+        _print("".join(r.change.diff() for r in results if r.change is not None and r.change.changed))
+    _print(fleet.summary(results, command))
+    if any(result.error is not None for result in results):
+        failed = sum(result.error is not None for result in results)
+        _fail(WrapgenError(f"{command}: {failed} of {len(results)} function(s) failed (see the summary)"))
+
+
+def _pairs(env: list[str] | None) -> list[tuple[str, str]]:
+    from wrapgen.errors import InvalidEnv
+
+    pairs = []
+    for item in env or ():
+        name, equals, value = item.partition("=")
+        if not equals or not name:
+            raise InvalidEnv(f"--env {item!r}: want NAME=VALUE")
+        pairs.append((name, value))
+    return pairs
+
+
+def _chain_check(change: "object", scripts: list[str], force: bool) -> None:
+    """--explain-with: run the chain (ours, then the wrapper it chains) as the function's runtime starts it."""
+    from wrapgen.attach import THEN, Change, Refused
+    from wrapgen.explain import explain
+
+    assert isinstance(change, Change)
+    function = change.function
+    family = next((f for f in FAMILIES.values() if function.runtime in f.runtimes), None)
+    wanted = 2 if THEN in change.env and THEN not in function.env else 1
+    if family is None or len(scripts) != wanted:
+        change.notes.append("the wrapper chain was not checked" + (
+            f" (--explain-with: give {wanted} local script(s))" if family else ""))  # fmt: skip
+        return
+    outcomes = explain(scripts, family, [function.runtime or ""])
+    if any(outcome.broken for outcome in outcomes):
+        if not force:
+            raise Refused(f"{function.name}: the wrapper chain would break the function on {function.runtime}",
+                          "see: wrapgen explain " + " ".join(scripts) + "; --force to attach anyway")  # fmt: skip
+        change.notes.append("the wrapper chain BREAKS the function (attached: --force)")
+    else:
+        change.notes.append("wrapper chain checked: ok")
+
+
+@_command("attach")
+def attach_command(
+    layer: Annotated[str, typer.Option(help="The layer version's ARN (e.g. from wrapgen publish).", metavar="ARN")],
+    function: _Functions = None,
+    all_with_layer: _WithLayer = None,
+    tag: _Tags = None,
+    env: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A variable to set; a list variable (NODE_OPTIONS, JAVA_TOOL_OPTIONS, ...) is appended to."
+            " Repeatable.",
+            metavar="NAME=VALUE",
+        ),  # fmt: skip
+    ] = None,
+    wrapper: Annotated[
+        str | None,
+        typer.Option(
+            help="The wrapper's path (default: the one wrapgen publish wrote in the layer's description).",
+            metavar="/opt/wrapgen/NAME",
+        ),  # fmt: skip
+    ] = None,
+    explain_with: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Local copies of the wrapper, then of the function's current wrapper: the chain is run"
+            " (wrapgen explain) before anything is changed. Repeatable.",
+            metavar="SCRIPT",
+        ),  # fmt: skip
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option(help="Print the before/after diff of each function; change nothing.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option(help="Attach where the runtime, a variable already set or the chain check says no.")
+    ] = False,
+    region: _Region = None,
+    profile: _Profile = None,
+) -> None:
+    """Put a layer and its wrapper on functions: the layer added (an older version of it replaced, the others kept
+    in order), AWS_LAMBDA_EXEC_WRAPPER set (another wrapper already there chained after it, WRAPGEN_THEN), list
+    variables appended to, and what was added recorded in WRAPGEN_ATTACHED for detach. Exit 1 if any failed.
+
+    Example: wrapgen attach --layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node:3 --tag team=web
+    """
+    from wrapgen import attach
+
+    try:
+        pairs = _pairs(env)
+    except WrapgenError as error:
+        _fail(error)
+    infos: dict[str, attach.LayerInfo] = {}
+
+    def prepare(client: object) -> None:
+        infos["layer"] = attach.read_layer(client, layer, wrapper)
+
+    def one(client: object, name: str) -> tuple[object, bool]:
+        found = attach.read_function(client, name)
+        change = attach.plan_attach(found, infos["layer"], pairs, force)
+        if change.changed:
+            _chain_check(change, explain_with or [], force)
+        if change.changed and not dry_run:
+            attach.apply(client, change)
+            return change, True
+        return change, False
+
+    _fleet("attach", region, profile, function, all_with_layer, tag, one, dry_run, prepare)
+
+
+@_command("detach")
+def detach_command(
+    function: _Functions = None,
+    all_with_layer: _WithLayer = None,
+    tag: _Tags = None,
+    layer: Annotated[
+        str | None,
+        typer.Option(help="Only where wrapgen attached this layer (any version, without one).", metavar="ARN"),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option(help="Print the before/after diff of each function; change nothing.")
+    ] = False,
+    region: _Region = None,
+    profile: _Profile = None,
+) -> None:
+    """Take off exactly what wrapgen attach added (WRAPGEN_ATTACHED): its layer (the version it replaced put back),
+    its variables (the values they had restored), what it appended to list variables, and the chained wrapper back
+    in AWS_LAMBDA_EXEC_WRAPPER; everything else is left byte for byte. Exit 1 if any failed.
+
+    Example: wrapgen detach --all-with-layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node
+    """
+    from wrapgen import attach
+
+    def one(client: object, name: str) -> tuple[object, bool]:
+        change = attach.plan_detach(attach.read_function(client, name), layer)
+        if change.changed and not dry_run:
+            attach.apply(client, change)
+            return change, True
+        return change, False
+
+    _fleet("detach", region, profile, function, all_with_layer, tag, one, dry_run)

@@ -1,0 +1,289 @@
+"""`wrapgen attach` and `wrapgen detach` on one function: put a layer and its wrapper on a function's
+configuration without clobbering what is there (other layers, variables, options variables, another wrapper),
+record what was added in the configuration itself, and take exactly that off again.
+
+Every update names the RevisionId it was computed from: a change made by anyone in between makes AWS refuse it
+(PreconditionFailedException) rather than be overwritten. Each update is awaited (LastUpdateStatus) before the next.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from wrapgen.aws import AwsError, code_of, translated
+from wrapgen.envmode import check_configuration
+from wrapgen.errors import InvalidValue, WrapgenError
+from wrapgen.printable import printable
+from wrapgen.publish import wrapper_from_description
+from wrapgen.runtimes import MERGED_VARIABLES
+from wrapgen.variables import units
+
+WRAPPER = "AWS_LAMBDA_EXEC_WRAPPER"
+THEN = "WRAPGEN_THEN"
+MARK = "WRAPGEN_ATTACHED"
+"""What attach added, as compact JSON in the function's own configuration: detach reads it and undoes exactly that.
+l: our layer version; r: the version of the same layer it replaced; s: variables set, name -> [before (null: there
+was none), ours]; a: list variables appended to, name -> [the text appended, whether the variable was there]."""
+MAX_LAYERS = 5
+WAIT = {"Delay": 2, "MaxAttempts": 150}
+
+
+class Refused(WrapgenError):
+    """The function is left as it is, for a reason that is no error of AWS's: a limit, a runtime, a clash."""
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    arn: str
+    runtime: str | None
+    package_type: str
+    architectures: tuple[str, ...]
+    layers: tuple[str, ...]
+    env: dict[str, str]
+    revision: str
+
+
+@dataclass
+class Change:
+    function: Function
+    layers: list[str]
+    env: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.layers != list(self.function.layers) or self.env != self.function.env
+
+    def diff(self) -> str:
+        """The exact before/after of Layers and Environment, as a unified diff of their JSON."""
+
+        def shown(layers: Sequence[str], env: dict[str, str]) -> list[str]:
+            text = json.dumps({"Layers": list(layers), "Environment": {"Variables": env}}, indent=2,
+                              ensure_ascii=False)  # fmt: skip
+            return text.splitlines()
+
+        name = self.function.name
+        lines = difflib.unified_diff(shown(self.function.layers, self.function.env), shown(self.layers, self.env),
+                                     f"{name} (now)", f"{name} (after)", lineterm="", n=1000)  # fmt: skip
+        return "".join(printable(line) + "\n" for line in lines)
+
+
+def layer_name(arn: str) -> str:
+    """A layer version's ARN without its version: arn:aws:lambda:REGION:ACCOUNT:layer:NAME."""
+    parts = arn.split(":")
+    return ":".join(parts[:7]) if len(parts) >= 8 and parts[5] == "layer" else arn
+
+
+def read_function(client: Any, function: str) -> Function:
+    """The function's configuration; waits first while an update of it is in progress."""
+    with translated(function):
+        config = client.get_function_configuration(FunctionName=function)
+        if config.get("LastUpdateStatus") == "InProgress" or config.get("State") == "Pending":
+            client.get_waiter("function_updated").wait(FunctionName=function, WaiterConfig=WAIT)
+            config = client.get_function_configuration(FunctionName=function)
+    return Function(
+        name=str(config["FunctionName"]),
+        arn=str(config["FunctionArn"]),
+        runtime=config.get("Runtime"),
+        package_type=str(config.get("PackageType") or "Zip"),
+        architectures=tuple(config.get("Architectures") or ("x86_64",)),
+        layers=tuple(str(layer["Arn"]) for layer in config.get("Layers") or ()),
+        env=dict((config.get("Environment") or {}).get("Variables") or {}),
+        revision=str(config["RevisionId"]),
+    )
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    arn: str
+    wrapper: str | None
+    runtimes: tuple[str, ...]
+    architectures: tuple[str, ...]
+
+
+def read_layer(client: Any, arn: str, wrapper: str | None = None) -> LayerInfo:
+    """The layer version: its runtimes and architectures, and the wrapper path (--wrapper, or as wrapgen's publish
+    wrote it in the description)."""
+    version = arn.rpartition(":")[2]
+    if layer_name(arn) == arn or not version.isdigit():
+        raise InvalidValue(f"--layer {printable(arn)}: not a layer version's ARN (arn:...:layer:NAME:VERSION)")
+    with translated(f"layer {arn}"):
+        # GetLayerVersion with the layer's ARN is GetLayerVersionByArn's answer (which moto lacks).
+        found = client.get_layer_version(LayerName=layer_name(arn), VersionNumber=int(version))
+    path = wrapper or wrapper_from_description(found.get("Description"))
+    if path is not None and not path.startswith("/opt/"):
+        raise InvalidValue(f"--wrapper {printable(path)}: a layer's file is under /opt")
+    return LayerInfo(str(found["LayerVersionArn"]), path, tuple(found.get("CompatibleRuntimes") or ()),
+                     tuple(found.get("CompatibleArchitectures") or ()))  # fmt: skip
+
+
+def _check_function(function: Function, layer: LayerInfo, force: bool) -> None:
+    if function.package_type == "Image":
+        raise Refused(f"{function.name}: a container image function: layers cannot be attached to it",
+                      "put the wrapper in the image: wrapgen FAMILY --dockerfile")  # fmt: skip
+    runtime = function.runtime or ""
+    if runtime.startswith("provided"):
+        raise Refused(f"{function.name}: runtime {runtime}: OS-only runtimes ignore {WRAPPER}")
+    if force:
+        return
+    if layer.runtimes and runtime not in layer.runtimes:
+        raise Refused(f"{function.name}: runtime {runtime} is not one the layer is for ({', '.join(layer.runtimes)})",
+                      "--force to attach it anyway")  # fmt: skip
+    wrong = [arch for arch in function.architectures if layer.architectures and arch not in layer.architectures]
+    if wrong:
+        raise Refused(f"{function.name}: architecture {wrong[0]} is not one the layer is for", "--force")
+
+
+def plan_attach(function: Function, layer: LayerInfo, env: Sequence[tuple[str, str]] = (),
+                force: bool = False) -> Change:  # fmt: skip
+    """The configuration with the layer, the wrapper (chained after any other already there) and the variables."""
+    _check_function(function, layer, force)
+    if MARK in function.env:
+        attached = _record(function)["l"]
+        if attached == layer.arn:
+            return Change(function, list(function.layers), dict(function.env), ["already attached: nothing to do"])
+        raise Refused(f"{function.name}: wrapgen attached {attached} already", "wrapgen detach it first")
+    record: dict[str, Any] = {"l": layer.arn}
+    layers = list(function.layers)
+    same = [i for i, arn in enumerate(layers) if layer_name(arn) == layer_name(layer.arn)]
+    if same:
+        record["r"] = layers[same[0]]
+        layers[same[0]] = layer.arn
+        for i in reversed(same[1:]):
+            del layers[i]
+    else:
+        if len(layers) >= MAX_LAYERS:
+            raise Refused(f"{function.name}: it has {len(layers)} layers, Lambda's most: a sixth cannot be added")
+        layers.append(layer.arn)
+    new = dict(function.env)
+    sets: dict[str, list[str | None]] = {}
+    appended: dict[str, list[Any]] = {}
+
+    def set_variable(name: str, value: str) -> None:
+        before = new.get(name)
+        if before == value:
+            return
+        if before is not None and not force:
+            raise Refused(f"{function.name}: {name} is set already (to {printable(before)!r}); attach does not"
+                          " overwrite it", "--force to replace it (detach puts it back)")  # fmt: skip
+        sets[name] = [before, value]
+        new[name] = value
+
+    if layer.wrapper is None:
+        raise InvalidValue(f"{layer.arn}: its description names no wrapper (not published by wrapgen)",
+                           "say --wrapper /opt/wrapgen/NAME")  # fmt: skip
+    current = new.get(WRAPPER)
+    if current is not None and current != layer.wrapper:
+        if THEN in new:
+            raise Refused(f"{function.name}: {WRAPPER} is {printable(current)} and {THEN} is set already: a chain"
+                          " of three is not attached")  # fmt: skip
+        set_variable(THEN, current)
+        sets[WRAPPER] = [current, layer.wrapper]
+        new[WRAPPER] = layer.wrapper
+        record_note = f"chained: {layer.wrapper} runs first, then {current} ({THEN})"
+    else:
+        set_variable(WRAPPER, layer.wrapper)
+        record_note = ""
+    for name, value in env:
+        if name in (WRAPPER, THEN, MARK):
+            raise InvalidValue(f"--env {name}: attach sets it itself")
+        if name in MERGED_VARIABLES:
+            separator = MERGED_VARIABLES[name]
+            before = new.get(name)
+            there = units(name, before or "")
+            added = [unit for unit in units(name, value) if unit not in there]
+            if not added:
+                continue
+            text = (separator if before else "") + separator.join(added)
+            new[name] = (before or "") + text
+            if name in appended:
+                appended[name][0] += text
+            else:
+                appended[name] = [text, before is not None]
+        else:
+            set_variable(name, value)
+    if sets:
+        record["s"] = sets
+    if appended:
+        record["a"] = appended
+    new[MARK] = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+    try:
+        check_configuration(list(new.items()))
+    except InvalidValue as error:
+        raise Refused(f"{function.name}: {error.message}") from None
+    change = Change(function, layers, new)
+    if "r" in record:
+        change.notes.append(f"replaced {record['r']}")
+    if record_note:
+        change.notes.append(record_note)
+    return change
+
+
+def _record(function: Function) -> dict[str, Any]:
+    try:
+        record = json.loads(function.env[MARK])
+    except ValueError:
+        record = None
+    if not isinstance(record, dict) or not isinstance(record.get("l"), str):
+        raise Refused(f"{function.name}: {MARK} is not what wrapgen attach wrote: left as it is")
+    return record
+
+
+def plan_detach(function: Function, layer: str | None = None) -> Change:
+    """The configuration without what attach recorded in WRAPGEN_ATTACHED: everything else byte for byte."""
+    if MARK not in function.env:
+        return Change(function, list(function.layers), dict(function.env), ["nothing attached by wrapgen"])
+    record = _record(function)
+    ours = str(record["l"])
+    if layer is not None and layer not in (ours, layer_name(ours)):
+        return Change(function, list(function.layers), dict(function.env), [f"wrapgen attached {ours}, not that"])
+    change = Change(function, list(function.layers), dict(function.env))
+    if ours in change.layers:
+        at = change.layers.index(ours)
+        if record.get("r"):
+            change.layers[at] = str(record["r"])
+        else:
+            del change.layers[at]
+    else:
+        change.notes.append(f"{ours} is no longer on it")
+    env = change.env
+    for name, (before, value) in (record.get("s") or {}).items():
+        if env.get(name) != value:
+            change.notes.append(f"{name} changed since attach: left as it is")
+        elif before is None:
+            del env[name]
+        else:
+            env[name] = before
+    for name, (text, existed) in (record.get("a") or {}).items():
+        now = env.get(name)
+        if now is None or not now.endswith(text):
+            change.notes.append(f"{name} changed since attach: left as it is")
+        elif not existed and now == text:
+            del env[name]
+        else:
+            env[name] = now[: len(now) - len(text)]
+    del env[MARK]
+    return change
+
+
+def apply(client: Any, change: Change) -> dict[str, Any]:
+    """Update the function from the revision the change was computed on, and wait until Lambda has applied it."""
+    function = change.function
+    with translated(function.name):
+        try:
+            answer = client.update_function_configuration(
+                FunctionName=function.arn, Layers=change.layers, Environment={"Variables": change.env},
+                RevisionId=function.revision,
+            )  # fmt: skip
+        except Exception as error:
+            if code_of(error) == "PreconditionFailedException":
+                raise AwsError(f"{function.name}: changed by someone else since it was read (RevisionId"
+                               f" {function.revision}): nothing was written", "run it again") from None  # fmt: skip
+            raise
+        client.get_waiter("function_updated").wait(FunctionName=function.arn, WaiterConfig=WAIT)
+    return dict(answer)

@@ -1,0 +1,108 @@
+"""Many functions at once: the functions named, or those with a layer, or those with a tag; each one attached or
+detached on its own (a bounded pool of threads: boto3's clients are thread-safe), and a summary of what changed."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wrapgen.attach import Change, layer_name
+from wrapgen.aws import translated
+from wrapgen.errors import InvalidValue, WrapgenError
+from wrapgen.printable import printable
+
+WORKERS = 8
+
+
+@dataclass(frozen=True)
+class Result:
+    function: str
+    change: Change | None
+    error: str | None
+    written: bool
+
+    @property
+    def status(self) -> str:
+        if self.error is not None:
+            return "failed"
+        if self.change is None or not self.change.changed:
+            return "unchanged"
+        return "changed" if self.written else "would change"
+
+
+def _tags(pairs: Sequence[str]) -> dict[str, str]:
+    tags = {}
+    for pair in pairs:
+        key, equals, value = pair.partition("=")
+        if not equals or not key:
+            raise InvalidValue(f"--tag {printable(pair)!r}: want KEY=VALUE")
+        tags[key] = value
+    return tags
+
+
+def targets(client: Any, functions: Sequence[str], with_layer: str | None, tag_pairs: Sequence[str]) -> list[str]:
+    """The functions to work on, each once: those named, and those of the account and region that have the layer
+    (any version, for a layer's ARN without one) and every tag asked for."""
+    chosen = list(functions)
+    tags = _tags(tag_pairs)
+    if with_layer is not None or tags:
+        found: list[tuple[str, str]] = []
+        with translated("list_functions"):
+            for page in client.get_paginator("list_functions").paginate():
+                for config in page.get("Functions", []):
+                    arns = [str(layer["Arn"]) for layer in config.get("Layers") or ()]
+                    if with_layer is not None and not any(with_layer in (arn, layer_name(arn)) for arn in arns):
+                        continue
+                    found.append((str(config["FunctionName"]), str(config["FunctionArn"])))
+        if tags:
+
+            def tagged(item: tuple[str, str]) -> bool:
+                with translated(item[0]):
+                    have = client.list_tags(Resource=item[1]).get("Tags") or {}
+                return all(have.get(key) == value for key, value in tags.items())
+
+            with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
+                found = [item for item, keep in zip(found, pool.map(tagged, found), strict=True) if keep]
+        chosen += [name for name, _ in found]
+    if not chosen:
+        raise InvalidValue("no function to work on", "say --function, --all-with-layer or --tag")
+    return list(dict.fromkeys(chosen))
+
+
+def run(names: Sequence[str], one: Callable[[str], tuple[Change, bool]]) -> list[Result]:
+    """`one` on every function, WORKERS at a time; a failure of one is its result, never the others'."""
+
+    def each(name: str) -> Result:
+        try:
+            change, written = one(name)
+        except WrapgenError as error:
+            message = error.message + (f" ({error.hint})" if error.hint else "")
+            return Result(name, None, message, False)
+        return Result(name, change, None, written)
+
+    with concurrent.futures.ThreadPoolExecutor(min(WORKERS, len(names))) as pool:
+        return list(pool.map(each, names))
+
+
+def summary(results: Sequence[Result], command: str) -> str:
+    """A table (function, result, notes), the counts, and for a partial failure what was changed and how to undo."""
+    rows = [("FUNCTION", "RESULT", "NOTES")]
+    for result in results:
+        notes = result.error if result.error is not None else "; ".join(result.change.notes if result.change else [])
+        rows.append((printable(result.function), result.status, printable(notes or "")))
+    width = [max(len(row[i]) for row in rows) for i in range(2)]
+    lines = [f"{row[0]:<{width[0]}}  {row[1]:<{width[1]}}  {row[2]}".rstrip() for row in rows]
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.status] = counts.get(result.status, 0) + 1
+    lines.append(", ".join(f"{count} {status}" for status, count in counts.items()))
+    failed = [r for r in results if r.error is not None]
+    written = [r.function for r in results if r.written and r.change is not None and r.change.changed]
+    if failed and written:
+        undo = "detach" if command == "attach" else "attach"
+        lines.append(f"{len(failed)} failed; {len(written)} changed: " + ", ".join(map(printable, written)))
+        if command == "attach":
+            lines.append("to undo: wrapgen " + undo + "".join(f" --function {printable(name)}" for name in written))
+    return "\n".join(lines) + "\n"
