@@ -408,3 +408,24 @@ def test_attaching_a_newer_version_moves_it_in_one_step_and_detach_restores_the_
     assert run("attach", "--function", fn, "--layer", v1, "--no-explain").exit_code == 0
     result = run("attach", "--function", fn, "--layer", unrelated, "--no-explain")
     assert result.exit_code == 1 and "detach it first" in result.stdout
+
+
+def test_only_a_shell_script_of_the_function_is_run_here(aws: Moto, tmp_path: Path) -> None:
+    ours = publish(tmp_path)
+    ours_zip = next(tmp_path.glob("node-*.zip"))
+    vendor_zip = tmp_path / "vendor.zip"
+    with zipfile.ZipFile(vendor_zip, "w") as archive:
+        info = zipfile.ZipInfo("vendor/wrapper")
+        info.external_attr, info.create_system = 0o100755 << 16, 3
+        archive.writestr(info, "#!/usr/bin/env python3\nimport os, sys\nos.execv(sys.argv[1], sys.argv[1:])\n")
+    vendor = str(aws.client("lambda").publish_layer_version(
+        LayerName=unique("vendor"), Content={"ZipFile": vendor_zip.read_bytes()})["LayerVersionArn"])  # fmt: skip
+    name = function(aws, layers=[vendor], env={"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"})
+    result = run("attach", "--function", name, "--layer", ours, "--layer-zip", str(ours_zip), "--layer-zip",
+                 str(vendor_zip), "--dry-run")  # fmt: skip
+    assert result.exit_code == 0 and "is no bash or sh script: not run here" in result.stdout, result.stdout
+    result = run("attach", "--function", name, "--layer", ours, "--explain-with", str(tmp_path / "x"))
+    assert result.exit_code == 1 and "give 2 local script(s)" in result.stdout
+    plain = function(aws)
+    result = run("attach", "--function", plain, "--layer", ours, "--layer-zip", str(ours_zip))
+    assert result.exit_code == 0 and "wrapper chain checked: ok" in result.stdout, result.stdout

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import os
 import threading
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -34,6 +35,11 @@ MAX_SCRIPT = 1024 * 1024
 """Bytes of a wrapper script taken out of a layer."""
 TIMEOUT = 30
 """Seconds of a download without progress."""
+DEADLINE = 300
+"""Seconds of a whole download."""
+CHUNK = 1024 * 1024
+SHELLS = frozenset({"bash", "sh"})
+"""What the function's own wrapper may be run under, locally: a shell script; no binary is run."""
 
 
 class NotChecked(WrapgenError):
@@ -67,11 +73,19 @@ def download(location: str, size: int | None, sha: str | None, what: str) -> byt
                          "give a local copy: --layer-zip PATH.zip")  # fmt: skip
     if size is not None and size > MAX_ZIPPED:
         raise NotChecked(f"{what}: {size} bytes zipped, over {MAX_ZIPPED}")
+    deadline = time.monotonic() + DEADLINE
+    chunks: list[bytes] = []
+    got = 0
     try:
         with urllib.request.urlopen(location, timeout=TIMEOUT) as answer:  # noqa: S310 - http(s) only, above
-            data = bytes(answer.read(MAX_ZIPPED + 1))
+            while got <= MAX_ZIPPED and (chunk := answer.read(CHUNK)):
+                chunks.append(chunk)
+                got += len(chunk)
+                if time.monotonic() > deadline:
+                    raise NotChecked(f"{what}: its zip took over {DEADLINE} s to download")
     except (urllib.error.URLError, OSError, ValueError) as error:
         raise NotChecked(printable(f"{what}: its zip could not be downloaded: {error}")) from None
+    data = b"".join(chunks)
     if len(data) > MAX_ZIPPED:
         raise NotChecked(f"{what}: its zip is over {MAX_ZIPPED} bytes")
     if sha and sha256_base64(data) != sha:
@@ -102,12 +116,16 @@ class Layers:
     client: Any
     local: dict[str, bytes] = field(default_factory=dict)
     _scripts: dict[tuple[str, str], bytes | None | NotChecked] = field(default_factory=dict)
+    _locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def script(self, arn: str, path: str) -> bytes | None:
-        """The file at /opt/PATH in the layer version, None if it has none; NotChecked when it cannot be had."""
+        """The file at /opt/PATH in the layer version, None if it has none; NotChecked when it cannot be had. Each
+        is fetched once for a whole fleet (other layers meanwhile fetched by other threads)."""
         key = (arn, path)
         with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
             if key not in self._scripts:
                 try:
                     self._scripts[key] = self._fetch(arn, path)
@@ -132,6 +150,14 @@ class Layers:
         return script_in(data, path.removeprefix("/opt/"), f"layer {arn}")
 
 
+def _interpreter(script: bytes) -> str:
+    """The program of a script's #! line (through /usr/bin/env); "" for no #! line."""
+    words = script.split(b"\n", 1)[0][2:].decode("utf-8", "replace").split() if script.startswith(b"#!") else []
+    if words[:1] == ["/usr/bin/env"]:
+        words = words[1:]
+    return os.path.basename(words[0]) if words else ""
+
+
 def ours(layers: Layers, arn: str, wrapper: str) -> bytes:
     """Our wrapper, from the layer being attached: it must be there, and be one of wrapgen's."""
     script = layers.script(arn, wrapper)
@@ -151,6 +177,9 @@ def theirs(layers: Layers, function_layers: Sequence[str], skip: str, wrapper: s
         if arn == skip:
             continue
         script = layers.script(arn, wrapper)
-        if script is not None:
-            return script
+        if script is None:
+            continue
+        if _interpreter(script) not in SHELLS:
+            raise NotChecked(f"{printable(wrapper)} (layer {arn}) is no bash or sh script: not run here")
+        return script
     raise NotChecked(f"none of the function's layers holds {printable(wrapper)}")

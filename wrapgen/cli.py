@@ -832,6 +832,7 @@ def _chain_check(change: "object", explain_with: list[str], layers: "object", ou
 
     from wrapgen import chain
     from wrapgen.attach import THEN, WRAPPER, Change, Refused
+    from wrapgen.errors import InvalidValue
     from wrapgen.explain import explain
 
     assert isinstance(change, Change) and isinstance(layers, chain.Layers)
@@ -845,8 +846,8 @@ def _chain_check(change: "object", explain_with: list[str], layers: "object", ou
     with tempfile.TemporaryDirectory(prefix="wrapgen-attach-") as tmp:
         if explain_with:
             if len(explain_with) != wanted:
-                change.notes.append(f"not checked: --explain-with: give {wanted} local script(s)")
-                return
+                raise InvalidValue(f"{function.name}: --explain-with: give {wanted} local script(s) (ours"
+                                   + (f", then {then})" if then is not None else ")"))  # fmt: skip
             scripts = list(explain_with)
         else:
             try:
