@@ -936,10 +936,11 @@ def attach_command(
 
     Before anything is changed, the chain is checked as wrapgen explain does: our wrapper from the layer's zip, and
     the function's own wrapper from the layer of the function that holds it (each zip downloaded from
-    GetLayerVersion's URL, at most 50 MB, or from --layer-zip). Both are run LOCALLY, under bash, with a recording
-    stub in the runtime's place and a fixed environment of Lambda's (not yours: no AWS credentials reach them); a
-    chain that would break the function is refused unless --force. Where a zip cannot be had the summary says "not
-    checked: WHY"; --no-explain skips the check. Exit 1 if any failed.
+    GetLayerVersion's URL, at most 50 MB, or from --layer-zip). Both are run LOCALLY (the function's own only if it is
+    a bash or sh script), under bash, with a recording stub in the runtime's place and a fixed environment of
+    Lambda's (not yours: no AWS credentials reach them); a chain that would break the function is refused unless
+    --force. Where a zip cannot be had the summary says "not checked: WHY"; --no-explain skips the check. Exit 1 if
+    any failed.
 
     Example: wrapgen attach --layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node:3 --tag team=web
     """
