@@ -289,7 +289,83 @@ def test_the_chain_is_explained_before_attaching(aws: Moto, tmp_path: Path) -> N
     assert result.exit_code == 0 and "wrapper chain checked: ok" in result.stdout, result.stdout
     unchecked = function(aws)
     result = run("attach", "--function", unchecked, "--layer", ours)
-    assert "the wrapper chain was not checked" in result.stdout
+    # moto's GetLayerVersion gives Location "s3://", which is no URL: not checked, and said so, but attached
+    assert result.exit_code == 0 and "not checked: layer " in result.stdout and "(Location 's3://')" in result.stdout
+    assert configuration(aws, unchecked)[0] == [ours]
+
+
+def test_a_chain_that_would_break_the_function_is_refused_by_default(aws: Moto, tmp_path: Path) -> None:
+    path = layer_zip(tmp_path, "node", "--flag", "--title='my app'")
+    ours = run("publish", str(path), "--layer-name", unique("wrapgen-node")).stdout.strip()
+    vendor_zip = tmp_path / "vendor.zip"
+    with zipfile.ZipFile(vendor_zip, "w") as archive:  # a vendor's wrapper that splits what has a space
+        info = zipfile.ZipInfo("vendor/wrapper")
+        info.external_attr, info.create_system = 0o100755 << 16, 3
+        archive.writestr(info, "#!/bin/bash\nexec $@\n")
+    vendor = str(aws.client("lambda").publish_layer_version(
+        LayerName=unique("vendor"), Content={"ZipFile": vendor_zip.read_bytes()})["LayerVersionArn"])  # fmt: skip
+    name = function(aws, layers=[vendor], env={"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"})
+    before = configuration(aws, name)
+    zips = ("--layer-zip", str(path), "--layer-zip", str(vendor_zip))
+    result = run("attach", "--function", name, "--layer", ours, *zips)
+    assert result.exit_code == 1 and "would break the function on nodejs20.x" in result.stdout, result.stdout
+    assert configuration(aws, name) == before
+    result = run("attach", "--function", name, "--layer", ours, "--no-explain", "--dry-run")
+    assert result.exit_code == 0 and "not checked (--no-explain)" in result.stdout
+    result = run("attach", "--function", name, "--layer", ours, *zips, "--force")
+    assert result.exit_code == 0 and "BREAKS the function (attached: --force)" in result.stdout, result.stdout
+    assert configuration(aws, name)[1]["WRAPGEN_THEN"] == "/opt/vendor/wrapper"
+    assert run("detach", "--function", name).exit_code == 0 and configuration(aws, name) == before
+    # the same vendor layer with a wrapper that quotes: checked, ok
+    good = function(aws, layers=[vendor], env={"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"})
+    with zipfile.ZipFile(vendor_zip, "w") as archive:
+        info = zipfile.ZipInfo("vendor/wrapper")
+        info.external_attr, info.create_system = 0o100755 << 16, 3
+        archive.writestr(info, '#!/bin/bash\nexec "$@"\n')
+    result = run("attach", "--function", good, "--layer", ours, *zips)  # the zip is not the layer's: not checked
+    assert result.exit_code == 0 and "not checked: layer " + vendor in result.stdout, result.stdout
+    # a wrapper in no layer of the function
+    bare = function(aws, env={"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"})
+    result = run("attach", "--function", bare, "--layer", ours, *zips)
+    assert result.exit_code == 0 and "none of the function's layers holds /opt/vendor/wrapper" in result.stdout
+
+
+def test_a_layer_zip_is_downloaded_bounded_and_checked(tmp_path: Path) -> None:
+    import http.server
+    import threading
+
+    from wrapgen import chain
+
+    data = tmp_path / "x.zip"
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("vendor/wrapper", '#!/bin/bash\nexec "$@"\n')
+    body = data.read_bytes()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/layer.zip"
+        got = chain.download(url, len(body), chain.sha256_base64(body), "layer x")
+        assert chain.script_in(got, "vendor/wrapper", "layer x") == b'#!/bin/bash\nexec "$@"\n'
+        assert chain.script_in(got, "vendor/other", "layer x") is None
+        with pytest.raises(chain.NotChecked, match="not its CodeSha256"):
+            chain.download(url, len(body), "AAAA", "layer x")
+        with pytest.raises(chain.NotChecked, match="over"):
+            chain.download(url, chain.MAX_ZIPPED + 1, None, "layer x")
+    finally:
+        server.shutdown()
+        server.server_close()
+    with pytest.raises(chain.NotChecked, match="cannot be downloaded"):
+        chain.download("s3://", None, None, "layer x")
 
 
 def test_no_region_is_one_error_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -297,3 +373,59 @@ def test_no_region_is_one_error_line(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.delenv("AWS_REGION", raising=False)
     result = run("detach", "--function", "x")
     assert result.exit_code == 1 and result.stderr.startswith("error: ") and "region" in result.stderr
+
+
+def test_attaching_a_newer_version_moves_it_in_one_step_and_detach_restores_the_original(
+    aws: Moto, tmp_path: Path
+) -> None:
+    path = layer_zip(tmp_path, "node", "--flag", "--trace-warnings")
+    name = unique("wrapgen-node")
+    v1 = run("publish", str(path), "--layer-name", name).stdout.strip()
+    path.write_bytes(layer_zip(tmp_path, "node", "--flag", "--trace-deprecation").read_bytes())
+    v2 = run("publish", str(path), "--layer-name", name).stdout.strip()
+    assert v1.endswith(":1") and v2.endswith(":2")
+    vendor, other = plain_layer(aws, {"vendor/wrapper": aws_sample("--trace-warnings")}), plain_layer(aws)
+    env = {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper", "NODE_OPTIONS": "--max-old-space-size=256",
+           "KEEP": " ü "}  # fmt: skip
+    fn = function(aws, layers=[vendor, other], env=env)
+    before = configuration(aws, fn)
+    first = run("attach", "--function", fn, "--layer", v1, "--env", "NODE_OPTIONS=--enable-source-maps",
+                "--no-explain")  # fmt: skip
+    assert first.exit_code == 0, first.stdout
+    result = run("attach", "--function", fn, "--layer", v2, "--env", "NODE_OPTIONS=--enable-source-maps",
+                 "--no-explain")  # fmt: skip
+    assert result.exit_code == 0 and f"moved from {v1}" in result.stdout, result.stdout
+    layers, variables = configuration(aws, fn)
+    assert layers == [vendor, other, v2]
+    assert variables["WRAPGEN_THEN"] == "/opt/vendor/wrapper"
+    assert variables["NODE_OPTIONS"] == "--max-old-space-size=256 --enable-source-maps"
+    assert json.loads(variables["WRAPGEN_ATTACHED"])["l"] == v2
+    result = run("detach", "--function", fn)
+    assert result.exit_code == 0, result.stdout
+    assert configuration(aws, fn) == before
+    # a version wrapgen did not attach over, and another layer altogether, still refused
+    unrelated = publish(tmp_path)
+    assert run("attach", "--function", fn, "--layer", v1, "--no-explain").exit_code == 0
+    result = run("attach", "--function", fn, "--layer", unrelated, "--no-explain")
+    assert result.exit_code == 1 and "detach it first" in result.stdout
+
+
+def test_only_a_shell_script_of_the_function_is_run_here(aws: Moto, tmp_path: Path) -> None:
+    ours = publish(tmp_path)
+    ours_zip = next(tmp_path.glob("node-*.zip"))
+    vendor_zip = tmp_path / "vendor.zip"
+    with zipfile.ZipFile(vendor_zip, "w") as archive:
+        info = zipfile.ZipInfo("vendor/wrapper")
+        info.external_attr, info.create_system = 0o100755 << 16, 3
+        archive.writestr(info, "#!/usr/bin/env python3\nimport os, sys\nos.execv(sys.argv[1], sys.argv[1:])\n")
+    vendor = str(aws.client("lambda").publish_layer_version(
+        LayerName=unique("vendor"), Content={"ZipFile": vendor_zip.read_bytes()})["LayerVersionArn"])  # fmt: skip
+    name = function(aws, layers=[vendor], env={"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"})
+    result = run("attach", "--function", name, "--layer", ours, "--layer-zip", str(ours_zip), "--layer-zip",
+                 str(vendor_zip), "--dry-run")  # fmt: skip
+    assert result.exit_code == 0 and "is no bash or sh script: not run here" in result.stdout, result.stdout
+    result = run("attach", "--function", name, "--layer", ours, "--explain-with", str(tmp_path / "x"))
+    assert result.exit_code == 1 and "give 2 local script(s)" in result.stdout
+    plain = function(aws)
+    result = run("attach", "--function", plain, "--layer", ours, "--layer-zip", str(ours_zip))
+    assert result.exit_code == 0 and "wrapper chain checked: ok" in result.stdout, result.stdout

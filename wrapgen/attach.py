@@ -8,6 +8,7 @@ Every update names the RevisionId it was computed from: a change made by anyone 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 from collections.abc import Sequence
@@ -147,7 +148,9 @@ def plan_attach(function: Function, layer: LayerInfo, env: Sequence[tuple[str, s
         attached = _record(function)["l"]
         if attached == layer.arn:
             return Change(function, list(function.layers), dict(function.env), ["already attached: nothing to do"])
-        raise Refused(f"{function.name}: wrapgen attached {attached} already", "wrapgen detach it first")
+        if layer_name(attached) != layer_name(layer.arn):
+            raise Refused(f"{function.name}: wrapgen attached {attached} already", "wrapgen detach it first")
+        return _move(function, attached, layer, env, force)
     record: dict[str, Any] = {"l": layer.arn}
     layers = list(function.layers)
     same = [i for i, arn in enumerate(layers) if layer_name(arn) == layer_name(layer.arn)]
@@ -222,6 +225,21 @@ def plan_attach(function: Function, layer: LayerInfo, env: Sequence[tuple[str, s
     if record_note:
         change.notes.append(record_note)
     return change
+
+
+def _move(function: Function, attached: str, layer: LayerInfo, env: Sequence[tuple[str, str]],
+          force: bool) -> Change:  # fmt: skip
+    """Another version of the layer wrapgen attached, in one step: the earlier attach undone on paper (the
+    configuration from before it, as detach would put it back), this one planned on that, and the change written
+    from the function as it is. WRAPGEN_ATTACHED then records what this attach added to the original configuration,
+    so detach still restores it exactly; what the earlier attach set (its --env) is replaced by this one's."""
+    undone = plan_detach(function)
+    if undone.notes:
+        raise Refused(f"{function.name}: changed since wrapgen attached {attached} ({'; '.join(undone.notes)})",
+                      "wrapgen detach it first")  # fmt: skip
+    original = dataclasses.replace(function, layers=tuple(undone.layers), env=undone.env)
+    planned = plan_attach(original, layer, env, force)
+    return Change(function, planned.layers, planned.env, [f"moved from {attached}", *planned.notes])
 
 
 def _record(function: Function) -> dict[str, Any]:

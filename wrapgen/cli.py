@@ -824,24 +824,57 @@ def _pairs(env: list[str] | None) -> list[tuple[str, str]]:
     return pairs
 
 
-def _chain_check(change: "object", scripts: list[str], force: bool) -> None:
-    """--explain-with: run the chain (ours, then the wrapper it chains) as the function's runtime starts it."""
-    from wrapgen.attach import THEN, Change, Refused
+def _chain_check(change: "object", explain_with: list[str], layers: "object", ours: str, wrapper: str | None,
+                 force: bool) -> None:  # fmt: skip
+    """Run the chain (ours, then the wrapper it chains) as the function's runtime starts it (wrapgen explain):
+    local copies from --explain-with, else the scripts taken from the layers (wrapgen.chain)."""
+    import tempfile
+
+    from wrapgen import chain
+    from wrapgen.attach import THEN, WRAPPER, Change, Refused
+    from wrapgen.errors import InvalidValue
     from wrapgen.explain import explain
 
-    assert isinstance(change, Change)
+    assert isinstance(change, Change) and isinstance(layers, chain.Layers)
     function = change.function
     family = next((f for f in FAMILIES.values() if function.runtime in f.runtimes), None)
-    wanted = 2 if THEN in change.env and THEN not in function.env else 1
-    if family is None or len(scripts) != wanted:
-        change.notes.append("the wrapper chain was not checked" + (
-            f" (--explain-with: give {wanted} local script(s))" if family else ""))  # fmt: skip
+    then = change.env.get(THEN)
+    wanted = 2 if then is not None else 1
+    if family is None:
+        change.notes.append(f"not checked: wrapgen explain knows no runtime {function.runtime}")
         return
-    outcomes = explain(scripts, family, [function.runtime or ""])
+    with tempfile.TemporaryDirectory(prefix="wrapgen-attach-") as tmp:
+        if explain_with:
+            if len(explain_with) != wanted:
+                raise InvalidValue(f"{function.name}: --explain-with: give {wanted} local script(s) (ours"
+                                   + (f", then {then})" if then is not None else ")"))  # fmt: skip
+            scripts = list(explain_with)
+        else:
+            try:
+                texts = [chain.ours(layers, ours, wrapper or change.env[WRAPPER])]
+                if then is not None:
+                    texts.append(chain.theirs(layers, change.layers, ours, then))
+            except chain.NotChecked as error:
+                change.notes.append(f"not checked: {error.message}")
+                return
+            scripts = []
+            for i, text in enumerate(texts):
+                path = os.path.join(tmp, f"{i}-" + os.path.basename(change.env[WRAPPER] if i == 0 else then or ""))
+                with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o755), "wb") as stream:
+                    stream.write(text)
+                scripts.append(path)
+        try:
+            outcomes = explain(scripts, family, [function.runtime or ""])
+        except WrapgenError as error:
+            if explain_with:
+                raise
+            change.notes.append(f"not checked: {error.message}")
+            return
     if any(outcome.broken for outcome in outcomes):
+        shown = " ".join(explain_with) if explain_with else "the wrappers (the layers' scripts)"
         if not force:
             raise Refused(f"{function.name}: the wrapper chain would break the function on {function.runtime}",
-                          "see: wrapgen explain " + " ".join(scripts) + "; --force to attach anyway")  # fmt: skip
+                          f"see: wrapgen explain {shown}; --force to attach anyway")  # fmt: skip
         change.notes.append("the wrapper chain BREAKS the function (attached: --force)")
     else:
         change.notes.append("wrapper chain checked: ok")
@@ -871,11 +904,22 @@ def attach_command(
     explain_with: Annotated[
         list[str] | None,
         typer.Option(
-            help="Local copies of the wrapper, then of the function's current wrapper: the chain is run"
-            " (wrapgen explain) before anything is changed. Repeatable.",
+            help="Local copies of the wrapper, then of the function's current wrapper, to check instead of the"
+            " layers' own scripts; a failure to check is then an error. Repeatable.",
             metavar="SCRIPT",
         ),  # fmt: skip
     ] = None,
+    layer_zip: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A local copy of a layer version's zip (the one attached, or one on the functions), used instead"
+            " of downloading it where its CodeSha256 matches (e.g. where GetLayerVersion gives no URL). Repeatable.",
+            metavar="PATH.zip",
+        ),  # fmt: skip
+    ] = None,
+    no_explain: Annotated[
+        bool, typer.Option("--no-explain", help="Do not check the wrapper chain (the summary says: not checked).")
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option(help="Print the before/after diff of each function; change nothing.")
     ] = False,
@@ -887,26 +931,43 @@ def attach_command(
 ) -> None:
     """Put a layer and its wrapper on functions: the layer added (an older version of it replaced, the others kept
     in order), AWS_LAMBDA_EXEC_WRAPPER set (another wrapper already there chained after it, WRAPGEN_THEN), list
-    variables appended to, and what was added recorded in WRAPGEN_ATTACHED for detach. Exit 1 if any failed.
+    variables appended to, and what was added recorded in WRAPGEN_ATTACHED for detach. Another version of a layer
+    wrapgen attached is moved to in one step (detach still restores the configuration from before the first).
+
+    Before anything is changed, the chain is checked as wrapgen explain does: our wrapper from the layer's zip, and
+    the function's own wrapper from the layer of the function that holds it (each zip downloaded from
+    GetLayerVersion's URL, at most 50 MB, or from --layer-zip). Both are run LOCALLY (the function's own only if it is
+    a bash or sh script), under bash, with a recording stub in the runtime's place and a fixed environment of
+    Lambda's (not yours: no AWS credentials reach them); a chain that would break the function is refused unless
+    --force. Where a zip cannot be had the summary says "not checked: WHY"; --no-explain skips the check. Exit 1 if
+    any failed.
 
     Example: wrapgen attach --layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node:3 --tag team=web
     """
-    from wrapgen import attach
+    from wrapgen import attach, chain
+    from wrapgen.errors import InvalidValue
 
+    if no_explain and explain_with:
+        _fail(InvalidValue("--no-explain and --explain-with: choose one"))
     try:
         pairs = _pairs(env)
     except WrapgenError as error:
         _fail(error)
     infos: dict[str, attach.LayerInfo] = {}
+    zips: dict[str, chain.Layers] = {}
 
     def prepare(client: object) -> None:
         infos["layer"] = attach.read_layer(client, layer, wrapper)
+        zips["layers"] = chain.Layers(client, chain.local_zips(layer_zip or ()))
 
     def one(client: object, name: str) -> tuple[object, bool]:
         found = attach.read_function(client, name)
         change = attach.plan_attach(found, infos["layer"], pairs, force)
-        if change.changed:
-            _chain_check(change, explain_with or [], force)
+        if change.changed and no_explain:
+            change.notes.append("not checked (--no-explain)")
+        elif change.changed:
+            _chain_check(change, explain_with or [], zips["layers"], infos["layer"].arn, infos["layer"].wrapper,
+                         force)  # fmt: skip
         if change.changed and not dry_run:
             attach.apply(client, change)
             return change, True

@@ -1,0 +1,185 @@
+"""The wrapper chain attach would make, as local scripts for `wrapgen explain`: our wrapper taken from the layer
+being attached, and the wrapper already on the function (WRAPGEN_THEN after attach) from the function's layer that
+holds it. Each layer's zip is downloaded from GetLayerVersion's Content.Location (a presigned URL, bounded in size
+and time, checked against CodeSha256), or taken from a local copy given with --layer-zip (matched by CodeSha256),
+and read with wrapgen's safe zip reader; only the one script is written out.
+
+What cannot be had (a Location that is no URL, as moto's "s3://"; a network error; the wrapper not in any layer)
+is NotChecked: attach then says "not checked: WHY" rather than failing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import threading
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from io import BytesIO
+from typing import Any
+
+from wrapgen.aws import translated
+from wrapgen.errors import WrapgenError
+from wrapgen.header import read_command
+from wrapgen.printable import printable
+from wrapgen.zipread import HEAD, read_zip
+
+MAX_ZIPPED = 50 * 1024 * 1024
+"""Bytes of a layer's zip: Lambda's limit for a zip uploaded directly."""
+MAX_SCRIPT = 1024 * 1024
+"""Bytes of a wrapper script taken out of a layer."""
+TIMEOUT = 30
+"""Seconds of a download without progress."""
+DEADLINE = 300
+"""Seconds of a whole download."""
+CHUNK = 1024 * 1024
+SHELLS = frozenset({"bash", "sh"})
+"""What the function's own wrapper may be run under, locally: a shell script; no binary is run."""
+
+
+class NotChecked(WrapgenError):
+    """The chain cannot be had, so it is not checked: why."""
+
+
+def sha256_base64(data: bytes) -> str:
+    return base64.b64encode(hashlib.sha256(data).digest()).decode()
+
+
+def local_zips(paths: Sequence[str]) -> dict[str, bytes]:
+    """--layer-zip: local copies of layer versions' zips, by their CodeSha256."""
+    found = {}
+    for path in paths:
+        try:
+            size = os.path.getsize(path)
+            if size > MAX_ZIPPED:
+                raise NotChecked(f"--layer-zip {printable(path)}: over {MAX_ZIPPED} bytes, Lambda's limit")
+            with open(path, "rb") as stream:
+                data = stream.read(MAX_ZIPPED + 1)
+        except OSError as error:
+            raise NotChecked(printable(f"--layer-zip {path}: {error.strerror}")) from None
+        found[sha256_base64(data)] = data
+    return found
+
+
+def download(location: str, size: int | None, sha: str | None, what: str) -> bytes:
+    """The zip at a presigned URL: at most MAX_ZIPPED bytes, TIMEOUT seconds without progress, its CodeSha256."""
+    if not location.startswith(("https://", "http://")):
+        raise NotChecked(f"{what}: its zip cannot be downloaded (Location {location!r})",
+                         "give a local copy: --layer-zip PATH.zip")  # fmt: skip
+    if size is not None and size > MAX_ZIPPED:
+        raise NotChecked(f"{what}: {size} bytes zipped, over {MAX_ZIPPED}")
+    deadline = time.monotonic() + DEADLINE
+    chunks: list[bytes] = []
+    got = 0
+    try:
+        with urllib.request.urlopen(location, timeout=TIMEOUT) as answer:  # noqa: S310 - http(s) only, above
+            while got <= MAX_ZIPPED and (chunk := answer.read(CHUNK)):
+                chunks.append(chunk)
+                got += len(chunk)
+                if time.monotonic() > deadline:
+                    raise NotChecked(f"{what}: its zip took over {DEADLINE} s to download")
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise NotChecked(printable(f"{what}: its zip could not be downloaded: {error}")) from None
+    data = b"".join(chunks)
+    if len(data) > MAX_ZIPPED:
+        raise NotChecked(f"{what}: its zip is over {MAX_ZIPPED} bytes")
+    if sha and sha256_base64(data) != sha:
+        raise NotChecked(f"{what}: the zip downloaded is not its CodeSha256")
+    return data
+
+
+def script_in(data: bytes, member: str, what: str) -> bytes | None:
+    """The file at `member` of the zip (read safely: bounded, no bombs), or None if it has none."""
+    try:
+        found = [m for m in read_zip(data) if m.info.filename == member and not m.info.is_dir()]
+    except WrapgenError as error:
+        raise NotChecked(f"{what}: {error.message}") from None
+    if not found:
+        return None
+    if found[-1].size > MAX_SCRIPT:
+        raise NotChecked(f"{what}: {member} is over {MAX_SCRIPT} bytes: not a wrapper script")
+    if found[-1].size <= HEAD:
+        return found[-1].head
+    with zipfile.ZipFile(BytesIO(data)) as archive:  # checked whole by read_zip above
+        return archive.open(found[-1].info).read(MAX_SCRIPT)
+
+
+@dataclass
+class Layers:
+    """Layers' zips as attach needs them: downloaded once for a whole fleet, or from --layer-zip."""
+
+    client: Any
+    local: dict[str, bytes] = field(default_factory=dict)
+    _scripts: dict[tuple[str, str], bytes | None | NotChecked] = field(default_factory=dict)
+    _locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def script(self, arn: str, path: str) -> bytes | None:
+        """The file at /opt/PATH in the layer version, None if it has none; NotChecked when it cannot be had. Each
+        is fetched once for a whole fleet (other layers meanwhile fetched by other threads)."""
+        key = (arn, path)
+        with self._lock:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._scripts:
+                try:
+                    self._scripts[key] = self._fetch(arn, path)
+                except NotChecked as error:
+                    self._scripts[key] = error
+            found = self._scripts[key]
+        if isinstance(found, NotChecked):
+            raise found
+        return found
+
+    def _fetch(self, arn: str, path: str) -> bytes | None:
+        name, _, version = arn.rpartition(":")
+        try:
+            with translated(f"layer {arn}"):
+                content = self.client.get_layer_version(LayerName=name, VersionNumber=int(version))["Content"]
+        except (WrapgenError, ValueError) as error:
+            raise NotChecked(getattr(error, "message", str(error))) from None
+        sha = content.get("CodeSha256")
+        data = self.local.get(sha) if sha else None
+        if data is None:
+            data = download(str(content.get("Location") or ""), content.get("CodeSize"), sha, f"layer {arn}")
+        return script_in(data, path.removeprefix("/opt/"), f"layer {arn}")
+
+
+def _interpreter(script: bytes) -> str:
+    """The program of a script's #! line (through /usr/bin/env); "" for no #! line."""
+    words = script.split(b"\n", 1)[0][2:].decode("utf-8", "replace").split() if script.startswith(b"#!") else []
+    if words[:1] == ["/usr/bin/env"]:
+        words = words[1:]
+    return os.path.basename(words[0]) if words else ""
+
+
+def ours(layers: Layers, arn: str, wrapper: str) -> bytes:
+    """Our wrapper, from the layer being attached: it must be there, and be one of wrapgen's."""
+    script = layers.script(arn, wrapper)
+    if script is None:
+        raise NotChecked(f"layer {arn}: it has no {wrapper}")
+    if read_command(script[:HEAD].decode("utf-8", "replace")) is None:
+        raise NotChecked(f"layer {arn}: {wrapper} is not a wrapgen wrapper (no wrapgen header)")
+    return script
+
+
+def theirs(layers: Layers, function_layers: Sequence[str], skip: str, wrapper: str) -> bytes:
+    """The wrapper at `wrapper` from the function's layers: the last that holds it (Lambda unzips them in order,
+    a later one over an earlier)."""
+    if not wrapper.startswith("/opt/"):
+        raise NotChecked(f"{printable(wrapper)} is not in a layer (not under /opt)")
+    for arn in reversed(function_layers):
+        if arn == skip:
+            continue
+        script = layers.script(arn, wrapper)
+        if script is None:
+            continue
+        if _interpreter(script) not in SHELLS:
+            raise NotChecked(f"{printable(wrapper)} (layer {arn}) is no bash or sh script: not run here")
+        return script
+    raise NotChecked(f"none of the function's layers holds {printable(wrapper)}")
