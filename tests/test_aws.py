@@ -429,3 +429,24 @@ def test_only_a_shell_script_of_the_function_is_run_here(aws: Moto, tmp_path: Pa
     plain = function(aws)
     result = run("attach", "--function", plain, "--layer", ours, "--layer-zip", str(ours_zip))
     assert result.exit_code == 0 and "wrapper chain checked: ok" in result.stdout, result.stdout
+
+
+def test_region_and_profile_are_resolved_as_the_aws_cli_does(
+    aws: Moto, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--region over the environment's; --profile reads the shared config and credentials files."""
+    path = layer_zip(tmp_path, "python")
+    by_option = run("publish", str(path), "--layer-name", unique("wrapgen"), "--region", "eu-west-2")
+    assert by_option.exit_code == 0, by_option.stderr
+    assert by_option.stdout.startswith("arn:aws:lambda:eu-west-2:")
+    (tmp_path / "config").write_text("[profile team]\nregion = ap-south-1\n")
+    (tmp_path / "credentials").write_text("[team]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    by_profile = run("publish", str(path), "--layer-name", unique("wrapgen"), "--profile", "team")
+    assert by_profile.exit_code == 0, by_profile.stderr
+    assert by_profile.stdout.startswith("arn:aws:lambda:ap-south-1:")
+    missing = run("publish", str(path), "--layer-name", unique("wrapgen"), "--profile", "nobody")
+    assert missing.exit_code == 1 and missing.stderr.startswith("error: ") and "nobody" in missing.stderr
