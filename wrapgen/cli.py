@@ -834,10 +834,11 @@ def _chain_check(change: "object", explain_with: list[str], layers: "object", ou
     from wrapgen.attach import THEN, WRAPPER, Change, Refused
     from wrapgen.errors import InvalidValue
     from wrapgen.explain import explain
+    from wrapgen.runtimes import RUNTIME_FAMILY
 
     assert isinstance(change, Change) and isinstance(layers, chain.Layers)
     function = change.function
-    family = next((f for f in FAMILIES.values() if function.runtime in f.runtimes), None)
+    family = RUNTIME_FAMILY.get(function.runtime or "")
     then = change.env.get(THEN)
     wanted = 2 if then is not None else 1
     if family is None:

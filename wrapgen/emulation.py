@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wrapgen.errors import WrapgenError
-from wrapgen.runtimes import FAMILIES, Family, vectors
+from wrapgen.runtimes import RUNTIME_FAMILY, Family, vectors
 
 CLIENTS = Path(__file__).parent / "runtime_clients"
 """wrapgen's runtime entries (package data); LAMBDA_RUNTIME_DIR points here, as it points to /var/runtime."""
@@ -42,11 +42,10 @@ class Local:
 
 
 def family_of_runtime(runtime: str) -> Family:
-    for family in FAMILIES.values():
-        if runtime in family.runtimes:
-            return family
-    known = ", ".join(r for f in FAMILIES.values() for r in f.runtimes)
-    raise WrapgenError(f"--runtime {runtime}: not a Lambda runtime that runs a wrapper", f"one of: {known}")
+    if runtime in RUNTIME_FAMILY:
+        return RUNTIME_FAMILY[runtime]
+    raise WrapgenError(f"--runtime {runtime}: not a Lambda runtime that runs a wrapper",
+                       f"one of: {', '.join(RUNTIME_FAMILY)}")  # fmt: skip
 
 
 def vector_of(runtime: str) -> list[str]:

@@ -16,7 +16,7 @@ from wrapgen.errors import InvalidValue
 from wrapgen.inspection import Entry, inspect_layer
 from wrapgen.layer import ZIPPED_LIMIT, in_opt
 from wrapgen.printable import printable
-from wrapgen.runtimes import FAMILIES
+from wrapgen.runtimes import RUNTIME_FAMILY
 
 ARCHITECTURES = ("x86_64", "arm64")
 """A wrapper is a bash script: it runs on both."""
@@ -79,8 +79,7 @@ def _compatibility(zip_path: str, runtimes: Sequence[str], architectures: Sequen
                            "add --runtime R (repeatable)")  # fmt: skip
     entry = ours[0] if len(ours) == 1 else None
     if runtimes:
-        known = {runtime for family in FAMILIES.values() for runtime in family.runtimes}
-        unknown = [runtime for runtime in runtimes if runtime not in known]
+        unknown = [runtime for runtime in runtimes if runtime not in RUNTIME_FAMILY]
         if unknown:
             raise InvalidValue(f"--runtime {unknown[0]!r} is not a Lambda runtime wrapgen knows")
         chosen = tuple(dict.fromkeys(runtimes))

@@ -345,6 +345,9 @@ MERGED_VARIABLES: dict[str, str] = {
 }
 """Variables that hold a list (and the separator): a wrapper appends to the function's value, never replaces it."""
 
+RUNTIME_FAMILY: dict[str, Family] = {runtime: f for f in FAMILIES.values() for runtime in f.runtimes}
+"""Each Lambda runtime id that runs a wrapper, and its family."""
+
 OPTIONS_VARIABLES: dict[str, str] = {f.options_variable: f.name for f in FAMILIES.values() if f.options_variable}
 """Variables whose words are interpreter options, read by that family's grammar: variable -> family."""
 
