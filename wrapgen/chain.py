@@ -26,6 +26,7 @@ from typing import Any
 from wrapgen.aws import translated
 from wrapgen.errors import WrapgenError
 from wrapgen.header import read_command
+from wrapgen.lint import shebang_program
 from wrapgen.printable import printable
 from wrapgen.zipread import HEAD, read_zip
 
@@ -150,14 +151,6 @@ class Layers:
         return script_in(data, path.removeprefix("/opt/"), f"layer {arn}")
 
 
-def _interpreter(script: bytes) -> str:
-    """The program of a script's #! line (through /usr/bin/env); "" for no #! line."""
-    words = script.split(b"\n", 1)[0][2:].decode("utf-8", "replace").split() if script.startswith(b"#!") else []
-    if words[:1] == ["/usr/bin/env"]:
-        words = words[1:]
-    return os.path.basename(words[0]) if words else ""
-
-
 def ours(layers: Layers, arn: str, wrapper: str) -> bytes:
     """Our wrapper, from the layer being attached: it must be there, and be one of wrapgen's."""
     script = layers.script(arn, wrapper)
@@ -179,7 +172,7 @@ def theirs(layers: Layers, function_layers: Sequence[str], skip: str, wrapper: s
         script = layers.script(arn, wrapper)
         if script is None:
             continue
-        if _interpreter(script) not in SHELLS:
+        if shebang_program(script) not in SHELLS:
             raise NotChecked(f"{printable(wrapper)} (layer {arn}) is no bash or sh script: not run here")
         return script
     raise NotChecked(f"none of the function's layers holds {printable(wrapper)}")

@@ -43,6 +43,16 @@ class LintReport:
     """Files that are not shell scripts, and what they are."""
 
 
+def shebang_program(head: bytes) -> str:
+    """The program a file's #! line names, through env (its options and assignments passed over); "" for none."""
+    if not head.startswith(b"#!"):
+        return ""
+    words = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").split()
+    if words and words[0].rsplit("/", 1)[-1] == "env":
+        words = [word for word in words[1:] if not word.startswith("-") and "=" not in word]
+    return words[0].rsplit("/", 1)[-1] if words else ""
+
+
 def dialect(head: bytes) -> tuple[str | None, str]:
     """The shell a file is written for, from its first bytes, or None and what the file is instead.
 
@@ -52,10 +62,7 @@ def dialect(head: bytes) -> tuple[str | None, str]:
         return None, "a binary file, not a script"
     if not head.startswith(b"#!"):
         return "bash", "no #! line: read as bash, as Lambda's bash bootstrap would run it"
-    words = head[2:].split(b"\n", 1)[0].decode("utf-8", "replace").split()
-    if words and words[0].rsplit("/", 1)[-1] == "env":
-        words = [word for word in words[1:] if not word.startswith("-") and "=" not in word]
-    name = words[0].rsplit("/", 1)[-1] if words else ""
+    name = shebang_program(head)
     shell = _DIALECTS.get(name)
     if shell is None:
         return None, f"a {name or 'file with an empty #! line'} script, not a shell script"
