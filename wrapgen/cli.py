@@ -615,17 +615,14 @@ def explain_command(
     Example: wrapgen explain build/wrapgen-java --runtime java21
     """
     from wrapgen.explain import as_data, describe, explain
-    from wrapgen.spec import family_named, wrapper_family
+    from wrapgen.spec import check_runtimes, family_named, wrapper_family
 
     try:
         chosen = family_named(family) if family else wrapper_family(scripts[0])
         if chosen is None:
             raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",
                                "add --family python (or node, java, dotnet, ruby)")  # fmt: skip
-        wrong = [r for r in runtime or () if r not in chosen.runtimes]
-        if wrong:
-            raise WrapgenError(f"--runtime {wrong[0]!r} is not a {chosen.name} runtime",
-                               f"one of: {', '.join(chosen.runtimes)}")  # fmt: skip
+        check_runtimes(chosen, runtime or ())
         outcomes = explain(scripts, chosen, runtime or ())
     except OSError as error:
         _fail(WrapgenError(f"{error.filename}: {error.strerror}"))

@@ -22,8 +22,17 @@ from pathlib import Path
 
 from wrapgen.errors import InvalidValue
 from wrapgen.grammar import Kind, classify
+from wrapgen.header import read_file_command
 from wrapgen.printable import printable
-from wrapgen.runtimes import BASH_42_RUNTIMES, Family, Grammar, Vector, bootstrap_environment, vectors
+from wrapgen.runtimes import (
+    BASH_42_RUNTIMES,
+    Family,
+    Grammar,
+    Vector,
+    bootstrap_check,
+    bootstrap_environment,
+    vectors,
+)
 
 _STUB = r"""#!/bin/bash
 printf '%s\0' "$0" "$@" > "$WRAPGEN_EXPLAIN_RECORD"
@@ -157,13 +166,6 @@ def _run(chain: Sequence[str], vector: Vector, bash: str, work: Path) -> tuple[
     return recorded, environment, result, _trace(work / "trace")
 
 
-def _is_wrapgen(script: str) -> bool:
-    from wrapgen.header import read_command
-
-    with open(script, "rb") as stream:
-        return read_command(stream.read(65536).decode("utf-8", "replace")) is not None
-
-
 def _compare(family: Family, vector: Vector, before: list[str], after: list[str]) -> list[Problem]:
     """What a wrapper did to the command line that would break or neuter the function."""
     problems: list[Problem] = []
@@ -231,12 +233,14 @@ def _environment(given: dict[str, str], got: dict[str, str]) -> dict[str, tuple[
 def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()) -> list[Outcome]:
     """Run the chain under each runtime's vector (the first recorded for it); one outcome per runtime."""
     for script in scripts:
-        if not os.path.isfile(script) or not os.access(script, os.X_OK):
-            raise InvalidValue(f"{script}: not an executable file (Lambda's bootstrap fails with exit 126 or 127)")
+        refused = bootstrap_check(script)
+        if refused is not None:
+            status, said = refused
+            raise InvalidValue(f"{script}: not an executable file (Lambda's bootstrap: {said!r}, exit {status})")
     if len(scripts) > 2:
         raise InvalidValue("explain follows one link: give a wrapper and its next wrapper at the most",
                            "a longer chain is followed through each wrapgen wrapper's own --then")  # fmt: skip
-    if len(scripts) == 2 and not _is_wrapgen(scripts[0]):
+    if len(scripts) == 2 and read_file_command(scripts[0]) is None:
         raise InvalidValue(f"{scripts[0]}: not a wrapgen wrapper, so it names no next wrapper (WRAPGEN_THEN)",
                            "put it last")  # fmt: skip
     chain = [os.path.abspath(script) for script in scripts]

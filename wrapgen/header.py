@@ -23,6 +23,12 @@ def command_lines(argv: Sequence[str]) -> shell.ShellCode:
     return shell.continued(groups, prefix=COMMAND_PREFIX)
 
 
+def read_file_command(path: str, most: int = 64 * 1024) -> list[str] | None:
+    """read_command on the start of a file (OSError where it cannot be read)."""
+    with open(path, "rb") as stream:
+        return read_command(stream.read(most).decode("utf-8", "replace"))
+
+
 def read_command(text: str) -> list[str] | None:
     """The wrapgen command in a wrapgen wrapper's header; None if there is no header or it does not parse."""
     lines = text.splitlines()

@@ -451,3 +451,15 @@ def bootstrap_environment(runtime: str, handler: str, api: str, *, task_root: st
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
     }
+
+
+def bootstrap_check(path: str) -> tuple[int, str] | None:
+    """What Lambda's bootstrap says of AWS_LAMBDA_EXEC_WRAPPER's file before it execs it: (exit status, message),
+    or None where it execs it."""
+    import os
+
+    if not os.path.isfile(path):
+        return 127, f"{path}: does not exist"
+    if not os.access(path, os.X_OK):
+        return 126, f"{path}: is not an executable"
+    return None

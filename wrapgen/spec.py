@@ -332,6 +332,15 @@ def check_name(family: Family, name: str | None) -> str:
     return name
 
 
+def check_runtimes(family: Family, runtimes: Sequence[str]) -> None:
+    """Each --runtime must be one of the family's, or the error suggests the closest."""
+    for runtime in runtimes:
+        if runtime not in family.runtimes:
+            close = difflib.get_close_matches(runtime, family.runtimes, n=1)
+            hint = f"did you mean {close[0]}?" if close else f"one of: {', '.join(family.runtimes)}"
+            raise InvalidValue(f"--runtime {runtime!r} is not a {family.name} runtime", hint)
+
+
 def wrapper_spec(
     family_name: str,
     flags: Sequence[str] = (),
@@ -348,11 +357,7 @@ def wrapper_spec(
     """Validate what the user typed and build the spec of one wrapper; its flags are checked for these runtimes
     (default: all of the family's, which a wrapper serves)."""
     family = family_named(family_name)
-    for runtime in runtimes:
-        if runtime not in family.runtimes:
-            close = difflib.get_close_matches(runtime, family.runtimes, n=1)
-            hint = f"did you mean {close[0]}?" if close else f"one of: {', '.join(family.runtimes)}"
-            raise InvalidValue(f"--runtime {runtime!r} is not a {family.name} runtime", hint)
+    check_runtimes(family, runtimes)
     spec = WrapperSpec(
         family=family,
         flags=split_flags(family, flags),
@@ -415,11 +420,10 @@ def spec_from_command(argv: Sequence[str]) -> WrapperSpec:
 
 def wrapper_family(path: str) -> Family | None:
     """The family of a wrapgen wrapper, from the command in its header; None for any other file."""
-    from wrapgen.header import read_command
+    from wrapgen.header import read_file_command
 
     try:
-        with open(path, "rb") as stream:
-            command = read_command(stream.read(65536).decode("utf-8", "replace"))
+        command = read_file_command(path)
         return None if command is None else spec_from_command(command).family
     except (OSError, WrapgenError):
         return None

@@ -56,15 +56,6 @@ class Report:
         return self.main.kind == "response"
 
 
-def wrapper_check(path: str) -> tuple[int, str] | None:
-    """What Lambda's bootstrap says of AWS_LAMBDA_EXEC_WRAPPER's file before it execs it: (exit status, message)."""
-    if not os.path.isfile(path):
-        return 127, f"{path}: does not exist"
-    if not os.access(path, os.X_OK):
-        return 126, f"{path}: is not an executable"
-    return None
-
-
 def environment(local: Local, handler: str, code: str, api: str, wrapper: str | None) -> dict[str, str]:
     """The variables Lambda's bootstrap has set when it execs the wrapper (local paths for Lambda's)."""
     from wrapgen.runtimes import bootstrap_environment
@@ -277,13 +268,14 @@ def prepare_and_try(script: str, handler: str, event_path: str, code: str, runti
                     interpreter: str | None, client: str | None, compare: int, timeout: float) -> Report:  # fmt: skip
     """Check the inputs, the wrapper as Lambda's bootstrap does, build the local runtime, run."""
     from wrapgen.emulation import family_of_runtime, local_runtime
+    from wrapgen.runtimes import bootstrap_check
     from wrapgen.spec import wrapper_family
 
     event = _event(event_path)
     if not os.path.isdir(code):
         raise WrapgenError(f"--code {code}: not a directory")
     wrapper = os.path.abspath(script)
-    refused = wrapper_check(wrapper)
+    refused = bootstrap_check(wrapper)
     if refused is not None:
         return failed_wrapper(wrapper, *refused)
     if runtime is not None:
