@@ -217,8 +217,10 @@ def _print(text: str) -> None:
 
 
 def _fail(error: WrapgenError) -> NoReturn:
+    from wrapgen.printable import printable
+
     message = error.message + (f" ({error.hint})" if error.hint else "")
-    sys.stderr.write("error: " + message.replace("\n", "\\n") + "\n")
+    sys.stderr.write("error: " + printable(message) + "\n")
     raise typer.Exit(1)
 
 
