@@ -6,20 +6,13 @@ import os
 import shlex
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
 from wrapgen import __version__
 from wrapgen.errors import WrapgenError
 from wrapgen.runtimes import FAMILIES, Family
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-
-    from wrapgen.layer import LayerFile
-    from wrapgen.output import Plan
-    from wrapgen.spec import WrapperSpec
 
 
 class _App(typer.Typer):
@@ -79,131 +72,6 @@ def _json(data: object) -> str:
     import json
 
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def _snippet(form: IacFormat, spec: "WrapperSpec", layer: str | None, variables: tuple[tuple[str, str], ...],
-             dynamic_references: bool) -> str:  # fmt: skip
-    """The IaC snippet; wrapgen.iac (and YAML) is imported only when one is asked for."""
-    from wrapgen.iac import Deployment, snippet
-
-    deployment = Deployment(spec.family, spec.name, layer, variables, spec.selected)
-    return snippet(form.value, deployment, dynamic_references)
-
-
-def _payload(plan: "Plan", data: bytes, output: str | None, mode: int) -> None:
-    """The command's main output: to the -o file (or `-`, stdout), else to stdout."""
-    from wrapgen.output import File
-
-    if output is None:
-        plan.stdout += data
-    else:
-        plan.files.append(File(output, data, mode))
-
-
-def _env_layer(plan: "Plan", spec: "WrapperSpec", layer: str | None, include: list[str] | None,
-               include_exec: list[str] | None) -> str | None:  # fmt: skip
-    """With --via env, a layer of the --include files that the variables name (no wrapper in it)."""
-    from wrapgen.errors import InvalidValue
-    from wrapgen.layer import include_files
-
-    if layer is None:
-        if include or include_exec:
-            raise InvalidValue("--include and --include-exec go with --layer (or, for a wrapper, --dockerfile)")
-        _warn_unshipped(plan, spec, None, "nothing ships it: the function must get it from a layer")
-        return None
-    if not (include or include_exec):
-        raise InvalidValue("--layer with --via env holds the files that --include names: give one at least")
-    _add_layer(plan, spec, layer, include_files(include or (), include_exec or ()), wrapper=False)
-    return layer
-
-
-def _add_layer(plan: "Plan", spec: "WrapperSpec", layer: str, files: "Sequence[LayerFile]", wrapper: bool) -> None:
-    """The layer zip of these files, its summary, and a warning for each file a preset names that it lacks."""
-    from wrapgen.layer import build_layer
-    from wrapgen.output import File
-    from wrapgen.render import layer_summary
-
-    built = build_layer(files)
-    plan.files.append(File(layer, built.data, 0o644))
-    plan.messages.append(layer_summary(spec, built, wrapper=wrapper))
-    _warn_unshipped(plan, spec, files, "it is not in this layer: the function must get it from another")
-
-
-def _warn_unshipped(plan: "Plan", spec: "WrapperSpec", files: "Sequence[LayerFile] | None", why: str) -> None:
-    """A preset names a file under /opt (a preload, an agent, a hook) that what wrapgen writes does not hold."""
-    from wrapgen.layer import missing_references
-
-    for path in missing_references(spec.referenced_files, files or ()):
-        plan.messages.append(f"warning: {path}: {why}\n")
-
-
-def _wrapper_plan(plan: "Plan", spec: "WrapperSpec", output: str | None, layer: str | None, include: list[str] | None,
-                  include_exec: list[str] | None, dockerfile: bool, iac: IacFormat | None, iac_dir: str | None,
-                  format_: Format, verify_with: str | None, dynamic_references: bool,
-                  explain_it: bool) -> None:  # fmt: skip
-    """What a wrapper request writes and prints: the script, the layer, the Dockerfile lines, the IaC snippet."""
-    from wrapgen.errors import InvalidValue
-    from wrapgen.layer import LayerFile, include_files, normalise_text, wrapper_file, wrapper_path
-    from wrapgen.output import File
-    from wrapgen.printable import utf8
-    from wrapgen.render import dockerfile_lines, render_wrapper
-
-    if format_ is not Format.lines:
-        raise InvalidValue("--format goes with --via env: it says how to print the variables")
-    if (include or include_exec) and layer is None and not dockerfile:
-        raise InvalidValue("--include and --include-exec go with --layer or --dockerfile")
-    if iac is not None and layer is None:
-        raise InvalidValue("--iac references the layer zip: add --layer PATH.zip (or use --via env)")
-    if verify_with is not None:
-        from wrapgen.verify import verify
-
-        verify(spec, verify_with, spec.variables + spec.defaults)
-    artifact = render_wrapper(spec)
-    script = artifact.text.encode()
-    if explain_it:
-        plan.messages.append(_explanation(spec, script))
-    files = include_files(include or (), include_exec or ())
-    wrapper = LayerFile(wrapper_file(spec.name), normalise_text(script), artifact.mode)
-    if output is not None:
-        plan.files.append(File(output, script, artifact.mode))
-    if layer is not None:
-        _add_layer(plan, spec, layer, [wrapper, *files], wrapper=True)
-    elif dockerfile:
-        _warn_unshipped(plan, spec, files, "it is not copied into the image: COPY it, or add --include")
-    else:
-        _warn_unshipped(plan, spec, None, "nothing ships it: the function must get it from a layer")
-    if iac is not None and layer is not None:
-        variables = (("AWS_LAMBDA_EXEC_WRAPPER", wrapper_path(spec.name)),)
-        relative = os.path.relpath(layer, iac_dir or ".")
-        snippet = _snippet(iac, spec, relative, variables, dynamic_references)
-        plan.stdout += utf8(snippet, f"the --iac {iac.value} snippet")
-    elif dockerfile:
-        plan.stdout += dockerfile_lines(spec, output, files).encode()
-    elif output is None and layer is None:
-        plan.stdout += script
-
-
-def _explanation(spec: "WrapperSpec", script: bytes) -> str:
-    """--explain: the wrapper about to be written, run as each of its runtimes would start it (wrapgen explain)."""
-    import tempfile
-
-    from wrapgen.errors import InvalidValue
-    from wrapgen.explain import describe, explain
-
-    with tempfile.TemporaryDirectory(prefix="wrapgen-") as tmp:
-        path = os.path.join(tmp, spec.name)
-        with open(path, "wb") as stream:
-            stream.write(script)
-        os.chmod(path, 0o755)
-        outcomes = explain([path], spec.family, spec.runtimes)
-    for outcome in outcomes:
-        for step in outcome.steps:
-            step.script = spec.name
-    broken = [outcome.runtime for outcome in outcomes if outcome.broken]
-    if broken:
-        raise InvalidValue(f"--explain: the wrapper would break the function on {', '.join(broken)}",
-                           "see: wrapgen explain on the written script")  # fmt: skip
-    return describe(outcomes, spec.family)
 
 
 def _print(text: str) -> None:
@@ -405,80 +273,41 @@ def _family_command(family: Family) -> Callable[..., None]:
             ),
         ] = False,
     ) -> None:
-        from wrapgen.envmode import env_assignments, format_assignments
-        from wrapgen.errors import InvalidValue
-        from wrapgen.output import Plan, commit, write_stdout
-        from wrapgen.printable import utf8
-        from wrapgen.spec import wrapper_spec
+        from wrapgen.output import commit, write_stdout
+        from wrapgen.request import Request, plan
 
+        request = Request(
+            family.name,
+            flag=tuple(flag or ()),
+            unchecked_flag=tuple(unchecked_flag or ()),
+            verify_with=verify_with,
+            preset=tuple(preset or ()),
+            drop_flag=tuple(drop_flag or ()),
+            env=tuple(env or ()),
+            env_default=tuple(env_default or ()),
+            then=tuple(then or ()),
+            via=via.value,
+            format=format_.value,
+            runtime=tuple(runtime or ()),
+            layer=layer,
+            include=tuple(include or ()),
+            include_exec=tuple(include_exec or ()),
+            dockerfile=dockerfile,
+            iac=iac and iac.value,
+            iac_dir=iac_dir,
+            explain=explain_it,
+            allow_dynamic_references=dynamic_references,
+            output=output,
+            name=name,
+        )
         try:
-            if then and len(then) > 1:
-                raise InvalidValue(
-                    "--then is given twice: a wrapper execs one next wrapper",
-                    "that one can chain further, with its own --then or WRAPGEN_THEN",
-                )
-            spec = wrapper_spec(
-                family.name,
-                flag or (),
-                env or (),
-                then[0] if then else None,
-                name,
-                presets=preset or (),
-                drops=drop_flag or (),
-                env_defaults=env_default or (),
-                unchecked=unchecked_flag or (),
-                runtimes=runtime or (),
-            )
-            if iac_dir is not None and (iac is None or layer is None):
-                raise InvalidValue("--iac-dir says where the --iac snippet references the --layer zip from; without"
-                                   " both it has nothing to do")  # fmt: skip
-            if iac is not None and (dockerfile or format_ is not Format.lines):
-                raise InvalidValue("--iac prints the snippet; --dockerfile and --format print something else")
-            if dynamic_references and iac not in (IacFormat.sam, IacFormat.cloudformation):
-                raise InvalidValue("--allow-dynamic-references goes with --iac sam or cloudformation, which resolve"
-                                   " {{resolve:...}}")  # fmt: skip
-            plan = Plan(messages=[f"warning: {warning}\n" for warning in spec.warnings])
-            if not (spec.inserted or spec.variables or spec.defaults or spec.then or spec.dropped):
-                plan.messages.append("warning: nothing to insert, set or chain: the wrapper only starts the runtime\n")
-            if via is Via.env:
-                if dockerfile:
-                    raise InvalidValue("--dockerfile installs a wrapper; --via env makes none (set the variables with"
-                                       " ENV lines)")  # fmt: skip
-                if explain_it:
-                    raise InvalidValue("--explain runs a wrapper; --via env makes none")
-                layer_path = _env_layer(plan, spec, layer, include, include_exec)
-                variables = tuple(env_assignments(spec))
-                if not variables:
-                    raise InvalidValue("--via env: nothing to set", "give --flag, --preset or --env")
-                for key, value in variables:
-                    utf8(value, f"--via env: {key}'s value", "a function's configuration holds text only; a wrapper"
-                          " passes any bytes: leave out --via env")  # fmt: skip
-                if verify_with is not None:
-                    from wrapgen.verify import verify
-
-                    verify(spec, verify_with, variables, flags=False)
-                text = (
-                    _snippet(
-                        iac,
-                        spec,
-                        layer_path and os.path.relpath(layer_path, iac_dir or "."),
-                        variables,
-                        dynamic_references,
-                    )  # fmt: skip
-                    if iac
-                    else format_assignments(variables, format_.value)
-                )
-                _payload(plan, utf8(text, f"the --iac {iac.value} snippet" if iac else "the variables' text"), output,
-                         0o644)  # fmt: skip
-            else:
-                _wrapper_plan(plan, spec, output, layer, include, include_exec, dockerfile, iac, iac_dir, format_,
-                              verify_with, dynamic_references, explain_it)  # fmt: skip
+            result = plan(request)
             if dry_run:
-                plan.check()
-                sys.stderr.write("".join(plan.messages) + plan.describe())
-                write_stdout(plan.stdout)
+                result.check()
+                sys.stderr.write("".join(result.messages) + result.describe())
+                write_stdout(result.stdout)
                 return
-            commit(plan)
+            commit(result)
         except WrapgenError as error:
             _fail(error)
 
