@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from wrapgen.errors import InvalidValue
+from wrapgen.files import open_regular, read_fd
 
 EPOCH = (1980, 1, 1, 0, 0, 0)
 ZIPPED_LIMIT = 50 * 1024 * 1024
@@ -156,20 +157,15 @@ def include_files(includes: Sequence[str], executables: Sequence[str]) -> list[L
             source, sep, dest = item.rpartition("=")
             if not sep or not source or not dest:
                 raise InvalidValue(f"{option} {item!r} is not SRC=DEST", "e.g. preload.js=wrapgen/preload.js")
-            try:
-                fds.append(os.open(source, os.O_RDONLY | os.O_NONBLOCK))
-            except OSError as error:
-                raise InvalidValue(f"{option} {source}: {error.strerror}") from None
-            info = os.fstat(fds[-1])
-            if not stat.S_ISREG(info.st_mode):
-                raise InvalidValue(f"{option} {source}: not a regular file (a layer holds files only)")
-            wanted.append((fds[-1], option, source, check_path(dest), info.st_size, executable))
+            fd, size = open_regular(source, f"{option} {source}")
+            fds.append(fd)
+            wanted.append((fd, option, source, check_path(dest), size, executable))
         total = sum(size for *_, size, _ in wanted)
         if total > UNZIPPED_LIMIT:
             raise InvalidValue(f"the included files take {total} bytes; Lambda allows {UNZIPPED_LIMIT} unzipped")
         files = []
         for fd, option, source, dest, size, executable in wanted:
-            data = _read(fd, size + 1)
+            data = read_fd(fd, size + 1)
             if len(data) != size:
                 raise InvalidValue(f"{option} {source}: it changed while it was read")
             files.append(LayerFile(dest, normalise_text(data), 0o755 if executable else 0o644, source))
@@ -177,18 +173,6 @@ def include_files(includes: Sequence[str], executables: Sequence[str]) -> list[L
     finally:
         for fd in fds:
             os.close(fd)
-
-
-def _read(fd: int, most: int) -> bytes:
-    """Up to `most` bytes of an open file."""
-    chunks = []
-    while most > 0:
-        chunk = os.read(fd, min(most, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        most -= len(chunk)
-    return b"".join(chunks)
 
 
 def missing_references(paths: Sequence[str], files: Sequence[LayerFile]) -> list[str]:

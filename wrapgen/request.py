@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from wrapgen.errors import InvalidValue
 
@@ -23,10 +22,10 @@ VIAS = ("wrapper", "env")
 FORMATS = ("lines", "json")
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """A family command's options, each field named after its option (`--drop-flag` is drop_flag, `-o` output,
-    `--explain` explain, `--allow-dynamic-references` allow_dynamic_references)."""
+    `--explain` explain, `--allow-dynamic-references` allow_dynamic_references). A NamedTuple: a frozen
+    dataclass of these fields costs a family command's start-up a millisecond more (benchmarks/bench.py)."""
 
     family: str
     flag: tuple[str, ...] = ()
@@ -54,11 +53,11 @@ class Request:
     def argv(self) -> list[str]:
         """The equivalent command line: `wrapgen FAMILY` and each option given, in the order of the fields."""
         argv = ["wrapgen", self.family]
-        for field in fields(self)[1:]:
-            value, default = getattr(self, field.name), field.default
-            if value == default:
+        for field in self._fields[1:]:
+            value = getattr(self, field)
+            if value == self._field_defaults[field]:
                 continue
-            option = option_name(field.name)
+            option = option_name(field)
             if isinstance(value, bool):
                 argv.append(option)
             elif isinstance(value, tuple):
