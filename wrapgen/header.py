@@ -38,7 +38,7 @@ def read_file_command(path: str, most: int = 64 * 1024) -> list[str] | None:
 
 def read_command(text: str) -> list[str] | None:
     """The wrapgen command in a wrapgen wrapper's header; None if there is no header or it does not parse."""
-    lines = text.splitlines()
+    lines = text.split("\n")  # not splitlines(): a value may hold \x85 or \u2028, which it splits at
     if len(lines) < 2 or not lines[1].startswith(f"# {GENERATED} "):
         return None
     start = next((i for i, line in enumerate(lines) if line.startswith(COMMAND_PREFIX + "wrapgen ")), None)
