@@ -45,7 +45,10 @@ def test_lint_as_json(tmp_path: Path) -> None:
     assert data["skipped"] == [{"path": str(tmp_path / "py"), "what": "a python3 script, not a shell script"}]
 
 
-@pytest.mark.parametrize("command", [*FAMILIES, "presets", "iac", "inspect", "lint", "publish", "attach", "detach"])
+COMMANDS = ["presets", "iac", "inspect", "lint", "publish", "attach", "detach", "build", "check", "regenerate", "init"]
+
+
+@pytest.mark.parametrize("command", [*FAMILIES, *COMMANDS])
 def test_help_has_an_example_and_no_bare_type_names(command: str) -> None:
     result = wrapgen_cli(command, "--help")
     assert result.returncode == 0

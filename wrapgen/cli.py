@@ -6,13 +6,16 @@ import os
 import shlex
 import sys
 from collections.abc import Callable
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from wrapgen import __version__
 from wrapgen.errors import WrapgenError
 from wrapgen.runtimes import FAMILIES, Family
+
+if TYPE_CHECKING:
+    from wrapgen.manifest import Manifest
 
 
 class _App(typer.Typer):
@@ -836,3 +839,179 @@ def detach_command(
         return change, False
 
     _fleet("detach", region, profile, function, all_with_layer, tag, one, dry_run)
+
+
+_Manifest = Annotated[
+    str | None,
+    typer.Option(
+        "--manifest",
+        "-m",
+        help="The manifest (default: wrapgen.toml here, else pyproject.toml's [tool.wrapgen]).",
+        metavar="PATH",
+    ),
+]
+
+
+def _manifest(path: str | None) -> "Manifest":
+    """The manifest, read; the process then works in its directory, where its paths are relative to."""
+    from wrapgen import manifest
+
+    found = manifest.load(manifest.find(path))
+    os.chdir(found.directory)
+    return found
+
+
+@_command("build")
+def build_command(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Entries to build (default: all).", metavar="[NAME]...")
+    ] = None,
+    manifest_path: _Manifest = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Write nothing: say on stderr what would be written.")
+    ] = False,
+) -> None:
+    """Build the entries of the manifest (wrapgen.toml) as one plan: every file of every entry written, or none
+    (the same bytes as each entry's command line). Paths are relative to the manifest's directory.
+
+    Example: wrapgen build orders-python
+    """
+    from wrapgen.manifest import plan_entries
+    from wrapgen.output import commit
+
+    try:
+        found = _manifest(manifest_path)
+        entries = found.select(names or ())
+        plan = plan_entries(entries)
+        if dry_run:
+            sys.stderr.write("".join(plan.messages) + plan.describe())
+            return
+        commit(plan)
+    except WrapgenError as error:
+        _fail(error)
+    sys.stderr.write(f"wrapgen build: {len(entries)} entr{'y' if len(entries) == 1 else 'ies'},"
+                     f" {len(plan.files)} file(s) written\n")  # fmt: skip
+
+
+@_command("check")
+def check_command(
+    files: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Generated wrappers or layer zips, each checked against its own header's command (default: every"
+            " file the manifest declares).",
+            metavar="[FILE]...",
+        ),
+    ] = None,
+    manifest_path: _Manifest = None,
+) -> None:
+    """Compare generated files with what wrapgen would build now and exit 1, with a diff, for each that is missing,
+    stale (built from other options or by another wrapgen) or hand-edited: the CI gate (and a pre-commit hook).
+    With no FILE, every file of the manifest's entries; with FILEs, each as its own header's command builds it.
+
+    Example: wrapgen check build/wrapgen-python build/wrapgen-python.zip
+    """
+    from wrapgen import drift
+    from wrapgen.manifest import plan_entries
+
+    try:
+        if files:
+            if manifest_path is not None:
+                raise WrapgenError("--manifest checks the manifest's files; FILEs are checked by their headers:"
+                                   " choose one")  # fmt: skip
+            wanted = [drift.regenerated(path) for path in files]
+        else:
+            wanted = plan_entries(_manifest(manifest_path).entries).files
+    except WrapgenError as error:
+        _fail(error)
+    drifts = [d for d in (drift.compare(file) for file in wanted) if d is not None]
+    _print("".join(f"{d.path}: {d.what}\n{d.diff}" for d in drifts))
+    if drifts:
+        fix = "wrapgen regenerate FILE..." if files else "wrapgen build"
+        sys.stderr.write(f"wrapgen check: {len(drifts)} of {len(wanted)} file(s) differ from what wrapgen builds now"
+                         f" (to rebuild them: {fix})\n")  # fmt: skip
+        raise typer.Exit(1)
+    sys.stderr.write(f"wrapgen check: {len(wanted)} file(s) up to date\n")
+
+
+@_command("regenerate")
+def regenerate_command(
+    files: Annotated[list[str], typer.Argument(help="Generated wrappers or layer zips.", metavar="FILE...")],
+) -> None:
+    """Rewrite generated wrappers from their own headers' commands (in a layer zip, each wrapgen wrapper, the other
+    files kept): the upgrade path when wrapgen changes. All are written, or none; a file already current is left.
+
+    Example: wrapgen regenerate build/wrapgen-python build/wrapgen-python.zip
+    """
+    from wrapgen import drift
+    from wrapgen.output import Plan, commit
+
+    try:
+        wanted = [drift.regenerated(path) for path in files]
+        plan = Plan(files=[file for file in wanted if drift.compare(file) is not None])
+        commit(plan)
+    except WrapgenError as error:
+        _fail(error)
+    for file in plan.files:
+        sys.stderr.write(f"regenerated {file.path}\n")
+    sys.stderr.write(f"wrapgen regenerate: {len(plan.files)} of {len(files)} file(s) rewritten\n")
+
+
+def _family_options(family: str) -> list[dict[str, object]]:
+    """The family command's options as typer built them: the one source of their help, for wrapgen init. (typer
+    0.2x carries its own click: its objects are read by their attributes.)"""
+    command = typer.main.get_command(app)
+    found = []
+    for param in command.commands[family].params:  # type: ignore[attr-defined]
+        if param.param_type_name != "option":
+            continue
+        choices = getattr(param.type, "choices", None)
+        found.append({"option": max(param.opts, key=len), "metavar": "|".join(map(str, choices)) if choices else
+                      param.metavar, "help": param.help, "multiple": param.multiple,
+                      "switch": param.is_flag})  # fmt: skip
+    return found
+
+
+@_command("init")
+def init_command(
+    families: Annotated[
+        list[str] | None,
+        typer.Argument(help="A first entry for each of these families (default: python).", metavar="[FAMILY]..."),
+    ] = None,
+    sources: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--from",
+            help="An entry that rebuilds this generated wrapper (or layer zip of one) from its header's command."
+            " Repeatable.",
+            metavar="FILE",
+        ),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Where to write it (- for stdout); never over a file.", metavar="PATH")
+    ] = "wrapgen.toml",
+) -> None:
+    """Write a commented starter manifest (wrapgen.toml): an entry for each FAMILY, or for each generated file given
+    with --from (built again by wrapgen build, to the same bytes), every other key commented with its meaning.
+
+    Example: wrapgen init --from build/wrapgen-python --from build/wrapgen-node.zip
+    """
+    from wrapgen import starter
+    from wrapgen.output import STDOUT, write_file
+    from wrapgen.spec import family_named
+
+    try:
+        if output != STDOUT:
+            starter.check_target(output)
+        directory = os.path.dirname(os.path.abspath(output)) if output != STDOUT else os.getcwd()
+        drafts = [starter.from_family(family_named(name)) for name in families or ([] if sources else ["python"])]
+        drafts += [starter.from_file(path, directory) for path in sources or ()]
+        options = {d.values["family"]: starter.options_of(_family_options(d.values["family"])) for d in drafts}
+        text = starter.render(drafts, options)
+        if output == STDOUT:
+            _print(text)
+            return
+        write_file(output, text.encode(), 0o644)
+    except WrapgenError as error:
+        _fail(error)
+    sys.stderr.write(f"wrote {output} (to build its entries: wrapgen build)\n")

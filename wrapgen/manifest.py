@@ -1,0 +1,230 @@
+"""The manifest: wrapgen.toml (or [tool.wrapgen] in pyproject.toml), named entries that are each one family
+command, and the one plan that builds them all.
+
+    [wrapper.orders]              # an entry: `wrapgen build orders`
+    family = "python"             # wrapgen python
+    flag = ["-X importtime"]      # --flag "-X importtime"
+    layer = "build/orders.zip"    # --layer build/orders.zip
+    iac = "terraform"             # --iac terraform
+    stdout = "infra/wrapgen.tf"   # > infra/wrapgen.tf (what the command prints)
+
+Every key is an option of the family command without its dashes (`-o` is `output`); a repeatable option takes
+a list of strings, a switch true or false. `family` names the command and `stdout` the file that what the
+command prints goes to. Paths are relative to the manifest's directory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wrapgen.errors import InvalidValue, WrapgenError
+from wrapgen.files import read_regular
+from wrapgen.output import STDOUT, File, Plan
+from wrapgen.request import Request, option_name, plan
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+MANIFEST = "wrapgen.toml"
+PYPROJECT = "pyproject.toml"
+TABLE = "wrapper"
+"""The table of entries: [wrapper.NAME] (in pyproject.toml, [tool.wrapgen.wrapper.NAME])."""
+LIMIT = 1 << 20
+"""Bytes of a manifest wrapgen reads."""
+_ONLY_HERE = {"family": "the family command: python, node, java, dotnet or ruby",
+              "stdout": "the file what the command prints goes to"}  # fmt: skip
+SINGLE = {"then"}
+"""Repeatable on the command line, one in an entry (the command refuses two)."""
+
+
+def key_of(field: str) -> str:
+    """A Request field's key in an entry: its option without the dashes."""
+    return option_name(field)[2:]
+
+
+KEYS = {key_of(field): field for field in Request._fields[1:]}
+
+
+def takes_list(key: str) -> bool:
+    """Whether an entry's key is a list of strings (a repeatable option), else one value."""
+    field = KEYS[key]
+    return isinstance(Request._field_defaults[field], tuple) and field not in SINGLE
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    request: Request
+    stdout: str | None
+    where: str
+    """How errors name it: `wrapgen.toml: [wrapper.NAME]`."""
+
+    def argv(self) -> list[str]:
+        """The command line it stands for, with `>` and its stdout file where it has one."""
+        return self.request.argv() + ([">", self.stdout] if self.stdout else [])
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: str
+    entries: tuple[Entry, ...]
+
+    @property
+    def directory(self) -> str:
+        return os.path.dirname(os.path.abspath(self.path))
+
+    def select(self, names: Sequence[str]) -> list[Entry]:
+        """The named entries (every entry for none), in the manifest's order."""
+        known = {entry.name for entry in self.entries}
+        for name in names:
+            if name not in known:
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(sorted(known))}"
+                raise InvalidValue(f"{self.path}: no entry [{TABLE}.{name}]", hint)
+        return [entry for entry in self.entries if not names or entry.name in names]
+
+
+def find(path: str | None) -> str:
+    """The manifest to read: `path`, else wrapgen.toml here, else pyproject.toml here if it has [tool.wrapgen]."""
+    if path is not None:
+        return path
+    if os.path.lexists(MANIFEST):
+        return MANIFEST
+    if os.path.lexists(PYPROJECT) and "wrapgen" in _document(PYPROJECT).get("tool", {}):
+        return PYPROJECT
+    raise InvalidValue(f"no {MANIFEST} here (nor [tool.wrapgen] in {PYPROJECT})",
+                       "wrapgen init writes a starter; or give --manifest PATH")  # fmt: skip
+
+
+def _document(path: str) -> dict[str, Any]:
+    data = read_regular(path, LIMIT)
+    try:
+        document: dict[str, Any] = tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise InvalidValue(f"{path}: not UTF-8 (byte {error.start}): TOML is UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidValue(f"{path}: not valid TOML: {error}") from None
+    return document
+
+
+def load(path: str) -> Manifest:
+    """The manifest at `path` (a pyproject.toml: its [tool.wrapgen] table), every entry checked."""
+    document = _document(path)
+    prefix = ""
+    if os.path.basename(path) == PYPROJECT:
+        prefix = "tool.wrapgen."
+        document = document.get("tool", {}).get("wrapgen")
+        if document is None:
+            raise InvalidValue(f"{path}: no [tool.wrapgen] table")
+        if not isinstance(document, dict):
+            raise InvalidValue(f"{path}: tool.wrapgen: want a table")
+    for key in document:
+        if key != TABLE:
+            raise InvalidValue(f"{path}: {prefix}{key}: unknown key", f"entries go in [{prefix}{TABLE}.NAME] tables")
+    table = document.get(TABLE)
+    if not isinstance(table, dict) or not table:
+        raise InvalidValue(f"{path}: declares no wrapper", f"add a [{prefix}{TABLE}.NAME] table (see: wrapgen init)")
+    entries = []
+    for name, items in table.items():
+        where = f"{path}: [{prefix}{TABLE}.{name}]"
+        if not isinstance(items, dict):
+            raise InvalidValue(f"{where}: want a table of options")
+        entries.append(_entry(name, items, where))
+    return Manifest(path, tuple(entries))
+
+
+def _entry(name: str, items: Mapping[str, Any], where: str) -> Entry:
+    from wrapgen.spec import family_named
+
+    for key in items:
+        if key not in KEYS and key not in _ONLY_HERE:
+            close = difflib.get_close_matches(key, [*KEYS, *_ONLY_HERE], n=1)
+            raise InvalidValue(f"{where} {key}: unknown key", f"did you mean {close[0]!r}?" if close else
+                               "keys are the family command's options without '--' (see: wrapgen init)")  # fmt: skip
+    family = items.get("family")
+    if family is None:
+        raise InvalidValue(f"{where} family: missing", "say which command: python, node, java, dotnet or ruby")
+    _want(where, "family", family, str)
+    try:
+        family_named(family)
+    except WrapgenError as error:
+        raise InvalidValue(f"{where} family: {error.message}", error.hint) from None
+    stdout = items.get("stdout")
+    if stdout is not None:
+        _want(where, "stdout", stdout, str)
+    given: dict[str, Any] = {}
+    for key, value in items.items():
+        field = KEYS.get(key)
+        if field is None:
+            continue
+        if takes_list(key):
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                raise InvalidValue(f"{where} {key}: want a list of strings, got {_kind(value)}",
+                                   f'e.g. {key} = ["..."]')  # fmt: skip
+            given[field] = tuple(value)
+        elif isinstance(Request._field_defaults[field], bool):
+            _want(where, key, value, bool)
+            given[field] = value
+        else:
+            _want(where, key, value, str)
+            given[field] = (value,) if field in SINGLE else value
+    for key in ("output", "stdout"):
+        if items.get(key) == STDOUT:
+            raise InvalidValue(f"{where} {key}: '-' is stdout: an entry writes files", "give a path")
+    return Entry(name, Request(family, **given), stdout, where)
+
+
+def _want(where: str, key: str, value: object, kind: type) -> None:
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise InvalidValue(f"{where} {key}: want {'true or false' if kind is bool else 'a string'}, got {_kind(value)}")
+
+
+def _kind(value: object) -> str:
+    names = {bool: "a boolean", str: "a string", int: "an integer", float: "a number", list: "an array",
+             dict: "a table"}  # fmt: skip
+    return names.get(type(value), "a date or time")
+
+
+def plan_entries(entries: Sequence[Entry]) -> Plan:
+    """One plan for all the entries: each entry's files (and its stdout file), messages prefixed by its name.
+    Entries may write the same file with the same bytes (e.g. one layer referenced by two IaC snippets); two
+    different contents for one path are refused."""
+    whole = Plan()
+    written: dict[str, tuple[File, Entry]] = {}
+    for entry in entries:
+        try:
+            part = plan(entry.request)
+        except WrapgenError as error:
+            raise InvalidValue(f"{entry.where}: {error.message}", error.hint) from None
+        files = list(part.files)
+        if part.stdout:
+            if entry.stdout is None:
+                raise InvalidValue(f"{entry.where}: the command prints its output: say where it goes",
+                                   "add stdout = PATH (or output = PATH for a script)")  # fmt: skip
+            files.append(File(entry.stdout, part.stdout, 0o644))
+        elif entry.stdout is not None:
+            raise InvalidValue(f"{entry.where} stdout: the command prints nothing (it writes its files itself)",
+                               "leave stdout out")  # fmt: skip
+        for file in files:
+            key = os.path.normpath(file.path)
+            if key in written:
+                other, by = written[key]
+                if (other.data, other.mode) != (file.data, file.mode):
+                    raise InvalidValue(f"{entry.where}: writes {file.path}, which [{TABLE}.{by.name}] writes"
+                                       " differently")  # fmt: skip
+                continue
+            written[key] = (file, entry)
+            whole.files.append(file)
+        whole.messages += [_prefixed(entry.name, message) for message in part.messages]
+    return whole
+
+
+def _prefixed(name: str, message: str) -> str:
+    return "".join(f"{name}: {line}" for line in message.splitlines(keepends=True))
