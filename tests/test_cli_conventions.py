@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -68,24 +69,49 @@ def test_shell_completion_is_offered() -> None:
     assert "python" in result.stdout.split()
 
 
-def test_the_pre_commit_hook_runs_with_the_real_pre_commit(tmp_path: Path) -> None:
-    """pre-commit try-repo installs wrapgen from this repository and runs its hook on a temporary repository."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}  # fmt: skip
-    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+PreCommit = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture(scope="module")
+def pre_commit(tmp_path_factory: pytest.TempPathFactory) -> PreCommit:
+    """`pre-commit try-repo` of this repository in a git repository: pre-commit installs wrapgen from here (once,
+    for the tests of this module, where this checkout has no uncommitted change) and runs the hook."""
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit")), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}  # fmt: skip
+
+    def run(repo: Path, hook: str, *args: str) -> subprocess.CompletedProcess[str]:
+        if not (repo / ".git").exists():
+            subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+        subprocess.run(["git", "add", "."], cwd=repo, check=True)
+        command = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--verbose", *args]
+        return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=900, check=False)
+
+    return run
+
+
+def test_the_pre_commit_hook_runs_with_the_real_pre_commit(tmp_path: Path, pre_commit: PreCommit) -> None:
+    repo = tmp_path
     (repo / "wrapper").write_text('#!/bin/bash\nargs=("$@")\nexec ${args[@]}\n')
     (repo / "clean").write_text((GOLDEN / "python.sh").read_text())
     (repo / "tool.py").write_text("#!/usr/bin/env python3\nprint(1)\n")
     for path in ("wrapper", "clean", "tool.py"):
         (repo / path).chmod(0o755)
-    subprocess.run(["git", "add", "."], cwd=repo, check=True)
-    pre_commit = [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), "wrapgen-lint", "--verbose"]
-    bad = subprocess.run([*pre_commit, "--files", "wrapper", "clean", "tool.py"], cwd=repo, env=env,
-                         capture_output=True, text=True, timeout=900, check=False)  # fmt: skip
+    bad = pre_commit(repo, "wrapgen-lint", "--files", "wrapper", "clean", "tool.py")
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "wrapper:3: shellcheck SC2068" in bad.stdout and "clean:" not in bad.stdout
-    good = subprocess.run([*pre_commit, "--files", "clean"], cwd=repo, env=env, capture_output=True, text=True,
-                          timeout=900, check=False)  # fmt: skip
+    good = pre_commit(repo, "wrapgen-lint", "--files", "clean")
     assert good.returncode == 0, good.stdout + good.stderr
+
+
+def test_the_check_hook_gates_a_manifest_with_the_real_pre_commit(tmp_path: Path, pre_commit: PreCommit) -> None:
+    repo = tmp_path
+    (repo / "wrapgen.toml").write_text('[wrapper.api]\nfamily = "node"\nflag = ["--require /opt/p.js"]\n'
+                                       'output = "build/wrapgen-node"\n')  # fmt: skip
+    assert wrapgen_cli("build", cwd=repo).returncode == 0
+    good = pre_commit(repo, "wrapgen-check", "--all-files")
+    assert good.returncode == 0 and "1 file(s) up to date" in good.stdout, good.stdout + good.stderr
+    script = repo / "build/wrapgen-node"
+    script.write_text(script.read_text().replace("flags=(--require /opt/p.js)", "flags=(--require /opt/q.js)"))
+    bad = pre_commit(repo, "wrapgen-check", "--all-files")
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "build/wrapgen-node: hand-edited: not what its own header's command builds" in bad.stdout
