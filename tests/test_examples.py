@@ -9,25 +9,33 @@ from pathlib import Path
 import pytest
 from conftest import INTERPRETER, ROOT, Sandbox, cfn_lint, encode, wrapgen_cli
 
+from wrapgen import manifest
 from wrapgen.lint import lint
 
 EXAMPLES = ROOT / "examples" / "wrappers"
 
 
 def commands() -> list[list[str]]:
-    text = (EXAMPLES / "regenerate.sh").read_text().replace("\\\n", " ")
-    return [shlex.split(line)[1:] for line in text.splitlines() if line.startswith("wrapgen ")]
+    """Each entry of the examples' manifest as its command line (without `wrapgen`)."""
+    return [entry.request.argv()[1:] for entry in manifest.load(str(EXAMPLES / "wrapgen.toml")).entries]
 
 
 def test_there_is_one_example_per_command_and_family() -> None:
-    made = sorted(args[args.index("-o") + 1] for args in commands())
-    assert made == sorted(p.name for p in EXAMPLES.iterdir() if p.suffix not in {".sh", ".md"})
+    made = sorted(args[args.index("--output") + 1] for args in commands())
+    assert made == sorted(p.name for p in EXAMPLES.iterdir() if p.suffix not in {".toml", ".md"})
     assert {args[0] for args in commands()} == {"python", "node", "java", "dotnet", "ruby"}
 
 
-@pytest.mark.parametrize("args", commands(), ids=lambda a: a[a.index("-o") + 1])
+def test_the_examples_manifest_is_current() -> None:
+    result = wrapgen_cli("check", "--manifest", str(EXAMPLES / "wrapgen.toml"))
+    assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
+    assert result.stderr == "wrapgen check: 5 file(s) up to date\n"
+
+
+@pytest.mark.parametrize("args", commands(), ids=lambda a: a[a.index("--output") + 1])
 def test_example_is_current_and_lint_clean(args: list[str], tmp_path: Path) -> None:
-    out = args.index("-o") + 1
+    """The command line of each entry, run in another directory, writes the example's bytes."""
+    out = args.index("--output") + 1
     target = tmp_path / args[out]
     result = wrapgen_cli(*args[:out], str(target), *args[out + 1 :])
     assert result.returncode == 0, result.stderr
@@ -35,9 +43,9 @@ def test_example_is_current_and_lint_clean(args: list[str], tmp_path: Path) -> N
     assert lint([str(EXAMPLES / args[out])]).findings == []
 
 
-@pytest.mark.parametrize("args", commands(), ids=lambda a: a[a.index("-o") + 1])
+@pytest.mark.parametrize("args", commands(), ids=lambda a: a[a.index("--output") + 1])
 def test_example_runs(args: list[str], sandbox: Sandbox) -> None:
-    wrapper = EXAMPLES / args[args.index("-o") + 1]
+    wrapper = EXAMPLES / args[args.index("--output") + 1]
     interpreter = sandbox.stub("/var/lang/bin/" + INTERPRETER[args[0]])
     program = ["exec", "/var/runtime/app.dll"] if args[0] == "dotnet" else ["/var/runtime/entry"]
     run = sandbox.run(str(wrapper), [interpreter, *program])
