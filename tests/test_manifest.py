@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-from conftest import WRAPGEN, wrapgen_cli
+from conftest import ROOT, WRAPGEN, wrapgen_cli
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from test_no_traceback import command as fuzzed_command
@@ -488,3 +488,19 @@ def test_a_value_with_a_line_separator_keeps_the_header_readable(tmp_path: Path)
     inspected = wrapgen("inspect", "l.zip", "--format", "json", cwd=tmp_path)
     assert inspected.returncode == 0 and '"family": "python"' in inspected.stdout, inspected.stdout
     assert wrapgen("check", "w", "l.zip", cwd=tmp_path).returncode == 0
+
+
+def test_the_readme_manifest_builds_what_its_comments_say(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = readme[readme.index("```toml\n[wrapper.orders]") + len("```toml\n") :]
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "preload.py").write_text("print('preloaded')\n")
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "wrapgen.toml").write_text(block[: block.index("```")])
+    assert wrapgen("build", cwd=tmp_path).returncode == 0
+    assert wrapgen("check", cwd=tmp_path).returncode == 0
+    command = ["python", "--flag", "-X importtime", "--env", "OTEL_SERVICE_NAME=orders", "--layer",
+               "build/wrapgen-python.zip", "--include", "src/preload.py=wrapgen/preload.py", "--iac", "terraform",
+               "--iac-dir", "infra"]  # fmt: skip
+    assert (tmp_path / "infra/wrapgen.tf").read_text() == wrapgen(*command, cwd=tmp_path).stdout
+    assert wrapgen("check", cwd=tmp_path).returncode == 0
