@@ -396,20 +396,26 @@ TEXT = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=TEXT, then=st.sampled_from(["", "/opt/next wrapper"]))
 def test_any_value_goes_from_a_header_to_a_manifest_and_back(tmp_path: Path, value: str, then: str) -> None:
-    """init --from writes a value the command took (quotes, $, newlines, control characters, any script) as TOML
-    that builds the same bytes: through the real TOML writer and reader."""
-    request = Request("node", env=(f"WRAPGEN_X={value}",), then=(then,) if then else (), output="w")
+    """init --from writes what a header holds (values with quotes, $, newlines, control characters, any script, in
+    a flag, an unchecked flag, a variable, a next wrapper) as TOML that builds the same bytes: through the real TOML
+    writer and reader."""
+    quoted = shlex.quote(value)
+    request = Request("node", flag=(f"--title={quoted}",), unchecked_flag=(f"--new-thing={quoted}",),
+                      drop_flag=("--max-old-space-size",), env=(f"WRAPGEN_X={value}",), then=(then,) if then else (),
+                      runtime=("nodejs22.x",), name="w", output="w")  # fmt: skip
     try:
         wanted = plan(request).files
     except WrapgenError:
-        return  # a value the command refuses (e.g. a variable's NUL): the manifest never sees it
+        event("refused by the command")
+        return  # a value the command refuses: the manifest never sees it
+    event("built")
     target = Path(tempfile.mkdtemp(dir=tmp_path))
     (target / "w").write_bytes(wanted[0].data)
     draft = starter.from_file(str(target / "w"), str(target))
     (target / "wrapgen.toml").write_text(starter.render([draft], {"node": []}))
     entries = manifest.load(str(target / "wrapgen.toml")).entries
-    assert entries[0].request == request
-    assert manifest.plan_entries(entries).files == wanted
+    assert entries[0].request.env == request.env and entries[0].request.then == request.then
+    assert manifest.plan_entries(entries).files == wanted  # the flags as the header spells them: the same bytes
 
 
 def _entry_of(argv: list[str]) -> dict[str, object] | None:
