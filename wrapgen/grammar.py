@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wrapgen.runtimes import Grammar
 
@@ -22,8 +22,7 @@ class Kind(enum.Enum):
     """An element that flags go right after (dotnet's `exec`)."""
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     start: int
     stop: int
     """One past the last element; past the end of the vector when an option lacks its value."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wrapgen.errors import InvalidValue
 from wrapgen.files import open_regular, read_fd
@@ -41,8 +41,7 @@ def wrapper_path(name: str) -> str:
     return in_opt(wrapper_file(name))
 
 
-@dataclass(frozen=True)
-class LayerFile:
+class LayerFile(NamedTuple):
     """One file of a layer: its path under /opt, its bytes, its mode."""
 
     path: str
@@ -52,8 +51,7 @@ class LayerFile:
     """Where it came from on this machine, for an included file."""
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     data: bytes
     files: tuple[LayerFile, ...]
 

@@ -14,10 +14,9 @@ import difflib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from wrapgen.errors import InvalidFlag
 from wrapgen.runtimes import Family
@@ -45,8 +44,7 @@ def table(family: str) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     """One option as written: its words, the name of the table entry it matched, and its value (or None)."""
 
     words: tuple[str, ...]

@@ -9,9 +9,9 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import NamedTuple
 
 from wrapgen.errors import OutputError
 
@@ -19,8 +19,7 @@ STDOUT = "-"
 """A destination that means standard output, as for most command-line tools."""
 
 
-@dataclass(frozen=True)
-class File:
+class File(NamedTuple):
     """A file to write: where, its bytes, its mode (wrapgen's own, never read from a disk)."""
 
     path: str
@@ -28,14 +27,14 @@ class File:
     mode: int
 
 
-@dataclass
 class Plan:
     """What a command will do, computed without touching any output: files, the stdout payload, messages."""
 
-    files: list[File] = field(default_factory=list)
-    stdout: bytes = b""
-    messages: list[str] = field(default_factory=list)
-    """Lines for stderr (warnings, summaries), each ending in a newline."""
+    def __init__(self, files: list[File] | None = None, stdout: bytes = b"", messages: list[str] | None = None) -> None:
+        self.files: list[File] = files if files is not None else []
+        self.stdout = stdout
+        self.messages: list[str] = messages if messages is not None else []
+        """Lines for stderr (warnings, summaries), each ending in a newline."""
 
     def check(self) -> None:
         """What can be known wrong before anything is written."""
@@ -55,13 +54,12 @@ class Plan:
         return "".join(lines)
 
 
-@dataclass
 class _Target:
-    file: File
-    resolved: Path
-    in_place: bool
-    """A device or a FIFO: written into, never replaced."""
-    temp: str | None = None
+    """A file of the plan and where it goes; `in_place`: a device or a FIFO, written into, never replaced."""
+
+    def __init__(self, file: File, resolved: Path, in_place: bool) -> None:
+        self.file, self.resolved, self.in_place = file, resolved, in_place
+        self.temp: str | None = None
 
 
 class _Interrupted(Exception):

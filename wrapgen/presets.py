@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wrapgen.errors import InvalidValue
 from wrapgen.runtimes import FAMILIES
@@ -20,8 +20,7 @@ _PATH = r"/[^\s,]*[^\s,/]"
 _NUMBER = r"[1-9][0-9]{0,6}"
 
 
-@dataclass(frozen=True)
-class Preset:
+class Preset(NamedTuple):
     family: str
     name: str
     summary: str
@@ -137,8 +136,7 @@ PRESETS: tuple[Preset, ...] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Applied:
+class Applied(NamedTuple):
     """One use of a preset, with its value put in."""
 
     preset: Preset

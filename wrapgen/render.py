@@ -6,10 +6,9 @@ import contextlib
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 
@@ -25,8 +24,7 @@ _GLOB = re.compile(r"[A-Za-z0-9._\[\]-]+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@dataclass(frozen=True)
-class Artifact:
+class Artifact(NamedTuple):
     """A file wrapgen makes: where it goes (relative), its text, and its mode (never read from a disk)."""
 
     path: str

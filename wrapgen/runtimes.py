@@ -6,11 +6,10 @@ its argument vectors in tables/lambda-runtime-argv.json.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Grammar:
+class Grammar(NamedTuple):
     """How an interpreter reads its command line, as far as finding where its program starts.
 
     The program (script, module, main class, ...) is the first element that is not an option or an
@@ -40,8 +39,7 @@ class Grammar:
     """Options that would take the place of the runtime's own (its class path, its deps file): never inserted."""
 
 
-@dataclass(frozen=True)
-class Family:
+class Family(NamedTuple):
     """One language family: which interpreters it wraps and how their command lines are read."""
 
     name: str
@@ -401,8 +399,7 @@ def argument_vectors() -> list[dict[str, object]]:
     return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
-@dataclass(frozen=True)
-class Vector:
+class Vector(NamedTuple):
     """The command line a Lambda runtime's bootstrap execs AWS_LAMBDA_EXEC_WRAPPER with (the wrapper's "$@")."""
 
     runtime: str

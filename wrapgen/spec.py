@@ -6,7 +6,7 @@ import difflib
 import re
 import shlex
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wrapgen import shell
 from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue, WrapgenError
@@ -19,8 +19,7 @@ _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
 
 
-@dataclass(frozen=True)
-class WrapperSpec:
+class WrapperSpec(NamedTuple):
     """Everything that decides a wrapper script's bytes."""
 
     family: Family
