@@ -337,6 +337,20 @@ def test_a_manifest_that_is_not_utf8_or_not_a_file(tmp_path: Path) -> None:
     assert none.returncode == 1 and none.stderr.startswith("error: no wrapgen.toml here")
 
 
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [("tool = 1\n", "pyproject.toml: tool: want a table"),
+     ("[tool]\nwrapgen = 1\n", "pyproject.toml: tool.wrapgen: want"),
+     ("[tool.wrapgen.wrapper]\n", "pyproject.toml: declares no wrapper"),
+     ("[tool.wrapgen]\nwrapper = []\n", "pyproject.toml: declares no wrapper")],
+)  # fmt: skip
+def test_a_bad_pyproject_table_is_one_line(tmp_path: Path, text: str, says: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(text)
+    result = wrapgen("build", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.startswith("error: " + says), result.stderr
+    assert result.stderr.count("\n") == 1
+
+
 def test_pyproject_tool_wrapgen(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.wrapgen.wrapper.api]\nfamily = "python"\n'
                                              'flag = ["-X importtime"]\noutput = "w"\nflags = []\n')  # fmt: skip

@@ -97,7 +97,7 @@ def find(path: str | None) -> str:
         return path
     if os.path.lexists(MANIFEST):
         return MANIFEST
-    if os.path.lexists(PYPROJECT) and "wrapgen" in _document(PYPROJECT).get("tool", {}):
+    if os.path.lexists(PYPROJECT) and _tool_table(_document(PYPROJECT), PYPROJECT) is not None:
         return PYPROJECT
     raise InvalidValue(f"no {MANIFEST} here (nor [tool.wrapgen] in {PYPROJECT})",
                        "wrapgen init writes a starter; or give --manifest PATH")  # fmt: skip
@@ -114,17 +114,27 @@ def _document(path: str) -> dict[str, Any]:
     return document
 
 
+def _tool_table(document: dict[str, Any], path: str) -> dict[str, Any] | None:
+    """pyproject.toml's [tool.wrapgen] table; None where there is none."""
+    tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise InvalidValue(f"{path}: tool: want a table")
+    table = tool.get("wrapgen")
+    if table is not None and not isinstance(table, dict):
+        raise InvalidValue(f"{path}: tool.wrapgen: want a table")
+    return table
+
+
 def load(path: str) -> Manifest:
     """The manifest at `path` (a pyproject.toml: its [tool.wrapgen] table), every entry checked."""
     document = _document(path)
     prefix = ""
     if os.path.basename(path) == PYPROJECT:
         prefix = "tool.wrapgen."
-        document = document.get("tool", {}).get("wrapgen")
-        if document is None:
+        table = _tool_table(document, path)
+        if table is None:
             raise InvalidValue(f"{path}: no [tool.wrapgen] table")
-        if not isinstance(document, dict):
-            raise InvalidValue(f"{path}: tool.wrapgen: want a table")
+        document = table
     for key in document:
         if key != TABLE:
             raise InvalidValue(f"{path}: {prefix}{key}: unknown key", f"entries go in [{prefix}{TABLE}.NAME] tables")
