@@ -524,3 +524,50 @@ def test_the_readme_manifest_builds_what_its_comments_say(tmp_path: Path) -> Non
                "--iac-dir", "infra"]  # fmt: skip
     assert (tmp_path / "infra/wrapgen.tf").read_text() == wrapgen(*command, cwd=tmp_path).stdout
     assert wrapgen("check", cwd=tmp_path).returncode == 0
+
+
+_SCALAR = st.one_of(st.text(max_size=12), st.booleans(), st.integers(), st.floats(allow_nan=False))
+_VALUE = st.recursive(_SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                     st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+                      max_leaves=6)  # fmt: skip
+_KEY = st.one_of(st.sampled_from([*manifest.KEYS, "family", "stdout"]), st.text(max_size=8))
+_ENTRY = st.dictionaries(_KEY, st.one_of(_VALUE, st.sampled_from(["python", "node", "w", "out/w", "-"])), max_size=6)
+_PLAUSIBLE = st.sampled_from(sorted(FAMILIES)).flatmap(lambda family: st.fixed_dictionaries(
+    {"family": st.just(family), "output": st.sampled_from(["w", "out/w"]),
+     "flag": st.just([FAMILIES[family].flag_example])},
+    optional={"env": st.lists(st.text(max_size=8).map(lambda v: "X=" + v), max_size=2), "name": st.text(max_size=8),
+              "then": st.text(max_size=8), "via": st.sampled_from(["env", "wrapper"]), "dockerfile": st.booleans(),
+              "layer": st.sampled_from(["l.zip", "w"]), "stdout": st.sampled_from(["s", "w"])},
+))  # fmt: skip
+_DOCUMENT = st.one_of(
+    st.fixed_dictionaries({"wrapper": st.dictionaries(st.text(min_size=1, max_size=4), _PLAUSIBLE, min_size=1,
+                                                      max_size=2)}),
+    st.dictionaries(st.sampled_from(["wrapper", "tool", "x"]), st.dictionaries(st.text(max_size=6), _ENTRY,
+                                                                               max_size=3), max_size=2),
+    _VALUE.filter(lambda v: isinstance(v, dict)),
+)  # fmt: skip
+
+
+_RAW = st.integers(0, 4).flatmap(lambda i: st.binary(max_size=60) if i == 0 else st.none())
+"""Now and then, bytes instead of a TOML document."""
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=_DOCUMENT, raw=_RAW, command=st.sampled_from(["build", "check"]))
+def test_any_manifest_is_built_or_one_error_line(document: dict[str, object], raw: bytes | None, command: str) -> None:
+    """Random TOML documents (any keys, any value types, nesting) and random bytes as wrapgen.toml: exit 0 or 1 with
+    one `error:` line, never a traceback, nothing written by a run that fails."""
+    with tempfile.TemporaryDirectory() as name:
+        root = Path(name)
+        (root / "wrapgen.toml").write_bytes(raw if raw is not None else tomli_w.dumps(document).encode())
+        code, _, stderr = _run_in(root, [command])
+        event(f"{command} exit {code}")
+        assert code in (0, 1), stderr
+        if code == 1:
+            assert stderr.startswith("error: ") or command == "check", stderr
+            if stderr.startswith("error: "):
+                assert stderr.count("\n") == 1, stderr
+        if code == 1 or command == "check":
+            assert [p.name for p in root.iterdir()] == ["wrapgen.toml"]
+        else:
+            assert wrapgen("check", cwd=root).returncode == 0  # what build wrote is what check expects
