@@ -571,3 +571,15 @@ def test_any_manifest_is_built_or_one_error_line(document: dict[str, object], ra
             assert [p.name for p in root.iterdir()] == ["wrapgen.toml"]
         else:
             assert wrapgen("check", cwd=root).returncode == 0  # what build wrote is what check expects
+
+
+def test_what_check_and_build_print_of_a_name_or_path_is_escaped(tmp_path: Path) -> None:
+    (tmp_path / "wrapgen.toml").write_text('[wrapper."a\\u001b[2Jb"]\nfamily = "node"\nflag = ["--require /opt/p.js"]\n'
+                                           'output = "out\\u001b[31m/w\\nx"\n')  # fmt: skip
+    built = wrapgen("build", cwd=tmp_path)
+    assert built.returncode == 0 and "\x1b" not in built.stderr
+    (tmp_path / "out\x1b[31m" / "w\nx").write_text("#!/bin/bash\n")
+    checked = wrapgen("check", cwd=tmp_path)
+    assert checked.returncode == 1
+    assert checked.stdout.startswith("out\\x1b[31m/w\\nx: differs: hand-edited, or built from other options\n")
+    assert "--- out\\x1b[31m/w\\nx (on disk)\n" in checked.stdout and "\x1b" not in checked.stdout

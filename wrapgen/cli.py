@@ -924,8 +924,10 @@ def check_command(
             wanted = plan_entries(_manifest(manifest_path).entries).files
     except WrapgenError as error:
         _fail(error)
+    from wrapgen.printable import printable
+
     drifts = [d for d in (drift.compare(file) for file in wanted) if d is not None]
-    _print("".join(f"{d.path}: {d.what}\n{d.diff}" for d in drifts))
+    _print("".join(f"{printable(f'{d.path}: {d.what}')}\n{d.diff}" for d in drifts))
     if drifts:
         fix = "wrapgen regenerate FILE..." if files else "wrapgen build"
         sys.stderr.write(f"wrapgen check: {len(drifts)} of {len(wanted)} file(s) differ from what wrapgen builds now"
@@ -952,8 +954,10 @@ def regenerate_command(
         commit(plan)
     except WrapgenError as error:
         _fail(error)
+    from wrapgen.printable import printable
+
     for file in plan.files:
-        sys.stderr.write(f"regenerated {file.path}\n")
+        sys.stderr.write(f"regenerated {printable(file.path)}\n")
     sys.stderr.write(f"wrapgen regenerate: {len(plan.files)} of {len(files)} file(s) rewritten\n")
 
 

@@ -50,7 +50,7 @@ def compare(file: File) -> Drift | None:
     try:
         found = on_disk(file.path, max(len(file.data) + 1, ZIPPED_LIMIT))
     except WrapgenError as error:
-        return Drift(file.path, error.message)
+        return Drift(file.path, error.message.removeprefix(f"{file.path}: "))
     if found is None:
         return Drift(file.path, "missing")
     data, mode = found
@@ -89,16 +89,26 @@ def cause(path: str, data: bytes) -> str:
 
 
 def diff(path: str, old: bytes, new: bytes) -> str:
-    """A unified diff of text; of a zip, its members' listing and the text of those that differ."""
+    """A unified diff of text; of a zip, its members' listing and the text of those that differ. Names are
+    escaped (wrapgen.printable); lines of text are shown as they are, as git diff shows them."""
+    from wrapgen.printable import printable
+
+    path = printable(path)
     if new.startswith(ZIP_MAGIC) and old.startswith(ZIP_MAGIC):
         return _zip_diff(path, old, new)
     try:
         before, after = old.decode(), new.decode()
     except UnicodeDecodeError:
         return f"Binary {path}: {len(old)} bytes on disk, {len(new)} bytes from wrapgen {__version__}\n"
-    lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                 f"{path} (on disk)", f"{path} (wrapgen {__version__})")  # fmt: skip
+    lines = difflib.unified_diff(_lines(before), _lines(after), f"{path} (on disk)",
+                                 f"{path} (wrapgen {__version__})")  # fmt: skip
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines ending at \n only: str.splitlines() also ends them at \x85, \u2028 and others a value may hold."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
 def _zip_diff(path: str, old: bytes, new: bytes) -> str:
@@ -116,7 +126,9 @@ def _zip_diff(path: str, old: bytes, new: bytes) -> str:
 
 
 def _listing(found: dict[str, tuple[bytes, int]]) -> list[str]:
-    return [f"{name} {stat.S_IMODE(mode):04o} sha256:{hashlib.sha256(data).hexdigest()[:16]}\n"
+    from wrapgen.printable import printable
+
+    return [f"{printable(name)} {stat.S_IMODE(mode):04o} sha256:{hashlib.sha256(data).hexdigest()[:16]}\n"
             for name, (data, mode) in sorted(found.items())]  # fmt: skip
 
 

@@ -237,4 +237,6 @@ def plan_entries(entries: Sequence[Entry]) -> Plan:
 
 
 def _prefixed(name: str, message: str) -> str:
-    return "".join(f"{name}: {line}" for line in message.splitlines(keepends=True))
+    from wrapgen.printable import printable
+
+    return "".join(f"{printable(name)}: {line}" for line in message.splitlines(keepends=True))
