@@ -8,6 +8,7 @@ import os
 import shlex
 import stat
 import subprocess
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -583,3 +584,18 @@ def test_what_check_and_build_print_of_a_name_or_path_is_escaped(tmp_path: Path)
     assert checked.returncode == 1
     assert checked.stdout.startswith("out\\x1b[31m/w\\nx: differs: hand-edited, or built from other options\n")
     assert "--- out\\x1b[31m/w\\nx (on disk)\n" in checked.stdout and "\x1b" not in checked.stdout
+
+
+def test_the_command_lines_build_dry_run_shows_write_the_same_bytes(tmp_path: Path) -> None:
+    """build --dry-run says each entry's command line; a shell running those lines writes what build writes."""
+    by_manifest, by_shell = project(tmp_path / "manifest"), project(tmp_path / "shell")
+    shown = wrapgen("build", "--dry-run", cwd=by_manifest)
+    assert shown.returncode == 0 and written(by_manifest) == {}
+    lines = [line.split(": ", 1)[1] for line in shown.stderr.splitlines() if ": wrapgen " in line]
+    assert len(lines) == 5
+    script = f'wrapgen() {{ {shlex.quote(sys.executable)} -m wrapgen "$@"; }}\nmkdir -p build/java\nset -e\n'
+    result = subprocess.run(["bash", "-c", script + "\n".join(lines)], cwd=by_shell, capture_output=True, text=True,
+                            check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert wrapgen("build", cwd=by_manifest).returncode == 0
+    assert written(by_shell) == written(by_manifest)

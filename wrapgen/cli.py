@@ -868,7 +868,8 @@ def build_command(
     ] = None,
     manifest_path: _Manifest = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Write nothing: say on stderr what would be written.")
+        bool,
+        typer.Option("--dry-run", help="Write nothing: say on stderr each entry's command and what it would write."),
     ] = False,
 ) -> None:
     """Build the entries of the manifest (wrapgen.toml) as one plan: every file of every entry written, or none
@@ -884,7 +885,10 @@ def build_command(
         entries = found.select(names or ())
         plan = plan_entries(entries)
         if dry_run:
-            sys.stderr.write("".join(plan.messages) + plan.describe())
+            from wrapgen.printable import printable
+
+            commands = "".join(f"{printable(entry.name)}: {printable(entry.command_line())}\n" for entry in entries)
+            sys.stderr.write("".join(plan.messages) + commands + plan.describe())
             return
         commit(plan)
     except WrapgenError as error:

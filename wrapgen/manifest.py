@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import shlex
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -69,6 +70,11 @@ class Entry:
     def argv(self) -> list[str]:
         """The command line it stands for, with `>` and its stdout file where it has one."""
         return self.request.argv() + ([">", self.stdout] if self.stdout else [])
+
+    def command_line(self) -> str:
+        """That command line as a shell takes it."""
+        redirect = f" > {shlex.quote(self.stdout)}" if self.stdout else ""
+        return shlex.join(self.request.argv()) + redirect
 
 
 @dataclass(frozen=True)

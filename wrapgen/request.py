@@ -7,7 +7,6 @@ Imports are inside the functions: a family command's start-up pays only for what
 from __future__ import annotations
 
 import os
-import shlex
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -260,8 +259,3 @@ def _explanation(spec: WrapperSpec, script: bytes) -> str:
         raise InvalidValue(f"--explain: the wrapper would break the function on {', '.join(broken)}",
                            "see: wrapgen explain on the written script")  # fmt: skip
     return describe(outcomes, spec.family)
-
-
-def describe_command(request: Request) -> str:
-    """The command line, quoted for a shell."""
-    return shlex.join(request.argv())
