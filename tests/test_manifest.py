@@ -4,6 +4,7 @@ that builds; a bad manifest is one line naming the file, the entry and the key, 
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import stat
@@ -182,6 +183,13 @@ def test_check_fails_on_hand_edits_and_manifest_changes_and_passes_after_build(t
     assert "build/wrapgen-python: hand-edited: not what its own header's command builds\n" in edited.stdout
     assert "-wrapgen_flags=(-X dev)\n+wrapgen_flags=(-X importtime)\n" in edited.stdout
     assert "1 of 8 file(s) differ" in edited.stderr
+    as_json = wrapgen("check", "--format", "json", cwd=root)
+    report = json.loads(as_json.stdout)
+    assert as_json.returncode == 1 and len(report["checked"]) == 8
+    assert [(d["path"], d["what"]) for d in report["differ"]] == [
+        ("build/wrapgen-python", "hand-edited: not what its own header's command builds")
+    ]
+    assert "+wrapgen_flags=(-X importtime)\n" in report["differ"][0]["diff"]
     assert wrapgen("build", cwd=root).returncode == 0
     assert wrapgen("check", cwd=root).returncode == 0
 

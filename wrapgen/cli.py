@@ -908,6 +908,9 @@ def check_command(
         ),
     ] = None,
     manifest_path: _Manifest = None,
+    format_: Annotated[
+        Report, typer.Option("--format", help="text (each drift, then its diff), or a JSON object.")
+    ] = Report.text,
 ) -> None:
     """Compare generated files with what wrapgen would build now and exit 1, with a diff, for each that is missing,
     stale (built from other options or by another wrapgen) or hand-edited: the CI gate (and a pre-commit hook).
@@ -931,7 +934,11 @@ def check_command(
     from wrapgen.printable import printable
 
     drifts = [d for d in (drift.compare(file) for file in wanted) if d is not None]
-    _print("".join(f"{printable(f'{d.path}: {d.what}')}\n{d.diff}" for d in drifts))
+    if format_ is Report.json:
+        found = [{"path": d.path, "what": d.what, "diff": d.diff} for d in drifts]
+        _print(_json({"checked": [file.path for file in wanted], "differ": found}))
+    else:
+        _print("".join(f"{printable(f'{d.path}: {d.what}')}\n{d.diff}" for d in drifts))
     if drifts:
         fix = "wrapgen regenerate FILE..." if files else "wrapgen build"
         sys.stderr.write(f"wrapgen check: {len(drifts)} of {len(wanted)} file(s) differ from what wrapgen builds now"
