@@ -10,7 +10,8 @@ command, and the one plan that builds them all.
 
 Every key is an option of the family command without its dashes (`-o` is `output`); a repeatable option takes
 a list of strings, a switch true or false. `family` names the command and `stdout` the file that what the
-command prints goes to. Paths are relative to the manifest's directory.
+command prints goes to; `extends = "NAME"` starts from another entry's keys (its own replace them, a list
+whole). Paths are relative to the manifest's directory.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ TABLE = "wrapper"
 LIMIT = 1 << 20
 """Bytes of a manifest wrapgen reads."""
 _ONLY_HERE = {"family": "the family command: python, node, java, dotnet or ruby",
-              "stdout": "the file what the command prints goes to"}  # fmt: skip
+              "stdout": "the file what the command prints goes to",
+              "extends": "another entry whose keys this one starts from"}  # fmt: skip
 SINGLE = {"then"}
 """Repeatable on the command line, one in an entry (the command refuses two)."""
 
@@ -147,13 +149,32 @@ def load(path: str) -> Manifest:
     table = document.get(TABLE)
     if not isinstance(table, dict) or not table:
         raise InvalidValue(f"{path}: declares no wrapper", f"add a [{prefix}{TABLE}.NAME] table (see: wrapgen init)")
-    entries = []
+    where = {name: f"{path}: [{prefix}{TABLE}.{name}]" for name in table}
     for name, items in table.items():
-        where = f"{path}: [{prefix}{TABLE}.{name}]"
         if not isinstance(items, dict):
-            raise InvalidValue(f"{where}: want a table of options")
-        entries.append(_entry(name, items, where))
+            raise InvalidValue(f"{where[name]}: want a table of options")
+    entries = [_entry(name, _extended(table, name, where), where[name]) for name in table]
     return Manifest(path, tuple(entries))
+
+
+def _extended(table: Mapping[str, dict[str, Any]], name: str, where: Mapping[str, str]) -> dict[str, Any]:
+    """An entry's keys over those of the entry it `extends` (and so on up): its own win, lists are replaced."""
+    chain = [name]
+    while "extends" in table[chain[-1]]:
+        parent = table[chain[-1]]["extends"]
+        _want(where[chain[-1]], "extends", parent, str)
+        if parent not in table:
+            close = difflib.get_close_matches(parent, table, n=1)
+            raise InvalidValue(f"{where[chain[-1]]} extends: no entry [{TABLE}.{parent}]",
+                               f"did you mean {close[0]!r}?" if close else None)  # fmt: skip
+        if parent in chain:
+            raise InvalidValue(f"{where[name]} extends: a loop: {' -> '.join([*chain, parent])}")
+        chain.append(parent)
+    merged: dict[str, Any] = {}
+    for link in reversed(chain):
+        merged.update(table[link])
+    merged.pop("extends", None)
+    return merged
 
 
 def _entry(name: str, items: Mapping[str, Any], where: str) -> Entry:

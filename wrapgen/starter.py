@@ -23,7 +23,9 @@ INTRO = f"""\
 # One [{TABLE}.NAME] table is one command line: `family` is the command (python, node, java, dotnet, ruby); every
 # other key is one of its options without the dashes (-o is `output`): a repeatable option takes a list of
 # strings, a switch true or false. `stdout` is the file that what the command prints goes to (its `> PATH`): the
-# IaC snippet, the Dockerfile lines or the --via env variables. Paths are relative to this file.
+# IaC snippet, the Dockerfile lines or the --via env variables. `extends = "NAME"` starts from the keys of another
+# entry (e.g. the same wrapper's Terraform snippet): its own keys replace those, a list whole. Paths are relative
+# to this file; `wrapgen build --dry-run` shows each entry's command line.
 """
 
 
