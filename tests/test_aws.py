@@ -107,6 +107,17 @@ def publish(tmp_path: Path, family: str = "node", *args: str) -> str:
     return str(result.stdout.strip())
 
 
+def two_versions(tmp_path: Path, family: str, first: list[str], second: list[str]) -> tuple[str, str]:
+    """Versions 1 and 2 of one layer: a wrapper of the family built with the first options, then the second."""
+    path = layer_zip(tmp_path, family, *first)
+    name = unique(f"wrapgen-{family}")
+    v1 = run("publish", str(path), "--layer-name", name).stdout.strip()
+    path.write_bytes(layer_zip(tmp_path, family, *second).read_bytes())
+    v2 = run("publish", str(path), "--layer-name", name).stdout.strip()
+    assert v1.endswith(":1") and v2.endswith(":2")
+    return v1, v2
+
+
 def test_publish_twice_makes_one_version(aws: Moto, tmp_path: Path) -> None:
     path = layer_zip(tmp_path, "node", "--preset", "source-maps")
     name = unique("wrapgen-node")
@@ -164,12 +175,7 @@ def test_attach_then_detach_leaves_the_configuration_exactly_as_it_was(aws: Moto
 
 
 def test_a_newer_version_replaces_the_older_in_place_and_detach_puts_it_back(aws: Moto, tmp_path: Path) -> None:
-    path = layer_zip(tmp_path, "python", "--flag", "-X importtime")
-    name = unique("wrapgen-py")
-    old = run("publish", str(path), "--layer-name", name).stdout.strip()
-    path.write_bytes(layer_zip(tmp_path, "python", "--flag", "-X frozen_modules=off").read_bytes())
-    new = run("publish", str(path), "--layer-name", name).stdout.strip()
-    assert old.endswith(":1") and new.endswith(":2")
+    old, new = two_versions(tmp_path, "python", ["--flag", "-X importtime"], ["--flag", "-X frozen_modules=off"])
     first, last = plain_layer(aws), plain_layer(aws)
     fn = function(
         aws, "python3.12", layers=[first, old, last], env={"AWS_LAMBDA_EXEC_WRAPPER": "/opt/wrapgen/wrapgen-python"}
@@ -378,12 +384,7 @@ def test_no_region_is_one_error_line(monkeypatch: pytest.MonkeyPatch, tmp_path: 
 def test_attaching_a_newer_version_moves_it_in_one_step_and_detach_restores_the_original(
     aws: Moto, tmp_path: Path
 ) -> None:
-    path = layer_zip(tmp_path, "node", "--flag", "--trace-warnings")
-    name = unique("wrapgen-node")
-    v1 = run("publish", str(path), "--layer-name", name).stdout.strip()
-    path.write_bytes(layer_zip(tmp_path, "node", "--flag", "--trace-deprecation").read_bytes())
-    v2 = run("publish", str(path), "--layer-name", name).stdout.strip()
-    assert v1.endswith(":1") and v2.endswith(":2")
+    v1, v2 = two_versions(tmp_path, "node", ["--flag", "--trace-warnings"], ["--flag", "--trace-deprecation"])
     vendor, other = plain_layer(aws, {"vendor/wrapper": aws_sample("--trace-warnings")}), plain_layer(aws)
     env = {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper", "NODE_OPTIONS": "--max-old-space-size=256",
            "KEEP": " ü "}  # fmt: skip
