@@ -18,11 +18,15 @@ from wrapgen.runtimes import FAMILIES
 
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wrapgen"
 INTERPRETERS = ROOT / "tests" / "interpreters" / "node_modules"
+TABLE_SCRIPTS = ROOT / "scripts" / "tables"
 
 
 def _script(name: str) -> ModuleType:
-    """scripts/tables/NAME.py, which builds that table from the real interpreters."""
-    spec = importlib.util.spec_from_file_location(f"tables_{name}", ROOT / "scripts" / "tables" / f"{name}.py")
+    """scripts/tables/NAME.py, which builds that table from the real interpreters; its directory goes on sys.path
+    first, as when it runs as `python scripts/tables/NAME.py`, for the `common` module it imports."""
+    if str(TABLE_SCRIPTS) not in sys.path:
+        sys.path.insert(0, str(TABLE_SCRIPTS))
+    spec = importlib.util.spec_from_file_location(f"tables_{name}", TABLE_SCRIPTS / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
