@@ -32,13 +32,14 @@ entry's own attributes are the newest version's); an "xx" entry with category "o
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from common import write
 
 KEYS = ("8", "11", "17", "21", "25")
 REPO = Path(__file__).resolve().parents[2]
@@ -809,10 +810,6 @@ def build(javas: dict[str, str]) -> dict:
     }
 
 
-def dumps(table: dict) -> str:
-    return json.dumps(table, indent=1, sort_keys=True) + "\n"
-
-
 def main(argv: list[str]) -> int:
     out = DEFAULT_OUT
     javas: dict[str, str] = {}
@@ -829,8 +826,7 @@ def main(argv: list[str]) -> int:
         else:
             raise SystemExit(__doc__)
     table = build(javas)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(dumps(table), encoding="utf-8")
+    write(out, table)
     print(
         f"wrote {out}: "
         + ", ".join(

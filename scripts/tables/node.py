@@ -46,6 +46,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from common import write
+
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "wrapgen" / "tables" / "node.json"
 KEYS = ("18", "20", "22", "24")
@@ -475,10 +477,6 @@ def merge(views: dict[str, dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def dump(table: dict[str, Any]) -> str:
-    return json.dumps(table, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("binaries", nargs="*", metavar="MAJOR=PATH")
@@ -498,8 +496,7 @@ def main(argv: list[str] | None = None) -> int:
         views[major] = v
         print(f"node {v['version']}: {len(flatten(v))} options and aliases", file=sys.stderr)
     table = merge(views)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(dump(table), encoding="utf-8")
+    write(args.out, table)
     print(f"wrote {args.out}: {len(table['options'])} options, {len(table['aliases'])} aliases", file=sys.stderr)
     return 0
 

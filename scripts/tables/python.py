@@ -31,6 +31,8 @@ import sys
 import tempfile
 from typing import Any
 
+from common import write
+
 FAMILY = "python"
 ALL_KEYS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
 DEFAULT_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "wrapgen", "tables", "python.json")
@@ -412,10 +414,6 @@ def view(table: dict[str, Any], key: str) -> dict[str, Any]:
     return view
 
 
-def dump(table: dict[str, Any]) -> str:
-    return json.dumps(table, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
 def main(argv: list[str]) -> int:
     out = DEFAULT_OUT
     pythons: dict[str, str] = {}
@@ -434,8 +432,7 @@ def main(argv: list[str]) -> int:
     if not pythons:
         raise SystemExit(__doc__)
     table = build(pythons)
-    with open(out, "w", encoding="utf-8") as fh:
-        fh.write(dump(table))
+    write(out, table)
     print(f"wrote {out}: " + ", ".join(f"{k}={v}" for k, v in table["versions"].items()))
     return 0
 

@@ -24,13 +24,14 @@ bundling rules written here, and returns what does not hold.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
 from typing import Any
+
+from common import write
 
 FAMILY = "ruby"
 ALL_KEYS = ("3.2", "3.3", "3.4", "4.0")
@@ -327,10 +328,6 @@ def verify(ruby_path: str) -> list[str]:
     return problems
 
 
-def dump(table: dict[str, Any]) -> str:
-    return json.dumps(table, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-
-
 def main(argv: list[str]) -> int:
     out = DEFAULT_OUT
     check = None
@@ -354,8 +351,7 @@ def main(argv: list[str]) -> int:
         if problems:
             raise SystemExit("\n".join(problems))
         print(f"checked against ruby {real['version']}: {len(real['options'])} names from its help")
-    with open(out, "w", encoding="utf-8") as fh:
-        fh.write(dump(table))
+    write(out, table)
     print(f"wrote {out}: " + ", ".join(f"{k}={len(view(table, k)['options'])}" for k in ALL_KEYS))
     return 0
 
