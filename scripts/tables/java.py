@@ -2,7 +2,7 @@
 """Rebuild wrapgen/tables/java.json: the java command-line options, per Lambda runtime version.
 
 Usage:
-    python scripts/tables/java.py 11=/path/bin/java 17=/path/bin/java 21=... 25=... [-o OUT]
+    python scripts/tables/java.py 11=/path/bin/java 17=/path/bin/java 21=... 25=... [-o/--out FILE]
 
 Every version given as KEY=JAVA is measured on that real JVM:
   * the "xx" sub-table (what follows -XX:) from
@@ -39,7 +39,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import write
+from common import parser, write
 
 KEYS = ("8", "11", "17", "21", "25")
 REPO = Path(__file__).resolve().parents[2]
@@ -811,21 +811,9 @@ def build(javas: dict[str, str]) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    out = DEFAULT_OUT
-    javas: dict[str, str] = {}
-    args = list(argv)
-    while args:
-        arg = args.pop(0)
-        if arg in ("-o", "--out"):
-            out = Path(args.pop(0))
-        elif re.fullmatch(r"\d+=.+", arg):
-            key, path = arg.split("=", 1)
-            if key not in KEYS:
-                raise SystemExit(f"unknown version key {key}: expected one of {KEYS}")
-            javas[key] = path
-        else:
-            raise SystemExit(__doc__)
-    table = build(javas)
+    args = parser(__doc__, DEFAULT_OUT, KEYS, metavar="KEY=JAVA").parse_intermixed_args(argv)
+    out = args.out
+    table = build(args.interpreters)
     write(out, table)
     print(
         f"wrote {out}: "

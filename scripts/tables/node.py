@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build wrapgen/tables/node.json from real node binaries, one per Lambda major.
 
-    python scripts/tables/node.py 18=PATH 20=PATH 22=PATH 24=PATH [--out FILE]
+    python scripts/tables/node.py 18=PATH 20=PATH 22=PATH 24=PATH [-o/--out FILE]
 
 The binaries come from tests/interpreters (`npm ci --prefix tests/interpreters`), at
 tests/interpreters/node_modules/nodeNN/bin/node.  With no arguments those four are used.
@@ -36,7 +36,6 @@ Python 3.10+, stdlib only.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import re
@@ -46,7 +45,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from common import write
+from common import parser, write
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "wrapgen" / "tables" / "node.json"
@@ -478,16 +477,8 @@ def merge(views: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("binaries", nargs="*", metavar="MAJOR=PATH")
-    ap.add_argument("--out", default=str(DEFAULT_OUT))
-    args = ap.parse_args(argv)
-    paths = dict(DEFAULT_BINARIES) if not args.binaries else {}
-    for spec in args.binaries:
-        major, sep, path = spec.partition("=")
-        if not sep or not major.isdigit():
-            ap.error(f"expected MAJOR=PATH, got {spec!r}")
-        paths[major] = Path(path)
+    args = parser(__doc__, DEFAULT_OUT, KEYS, metavar="MAJOR=PATH").parse_intermixed_args(argv)
+    paths = {major: Path(path) for major, path in args.interpreters.items()} or dict(DEFAULT_BINARIES)
     views = {}
     for major, path in sorted(paths.items(), key=lambda kv: int(kv[0])):
         v = extract(path)

@@ -2,7 +2,7 @@
 """Rebuild wrapgen/tables/python.json from real CPython interpreters (stdlib only).
 
 Usage:
-    python scripts/tables/python.py 3.9=/path/python3.9 3.10=/path/python3.10 ... [--out FILE]
+    python scripts/tables/python.py 3.9=/path/python3.9 3.10=/path/python3.10 ... [-o/--out FILE]
 
 Every version key given on the command line is measured from that interpreter:
 
@@ -31,7 +31,7 @@ import sys
 import tempfile
 from typing import Any
 
-from common import write
+from common import parser, write
 
 FAMILY = "python"
 ALL_KEYS = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
@@ -415,23 +415,9 @@ def view(table: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    out = DEFAULT_OUT
-    pythons: dict[str, str] = {}
-    args = list(argv)
-    while args:
-        arg = args.pop(0)
-        if arg == "--out":
-            out = args.pop(0)
-        elif "=" in arg:
-            key, path = arg.split("=", 1)
-            if key not in ALL_KEYS:
-                raise SystemExit(f"unknown version key {key}")
-            pythons[key] = path
-        else:
-            raise SystemExit(__doc__)
-    if not pythons:
-        raise SystemExit(__doc__)
-    table = build(pythons)
+    args = parser(__doc__, DEFAULT_OUT, ALL_KEYS, metavar="KEY=PYTHON", required=True).parse_intermixed_args(argv)
+    out = args.out
+    table = build(args.interpreters)
     write(out, table)
     print(f"wrote {out}: " + ", ".join(f"{k}={v}" for k, v in table["versions"].items()))
     return 0

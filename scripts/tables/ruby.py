@@ -2,7 +2,7 @@
 """Write wrapgen/tables/ruby.json from what Ruby's own source says (stdlib only).
 
 Usage:
-    python scripts/tables/ruby.py [--out FILE] [--check /usr/bin/ruby]
+    python scripts/tables/ruby.py [-o/--out FILE] [--check /usr/bin/ruby]
 
 No Ruby of a Lambda version (3.2, 3.3, 3.4, 4.0) can be installed here, so the table is written from the
 knowledge below, taken from Ruby's source and documentation:
@@ -31,7 +31,7 @@ import sys
 import tempfile
 from typing import Any
 
-from common import write
+from common import parser, write
 
 FAMILY = "ruby"
 ALL_KEYS = ("3.2", "3.3", "3.4", "4.0")
@@ -329,17 +329,10 @@ def verify(ruby_path: str) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    out = DEFAULT_OUT
-    check = None
-    args = list(argv)
-    while args:
-        arg = args.pop(0)
-        if arg == "--out":
-            out = args.pop(0)
-        elif arg == "--check":
-            check = args.pop(0)
-        else:
-            raise SystemExit(__doc__)
+    ap = parser(__doc__, DEFAULT_OUT)
+    ap.add_argument("--check", metavar="RUBY", help="a real ruby to check the value forms and bundling rules on")
+    args = ap.parse_intermixed_args(argv)
+    out, check = args.out, args.check
     table = build()
     if check:
         problems = verify(check)
