@@ -23,15 +23,16 @@ from wrapgen.runtimes import Family
 
 Entry = dict[str, Any]
 
+# Patterns as text: re compiles (and caches) one when a value is checked against it, not every run at import.
 _TYPES = {
-    "int": re.compile(r"[+-]?[0-9]+"),
-    "uint": re.compile(r"[0-9]+"),
-    "size": re.compile(r"[0-9]+[kKmMgGtT]?"),
-    "double": re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"),
-    "host-port": re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]*)(:[0-9]{1,5})?"),
+    "int": r"[+-]?[0-9]+",
+    "uint": r"[0-9]+",
+    "size": r"[0-9]+[kKmMgGtT]?",
+    "double": r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?",
+    "host-port": r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]*)(:[0-9]{1,5})?",
 }
 # The JVM reads every integer flag with a k/m/g/t suffix or in hex (-XX:MaxRAM=1g, -XX:Foo=0x10).
-_JVM_INTEGER = re.compile(r"[+-]?(0[xX][0-9a-fA-F]+|[0-9]+[kKmMgGtT]?)")
+_JVM_INTEGER = r"[+-]?(0[xX][0-9a-fA-F]+|[0-9]+[kKmMgGtT]?)"
 _WARNING_ACTIONS = ("default", "error", "ignore", "always", "all", "module", "once")
 _PREFIX_FORMS = ("attached", "optional-attached", "attached-or-separate")
 _UNLOCK = {"diagnostic": "UnlockDiagnosticVMOptions", "experimental": "UnlockExperimentalVMOptions"}
@@ -218,7 +219,7 @@ class Reader:
         elif kind == "string":
             if not value:
                 raise InvalidFlag(f"flag {what} needs a value")
-        elif kind in _TYPES and not _TYPES[kind].fullmatch(value):
+        elif kind in _TYPES and not re.fullmatch(_TYPES[kind], value):
             raise InvalidFlag(f"flag {what}: {value!r} is not a valid {kind} value")
 
     def _check_jvm_flag(self, what: str, value: str) -> None:
@@ -240,9 +241,9 @@ class Reader:
             _, equals, setting = value.partition("=")
             if not sign and not equals:
                 raise InvalidFlag(f"flag {what}: {name} needs =VALUE")
-            if not sign and kind in ("int", "uint", "size") and not _JVM_INTEGER.fullmatch(setting):
+            if not sign and kind in ("int", "uint", "size") and not re.fullmatch(_JVM_INTEGER, setting):
                 raise InvalidFlag(f"flag {what}: {setting!r} is not a valid {kind} value")
-            if not sign and kind == "double" and not _TYPES["double"].fullmatch(setting):
+            if not sign and kind == "double" and not re.fullmatch(_TYPES["double"], setting):
                 raise InvalidFlag(f"flag {what}: {setting!r} is not a valid double value")
             needed = _UNLOCK.get(variant.get("category", ""))
             if needed and name not in _UNLOCK.values() and f"-XX:+{needed}" not in self.seen:
