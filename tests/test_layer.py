@@ -137,6 +137,10 @@ def test_limits_are_checked_before_writing(tmp_path: Path) -> None:
         (["--include", "{f}=extensions/x"], "Lambda starts as an extension"),
         (["--include", "{f}=wrapgen/wrapgen-python"], "given twice"),
         (["--include", "{f}"], "is not SRC=DEST"),
+        # A zip cannot name a member of 64 KiB (once a traceback), nor Linux unpack a name of 256 bytes.
+        (["--include", "{f}=" + "a" * 70_000], "cannot be unpacked on Linux"),
+        (["--include", "{f}=wrapgen/" + "é" * 128], "a name has at most 255 bytes"),
+        (["--include", "{f}=" + "a/" * 2046 + "b"], "a path fewer than 4096"),
     ],
 )
 def test_bad_includes(tmp_path: Path, args: list[str], says: str) -> None:
@@ -146,6 +150,14 @@ def test_bad_includes(tmp_path: Path, args: list[str], says: str) -> None:
     result = wrapgen_cli("python", "--layer", str(target), *[a.replace("{f}", str(source)) for a in args])
     assert result.returncode == 1 and says in result.stderr and result.stderr.count("\n") == 1, result.stderr
     assert not target.exists()
+
+
+def test_an_include_at_linux_s_limits_is_taken(tmp_path: Path) -> None:
+    source = tmp_path / "x.js"
+    source.write_text("x\n")
+    for dest in ("wrapgen/" + "n" * 255, "a/" * 2044 + "b"):  # 255 bytes; /opt/ and 4089 bytes: 4094
+        result = wrapgen_cli("python", "--layer", str(tmp_path / "l.zip"), "--include", f"{source}={dest}")
+        assert result.returncode == 0, result.stderr
 
 
 def test_include_without_layer_and_layer_with_env_mode_but_no_file_are_refused(tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ UNZIPPED_LIMIT = 250 * 1024 * 1024
 WRAPPER_DIR = "wrapgen"
 """Where wrapgen puts wrappers in a layer: /opt/wrapgen. Never /opt/extensions, whose files Lambda runs."""
 EXTENSIONS_DIR = "extensions"
+NAME_MAX, PATH_MAX = 255, 4096
+"""Linux's limits on a file name's bytes and a path's (with its NUL), which Lambda unpacks /opt under."""
 
 
 def in_opt(path: str) -> str:
@@ -96,6 +98,10 @@ def check_path(path: str) -> str:
         raise InvalidValue(
             f"layer path {path!r} is under /opt/extensions, whose every file Lambda starts as an extension"
         )
+    longest = max(len(part.encode()) for part in parts)
+    if longest > NAME_MAX or len(in_opt(relative).encode()) >= PATH_MAX:
+        raise InvalidValue(f"layer path {path[:60]!r}... cannot be unpacked on Linux: a name has at most {NAME_MAX}"
+                           f" bytes, a path fewer than {PATH_MAX}")  # fmt: skip
     return relative
 
 
