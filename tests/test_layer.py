@@ -152,6 +152,14 @@ def test_bad_includes(tmp_path: Path, args: list[str], says: str) -> None:
     assert not target.exists()
 
 
+def test_a_wrapper_name_too_long_for_a_layer_is_one_error_line(tmp_path: Path) -> None:
+    """--name of 300 characters is a script's name in its messages, not a file Linux can unpack in a layer."""
+    assert wrapgen_cli("python", "--name", "n" * 300).returncode == 0
+    result = wrapgen_cli("python", "--name", "n" * 300, "--layer", str(tmp_path / "l.zip"))
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert "cannot be unpacked on Linux" in result.stderr and not (tmp_path / "l.zip").exists()
+
+
 def test_an_include_at_linux_s_limits_is_taken(tmp_path: Path) -> None:
     source = tmp_path / "x.js"
     source.write_text("x\n")

@@ -98,11 +98,16 @@ def check_path(path: str) -> str:
         raise InvalidValue(
             f"layer path {path!r} is under /opt/extensions, whose every file Lambda starts as an extension"
         )
-    longest = max(len(part.encode()) for part in parts)
-    if longest > NAME_MAX or len(in_opt(relative).encode()) >= PATH_MAX:
+    _check_length(relative)
+    return relative
+
+
+def _check_length(path: str) -> None:
+    """A path in the layer that Linux can unpack under /opt (a zip could hold longer, up to 64 KiB)."""
+    longest = max(len(part.encode("utf-8", "surrogateescape")) for part in path.split("/"))
+    if longest > NAME_MAX or len(in_opt(path).encode("utf-8", "surrogateescape")) >= PATH_MAX:
         raise InvalidValue(f"layer path {path[:60]!r}... cannot be unpacked on Linux: a name has at most {NAME_MAX}"
                            f" bytes, a path fewer than {PATH_MAX}")  # fmt: skip
-    return relative
 
 
 def path_clashes(paths: Iterable[str]) -> list[str]:
@@ -120,6 +125,7 @@ def build_layer(files: Sequence[LayerFile]) -> Layer:
     """The zip of these files: the same files give the same bytes, on any machine with the same zlib."""
     seen: set[str] = set()
     for file in files:
+        _check_length(file.path)
         if file.path in seen:
             raise InvalidValue(f"layer path {file.path!r} is given twice")
         seen.add(file.path)
