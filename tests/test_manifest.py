@@ -167,7 +167,7 @@ def test_check_fails_on_hand_edits_and_manifest_changes_and_passes_after_build(t
     root = project(tmp_path)
     missing = wrapgen("check", cwd=root)
     assert missing.returncode == 1
-    assert "build/wrapgen-python: missing\n" in missing.stdout
+    assert "build/wrapgen-python: missing (entries python, python-terraform)\n" in missing.stdout
     assert wrapgen("build", cwd=root).returncode == 0
     clean = wrapgen("check", cwd=root)
     assert (clean.returncode, clean.stdout, clean.stderr) == (0, "", "wrapgen check: 8 file(s) up to date\n")
@@ -176,7 +176,9 @@ def test_check_fails_on_hand_edits_and_manifest_changes_and_passes_after_build(t
     script.write_text(script.read_text().replace("wrapgen_flags=(-X importtime)", "wrapgen_flags=(-X dev)"))
     edited = wrapgen("check", cwd=root)
     assert edited.returncode == 1
-    assert "build/wrapgen-python: hand-edited: not what its own header's command builds\n" in edited.stdout
+    assert (
+        "build/wrapgen-python: hand-edited: not what its own header's command builds (entries python," in edited.stdout
+    )
     assert "-wrapgen_flags=(-X dev)\n+wrapgen_flags=(-X importtime)\n" in edited.stdout
     assert "1 of 8 file(s) differ" in edited.stderr
     as_json = wrapgen("check", "--format", "json", cwd=root)
@@ -191,7 +193,7 @@ def test_check_fails_on_hand_edits_and_manifest_changes_and_passes_after_build(t
 
     script.chmod(0o644)
     mode = wrapgen("check", cwd=root)
-    assert mode.returncode == 1 and "build/wrapgen-python: mode 0644, wrapgen writes 0755\n" in mode.stdout
+    assert mode.returncode == 1 and "build/wrapgen-python: mode 0644, wrapgen writes 0755 (entries" in mode.stdout
     assert wrapgen("build", cwd=root).returncode == 0
 
     (root / "wrapgen.toml").write_text(MANIFEST.replace('flag = ["--yjit"]', 'flag = ["--yjit", "-W:no-deprecated"]'))
@@ -591,7 +593,8 @@ def test_what_check_and_build_print_of_a_name_or_path_is_escaped(tmp_path: Path)
     (tmp_path / "out\x1b[31m" / "w\nx").write_text("#!/bin/bash\n")
     checked = wrapgen("check", cwd=tmp_path)
     assert checked.returncode == 1
-    assert checked.stdout.startswith("out\\x1b[31m/w\\nx: differs: hand-edited, or built from other options\n")
+    assert checked.stdout.startswith("out\\x1b[31m/w\\nx: differs: hand-edited, or built from other options (entry"
+                                     " a\\x1b[2Jb)\n")  # fmt: skip
     assert "--- out\\x1b[31m/w\\nx (on disk)\n" in checked.stdout and "\x1b" not in checked.stdout
 
 

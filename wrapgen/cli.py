@@ -921,6 +921,7 @@ def check_command(
     from wrapgen import drift
     from wrapgen.manifest import plan_entries
 
+    owners: dict[str, list[str]] = {}
     try:
         if files:
             if manifest_path is not None:
@@ -928,17 +929,18 @@ def check_command(
                                    " choose one")  # fmt: skip
             wanted = [drift.regenerated(path) for path in files]
         else:
-            wanted = plan_entries(_manifest(manifest_path).entries).files
+            wanted = plan_entries(_manifest(manifest_path).entries, owners).files
     except WrapgenError as error:
         _fail(error)
     from wrapgen.printable import printable
 
     drifts = [d for d in (drift.compare(file) for file in wanted) if d is not None]
     if format_ is Report.json:
-        found = [{"path": d.path, "what": d.what, "diff": d.diff} for d in drifts]
+        found = [{"path": d.path, "what": d.what, "entries": owners.get(d.path, []), "diff": d.diff} for d in drifts]
         _print(_json({"checked": [file.path for file in wanted], "differ": found}))
     else:
-        _print("".join(f"{printable(f'{d.path}: {d.what}')}\n{d.diff}" for d in drifts))
+        by = {path: f" (entr{'y' if len(names) == 1 else 'ies'} {', '.join(names)})" for path, names in owners.items()}
+        _print("".join(f"{printable(f'{d.path}: {d.what}' + by.get(d.path, ''))}\n{d.diff}" for d in drifts))
     if drifts:
         fix = "wrapgen regenerate FILE..." if files else "wrapgen build"
         sys.stderr.write(f"wrapgen check: {len(drifts)} of {len(wanted)} file(s) differ from what wrapgen builds now"

@@ -229,10 +229,11 @@ def _kind(value: object) -> str:
     return names.get(type(value), "a date or time")
 
 
-def plan_entries(entries: Sequence[Entry]) -> Plan:
+def plan_entries(entries: Sequence[Entry], owners: dict[str, list[str]] | None = None) -> Plan:
     """One plan for all the entries: each entry's files (and its stdout file), messages prefixed by its name.
     Entries may write the same file with the same bytes (e.g. one layer referenced by two IaC snippets); two
-    different contents for one path are refused."""
+    different contents for one path are refused. `owners`, if given, gets each file's path -> the entries that
+    write it."""
     whole = Plan()
     written: dict[str, tuple[File, Entry]] = {}
     for entry in entries:
@@ -251,6 +252,8 @@ def plan_entries(entries: Sequence[Entry]) -> Plan:
                                "leave stdout out")  # fmt: skip
         for file in files:
             key = os.path.normpath(file.path)
+            if owners is not None:
+                owners.setdefault(written[key][0].path if key in written else file.path, []).append(entry.name)
             if key in written:
                 other, by = written[key]
                 if (other.data, other.mode) != (file.data, file.mode):
