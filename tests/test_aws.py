@@ -53,18 +53,24 @@ def layer_zip(tmp_path: Path, family: str = "node", *args: str) -> Path:
     return path
 
 
-def plain_layer(aws: Moto, files: dict[str, str] | None = None) -> str:
-    """Another layer (not wrapgen's), e.g. a vendor's with its own wrapper."""
+def executables_zip(files: dict[str, str]) -> bytes:
+    """A zip of these files, each mode 0755 (as a vendor's layer holds its wrapper)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, text in (files or {"lib/x.txt": "x"}).items():
+        for name, text in files.items():
             info = zipfile.ZipInfo(name)
             info.external_attr = 0o100755 << 16
             info.create_system = 3
             archive.writestr(info, text)
-    answer = aws.client("lambda").publish_layer_version(
-        LayerName=unique("other"), Content={"ZipFile": buffer.getvalue()}
-    )
+    return buffer.getvalue()
+
+
+def plain_layer(aws: Moto, files: dict[str, str] | None = None, save: Path | None = None) -> str:
+    """Another layer (not wrapgen's), e.g. a vendor's with its own wrapper; its zip also written to `save`."""
+    data = executables_zip(files or {"lib/x.txt": "x"})
+    if save is not None:
+        save.write_bytes(data)
+    answer = aws.client("lambda").publish_layer_version(LayerName=unique("other"), Content={"ZipFile": data})
     return str(answer["LayerVersionArn"])
 
 
@@ -303,13 +309,8 @@ def test_the_chain_is_explained_before_attaching(aws: Moto, tmp_path: Path) -> N
 def test_a_chain_that_would_break_the_function_is_refused_by_default(aws: Moto, tmp_path: Path) -> None:
     path = layer_zip(tmp_path, "node", "--flag", "--title='my app'")
     ours = run("publish", str(path), "--layer-name", unique("wrapgen-node")).stdout.strip()
-    vendor_zip = tmp_path / "vendor.zip"
-    with zipfile.ZipFile(vendor_zip, "w") as archive:  # a vendor's wrapper that splits what has a space
-        info = zipfile.ZipInfo("vendor/wrapper")
-        info.external_attr, info.create_system = 0o100755 << 16, 3
-        archive.writestr(info, "#!/bin/bash\nexec $@\n")
-    vendor = str(aws.client("lambda").publish_layer_version(
-        LayerName=unique("vendor"), Content={"ZipFile": vendor_zip.read_bytes()})["LayerVersionArn"])  # fmt: skip
+    vendor_zip = tmp_path / "vendor.zip"  # a vendor's wrapper that splits what has a space
+    vendor = plain_layer(aws, {"vendor/wrapper": "#!/bin/bash\nexec $@\n"}, save=vendor_zip)
     name = function(aws, layers=[vendor], env={"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"})
     before = configuration(aws, name)
     zips = ("--layer-zip", str(path), "--layer-zip", str(vendor_zip))
@@ -324,10 +325,7 @@ def test_a_chain_that_would_break_the_function_is_refused_by_default(aws: Moto, 
     assert run("detach", "--function", name).exit_code == 0 and configuration(aws, name) == before
     # the same vendor layer with a wrapper that quotes: checked, ok
     good = function(aws, layers=[vendor], env={"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"})
-    with zipfile.ZipFile(vendor_zip, "w") as archive:
-        info = zipfile.ZipInfo("vendor/wrapper")
-        info.external_attr, info.create_system = 0o100755 << 16, 3
-        archive.writestr(info, '#!/bin/bash\nexec "$@"\n')
+    vendor_zip.write_bytes(executables_zip({"vendor/wrapper": '#!/bin/bash\nexec "$@"\n'}))
     result = run("attach", "--function", good, "--layer", ours, *zips)  # the zip is not the layer's: not checked
     assert result.exit_code == 0 and "not checked: layer " + vendor in result.stdout, result.stdout
     # a wrapper in no layer of the function
@@ -415,12 +413,8 @@ def test_only_a_shell_script_of_the_function_is_run_here(aws: Moto, tmp_path: Pa
     ours = publish(tmp_path)
     ours_zip = next(tmp_path.glob("node-*.zip"))
     vendor_zip = tmp_path / "vendor.zip"
-    with zipfile.ZipFile(vendor_zip, "w") as archive:
-        info = zipfile.ZipInfo("vendor/wrapper")
-        info.external_attr, info.create_system = 0o100755 << 16, 3
-        archive.writestr(info, "#!/usr/bin/env python3\nimport os, sys\nos.execv(sys.argv[1], sys.argv[1:])\n")
-    vendor = str(aws.client("lambda").publish_layer_version(
-        LayerName=unique("vendor"), Content={"ZipFile": vendor_zip.read_bytes()})["LayerVersionArn"])  # fmt: skip
+    script = "#!/usr/bin/env python3\nimport os, sys\nos.execv(sys.argv[1], sys.argv[1:])\n"
+    vendor = plain_layer(aws, {"vendor/wrapper": script}, save=vendor_zip)
     name = function(aws, layers=[vendor], env={"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"})
     result = run("attach", "--function", name, "--layer", ours, "--layer-zip", str(ours_zip), "--layer-zip",
                  str(vendor_zip), "--dry-run")  # fmt: skip
