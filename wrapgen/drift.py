@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from wrapgen import __version__
 from wrapgen.errors import InvalidValue, WrapgenError
-from wrapgen.files import open_regular, read_fd
+from wrapgen.files import read_start
 from wrapgen.output import File
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -34,13 +34,7 @@ class Drift:
 
 def on_disk(path: str, most: int) -> tuple[bytes, int] | None:
     """A file's bytes (at most `most`) and mode; None if it does not exist."""
-    if not os.path.lexists(path):
-        return None
-    fd, _ = open_regular(path, path)
-    try:
-        return read_fd(fd, most), stat.S_IMODE(os.fstat(fd).st_mode)
-    finally:
-        os.close(fd)
+    return read_start(path, most) if os.path.lexists(path) else None
 
 
 def compare(file: File) -> Drift | None:
@@ -154,14 +148,24 @@ def members(data: bytes, path: str) -> dict[str, tuple[bytes, int]]:
 
 def regenerated(path: str) -> File:
     """What the generated file at `path` is when its header's command (each wrapper's, in a layer zip) runs now."""
+    return rebuilt(path, *read_generated(path))
+
+
+def read_generated(path: str) -> tuple[bytes, int]:
+    """A generated file's bytes and mode (at most a layer zip's)."""
     from wrapgen.layer import ZIPPED_LIMIT
 
     found = on_disk(path, ZIPPED_LIMIT + 1)
     if found is None:
         raise InvalidValue(f"{path}: no such file")
-    data, mode = found
-    if len(data) > ZIPPED_LIMIT:
+    if len(found[0]) > ZIPPED_LIMIT:
         raise InvalidValue(f"{path}: more than a layer zip can be ({ZIPPED_LIMIT} bytes)")
+    return found
+
+
+def rebuilt(path: str, data: bytes, mode: int) -> File:
+    """regenerated() of the file at `path` that holds `data`: an error where it is no wrapgen wrapper nor a layer zip
+    of them."""
     if data.startswith(ZIP_MAGIC):
         return File(path, _regenerated_zip(path, data), mode)
     try:

@@ -34,6 +34,15 @@ def read_fd(fd: int, most: int) -> bytes:
     return b"".join(chunks)
 
 
+def read_start(path: str, most: int) -> tuple[bytes, int]:
+    """The first `most` bytes of the regular file at `path`, and its permission bits."""
+    fd, _ = open_regular(path, path)
+    try:
+        return read_fd(fd, most), stat.S_IMODE(os.fstat(fd).st_mode)
+    finally:
+        os.close(fd)
+
+
 def read_regular(path: str, limit: int, what: str | None = None) -> bytes:
     """The bytes of the regular file at `path`, refused if it holds more than `limit`."""
     shown = what or path

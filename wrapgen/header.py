@@ -25,15 +25,9 @@ def command_lines(argv: Sequence[str]) -> shell.ShellCode:
 
 def read_file_command(path: str, most: int = 64 * 1024) -> list[str] | None:
     """read_command on the start of a file (InvalidValue where it is not a regular file or cannot be read)."""
-    import os
+    from wrapgen.files import read_start
 
-    from wrapgen.files import open_regular, read_fd
-
-    fd, _ = open_regular(path, path)
-    try:
-        return read_command(read_fd(fd, most).decode("utf-8", "replace"))
-    finally:
-        os.close(fd)
+    return read_command(read_start(path, most)[0].decode("utf-8", "replace"))
 
 
 def read_command(text: str) -> list[str] | None:

@@ -61,13 +61,10 @@ def from_file(path: str, directory: str) -> Draft:
     """The entry that rebuilds a generated wrapper (or the layer zip of one) from its header's command."""
     from wrapgen import drift
     from wrapgen.header import read_command
-    from wrapgen.layer import ZIPPED_LIMIT
     from wrapgen.spec import spec_from_command
 
-    drift.regenerated(path)  # refuses what is not a wrapgen wrapper, or a layer zip of them, with the reason
-    found = drift.on_disk(path, ZIPPED_LIMIT)
-    assert found is not None
-    data, _ = found
+    data, mode = drift.read_generated(path)
+    drift.rebuilt(path, data, mode)  # refuses what is not a wrapgen wrapper, or a layer zip of them, with the reason
     notes: list[str] = []
     found_command: list[str] | None
     relative = os.path.relpath(path, directory)
