@@ -856,7 +856,7 @@ def _manifest(path: str | None) -> "Manifest":
     """The manifest, read; the process then works in its directory, where its paths are relative to."""
     from wrapgen import manifest
 
-    found = manifest.load(manifest.find(path))
+    found = manifest.load(path)
     os.chdir(found.directory)
     return found
 

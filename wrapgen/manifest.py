@@ -99,14 +99,14 @@ class Manifest:
         return [entry for entry in self.entries if not names or entry.name in names]
 
 
-def find(path: str | None) -> str:
-    """The manifest to read: `path`, else wrapgen.toml here, else pyproject.toml here if it has [tool.wrapgen]."""
-    if path is not None:
-        return path
+def _find() -> tuple[str, dict[str, Any]]:
+    """The manifest here, read: wrapgen.toml, else pyproject.toml if it has [tool.wrapgen]."""
     if os.path.lexists(MANIFEST):
-        return MANIFEST
-    if os.path.lexists(PYPROJECT) and _tool_table(_document(PYPROJECT), PYPROJECT) is not None:
-        return PYPROJECT
+        return MANIFEST, _document(MANIFEST)
+    if os.path.lexists(PYPROJECT):
+        document = _document(PYPROJECT)
+        if _tool_table(document, PYPROJECT) is not None:
+            return PYPROJECT, document
     raise InvalidValue(f"no {MANIFEST} here (nor [tool.wrapgen] in {PYPROJECT})",
                        "wrapgen init writes a starter; or give --manifest PATH")  # fmt: skip
 
@@ -133,9 +133,9 @@ def _tool_table(document: dict[str, Any], path: str) -> dict[str, Any] | None:
     return table
 
 
-def load(path: str) -> Manifest:
-    """The manifest at `path` (a pyproject.toml: its [tool.wrapgen] table), every entry checked."""
-    document = _document(path)
+def load(path: str | None = None) -> Manifest:
+    """The manifest at `path` (a pyproject.toml: its [tool.wrapgen] table), or the one here; every entry checked."""
+    path, document = _find() if path is None else (path, _document(path))
     prefix = ""
     if os.path.basename(path) == PYPROJECT:
         prefix = "tool.wrapgen."
