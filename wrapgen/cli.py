@@ -12,6 +12,7 @@ import typer
 
 from wrapgen import __version__
 from wrapgen.errors import WrapgenError
+from wrapgen.request import Format, IacFormat, Via
 from wrapgen.runtimes import FAMILIES, Family
 
 if TYPE_CHECKING:
@@ -45,25 +46,6 @@ app = _App(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class Via(str, enum.Enum):
-    wrapper = "wrapper"
-    env = "env"
-
-
-class IacFormat(str, enum.Enum):
-    sam = "sam"
-    cloudformation = "cloudformation"
-    terraform = "terraform"
-    serverless = "serverless"
-    cdk_python = "cdk-python"
-    cdk_typescript = "cdk-typescript"
-
-
-class Format(str, enum.Enum):
-    lines = "lines"
-    json = "json"
 
 
 class Report(str, enum.Enum):

@@ -21,10 +21,11 @@ from wrapgen import __version__
 from wrapgen.errors import InvalidValue
 from wrapgen.layer import wrapper_path
 from wrapgen.printable import utf8
+from wrapgen.request import IacFormat
 from wrapgen.runtimes import LAYER_NAME, SERVERLESS_SERVICE, TERRAFORM_AWS_5_LACKS, Family
 from wrapgen.shell import ShellCode
 
-FORMATS = ("sam", "cloudformation", "terraform", "serverless", "cdk-python", "cdk-typescript")
+FORMATS = tuple(form.value for form in IacFormat)
 ARCHITECTURES = ("x86_64", "arm64")
 LAYER = "WrapgenLayer"
 DESCRIPTION_LIMIT = 256

@@ -6,6 +6,7 @@ Imports are inside the functions: a family command's start-up pays only for what
 
 from __future__ import annotations
 
+import enum
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -17,8 +18,30 @@ if TYPE_CHECKING:
     from wrapgen.output import Plan
     from wrapgen.spec import WrapperSpec
 
-VIAS = ("wrapper", "env")
-FORMATS = ("lines", "json")
+
+class Via(str, enum.Enum):
+    """--via: what the command makes."""
+
+    wrapper = "wrapper"
+    env = "env"
+
+
+class Format(str, enum.Enum):
+    """--format: how --via env prints the variables."""
+
+    lines = "lines"
+    json = "json"
+
+
+class IacFormat(str, enum.Enum):
+    """--iac: the tools wrapgen.iac writes snippets for."""
+
+    sam = "sam"
+    cloudformation = "cloudformation"
+    terraform = "terraform"
+    serverless = "serverless"
+    cdk_python = "cdk-python"
+    cdk_typescript = "cdk-typescript"
 
 
 class Request(NamedTuple):
@@ -82,10 +105,10 @@ def plan(request: Request) -> Plan:
             "--then is given twice: a wrapper execs one next wrapper",
             "that one can chain further, with its own --then or WRAPGEN_THEN",
         )
-    if request.via not in VIAS:
-        raise InvalidValue(f"--via {request.via!r}: want one of {', '.join(VIAS)}")
-    if request.format not in FORMATS:
-        raise InvalidValue(f"--format {request.format!r}: want one of {', '.join(FORMATS)}")
+    _check_choice("--via", request.via, Via)
+    _check_choice("--format", request.format, Format)
+    if request.iac is not None:
+        _check_choice("--iac", request.iac, IacFormat)
     spec = wrapper_spec(
         request.family,
         request.flag,
@@ -98,11 +121,6 @@ def plan(request: Request) -> Plan:
         unchecked=request.unchecked_flag,
         runtimes=request.runtime,
     )
-    if request.iac is not None:
-        from wrapgen.iac import FORMATS as IAC_FORMATS
-
-        if request.iac not in IAC_FORMATS:
-            raise InvalidValue(f"--iac {request.iac!r}: want one of {', '.join(IAC_FORMATS)}")
     if request.iac_dir is not None and (request.iac is None or request.layer is None):
         raise InvalidValue("--iac-dir says where the --iac snippet references the --layer zip from; without"
                            " both it has nothing to do")  # fmt: skip
@@ -119,6 +137,13 @@ def plan(request: Request) -> Plan:
     else:
         _wrapper_plan(result, spec, request)
     return result
+
+
+def _check_choice(option: str, value: str, choices: type[enum.Enum]) -> None:
+    """A value given as text (a manifest's) that the command line takes from a closed list."""
+    values = [choice.value for choice in choices]
+    if value not in values:
+        raise InvalidValue(f"{option} {value!r}: want one of {', '.join(values)}")
 
 
 def _snippet(request: Request, spec: WrapperSpec, layer: str | None, variables: tuple[tuple[str, str], ...]) -> bytes:
