@@ -130,6 +130,50 @@ def test_a_signal_while_writing_leaves_nothing_behind(tmp_path: Path, signum: in
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo"]  # no layer, no temporary file, no directory
 
 
+# Where a signal can land while a plan is written: just after a call made a directory or a temporary file (before
+# the writer has recorded it), while the data is written, or between two renames.
+_SIGNAL_POINTS = [("pathlib", "Path.mkdir", "after"), ("tempfile", "mkstemp", "after"), ("os", "fsync", "before"),
+                  ("os", "chmod", "after"), ("os", "replace", "after")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("module", "name", "when"), _SIGNAL_POINTS)
+def test_a_signal_at_any_step_leaves_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str,
+                                                    name: str, when: str) -> None:  # fmt: skip
+    """In process, deterministic: the patched call signals this process itself (once), as a Ctrl-C would then."""
+    import importlib
+    import signal
+
+    from wrapgen import output
+
+    owner = importlib.import_module(module)
+    holder = getattr(owner, name.split(".")[0]) if "." in name else owner
+    attribute = name.split(".")[-1]
+    real = getattr(holder, attribute)
+    fired: list[bool] = []
+
+    def signalling(*args: object, **kwargs: object) -> object:
+        if when == "before" and not fired:
+            fired.append(True)
+            os.kill(os.getpid(), signal.SIGTERM)
+        result = real(*args, **kwargs)
+        if when == "after" and not fired:
+            fired.append(True)
+            os.kill(os.getpid(), signal.SIGTERM)
+        return result
+
+    monkeypatch.setattr(holder, attribute, signalling)
+    files = [output.File(str(tmp_path / "new" / "deep" / n), n.encode() * 1000, 0o755) for n in ("a", "b")]
+    with pytest.raises(SystemExit) as exit_info:
+        output.commit(output.Plan(files))
+    assert fired and exit_info.value.code == 128 + signal.SIGTERM
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*"))
+    if left:  # the renames had begun: they all end, and nothing else is left
+        assert left == ["new", "new/deep", "new/deep/a", "new/deep/b"]
+        assert all(Path(f.path).read_bytes() == f.data for f in files)
+    else:
+        assert name != "replace", "a signal between renames must not undo the first"
+
+
 class TestEveryDeliveryModeShipsWhatItReferences:
     def test_via_env_with_a_layer_of_the_included_files(self, tmp_path: Path) -> None:
         import io

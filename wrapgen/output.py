@@ -68,6 +68,9 @@ class _Interrupted(Exception):
         self.signum = signum
 
 
+_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
 @contextlib.contextmanager
 def _signals_raise() -> Iterator[None]:
     """SIGINT, SIGTERM and SIGHUP raise while the plan is written, so that its temporary files are removed."""
@@ -75,12 +78,23 @@ def _signals_raise() -> Iterator[None]:
     def handler(signum: int, frame: FrameType | None) -> None:
         raise _Interrupted(signum)
 
-    saved = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+    saved = {sig: signal.signal(sig, handler) for sig in _SIGNALS}
     try:
         yield
     finally:
         for sig, old in saved.items():
             signal.signal(sig, old)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Those signals held back until the block ends: a directory or temporary file made is recorded (for the
+    clean-up) before a signal can land, and the renames, once begun, all end."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _target(file: File) -> _Target:
@@ -126,14 +140,15 @@ def commit(plan: Plan) -> None:
             for target in targets:
                 if not target.in_place:
                     _make_parents(target.resolved.parent, made, target.file.path)
-                    target.temp = _write_temp(target)
+                    _write_temp(target)
             for target in targets:
                 if target.in_place:
                     _write_in_place(target)
-            for target in targets:
-                if target.temp is not None:
-                    os.replace(target.temp, target.resolved)
-                    target.temp = None
+            with _signals_held():
+                for target in targets:
+                    if target.temp is not None:
+                        os.replace(target.temp, target.resolved)
+                        target.temp = None
     except _Interrupted as interrupted:
         _clean(targets, made)
         raise SystemExit(128 + interrupted.signum) from None
@@ -158,27 +173,27 @@ def _make_parents(directory: Path, made: list[Path], shown: str) -> None:
         directory = directory.parent
     for path in reversed(missing):
         try:
-            path.mkdir()
+            with _signals_held():
+                path.mkdir()
+                made.append(path)
         except OSError as error:
             raise OutputError(f"cannot write {shown}: cannot make {path}: {error.strerror}") from None
-        made.append(path)
 
 
-def _write_temp(target: _Target) -> str:
+def _write_temp(target: _Target) -> None:
+    """The file's bytes and mode in a temporary file beside it, recorded in `target.temp` (commit removes it on
+    failure)."""
     try:
-        fd, temp = tempfile.mkstemp(dir=target.resolved.parent, prefix=f".{target.resolved.name}.", suffix=".tmp")
-    except OSError as error:
-        raise OutputError(f"cannot write {target.file.path}: {error.strerror}") from None
-    try:
+        with _signals_held():
+            fd, target.temp = tempfile.mkstemp(dir=target.resolved.parent, prefix=f".{target.resolved.name}.",
+                                               suffix=".tmp")  # fmt: skip
         with os.fdopen(fd, "wb") as stream:
             stream.write(target.file.data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp, target.file.mode)
+        os.chmod(target.temp, target.file.mode)
     except OSError as error:
-        os.unlink(temp)
         raise OutputError(f"cannot write {target.file.path}: {error.strerror}") from None
-    return temp
 
 
 def _write_in_place(target: _Target) -> None:
