@@ -184,10 +184,11 @@ def _write_temp(target: _Target) -> None:
     """The file's bytes and mode in a temporary file beside it, recorded in `target.temp` (commit removes it on
     failure)."""
     try:
-        with _signals_held():
+        with _signals_held():  # the descriptor too: a signal leaves no file open
             fd, target.temp = tempfile.mkstemp(dir=target.resolved.parent, prefix=f".{target.resolved.name}.",
                                                suffix=".tmp")  # fmt: skip
-        with os.fdopen(fd, "wb") as stream:
+            stream = os.fdopen(fd, "wb")
+        with stream:
             stream.write(target.file.data)
             stream.flush()
             os.fsync(stream.fileno())
