@@ -909,17 +909,19 @@ def check_command(
             if manifest_path is not None:
                 raise WrapgenError("--manifest checks the manifest's files; FILEs are checked by their headers:"
                                    " choose one")  # fmt: skip
-            wanted = [drift.regenerated(path) for path in files]
+            found = [drift.regenerated(path) for path in files]
         else:
-            wanted = plan_entries(_manifest(manifest_path).entries, owners).files
+            planned = plan_entries(_manifest(manifest_path).entries, owners).files
+            found = [(file, drift.compare(file)) for file in planned]
     except WrapgenError as error:
         _fail(error)
     from wrapgen.printable import printable
 
-    drifts = [d for d in (drift.compare(file) for file in wanted) if d is not None]
+    wanted = [file for file, _ in found]
+    drifts = [d for _, d in found if d is not None]
     if format_ is Report.json:
-        found = [{"path": d.path, "what": d.what, "entries": owners.get(d.path, []), "diff": d.diff} for d in drifts]
-        _print(_json({"checked": [file.path for file in wanted], "differ": found}))
+        differ = [{"path": d.path, "what": d.what, "entries": owners.get(d.path, []), "diff": d.diff} for d in drifts]
+        _print(_json({"checked": [file.path for file in wanted], "differ": differ}))
     else:
         by = {path: f" (entr{'y' if len(names) == 1 else 'ies'} {', '.join(names)})" for path, names in owners.items()}
         _print("".join(f"{printable(f'{d.path}: {d.what}' + by.get(d.path, ''))}\n{d.diff}" for d in drifts))
@@ -944,8 +946,7 @@ def regenerate_command(
     from wrapgen.output import Plan, commit
 
     try:
-        wanted = [drift.regenerated(path) for path in files]
-        plan = Plan(files=[file for file in wanted if drift.compare(file) is not None])
+        plan = Plan(files=[file for file, differs in map(drift.regenerated, files) if differs is not None])
         commit(plan)
     except WrapgenError as error:
         _fail(error)

@@ -47,7 +47,11 @@ def compare(file: File) -> Drift | None:
         return Drift(file.path, error.message.removeprefix(f"{file.path}: "))
     if found is None:
         return Drift(file.path, "missing")
-    data, mode = found
+    return differs(file, *found)
+
+
+def differs(file: File, data: bytes, mode: int) -> Drift | None:
+    """compare() of a file whose disk holds `data` with `mode`."""
     if data != file.data:
         return Drift(file.path, cause(file.path, data), diff(file.path, data, file.data))
     if mode != file.mode:
@@ -146,9 +150,12 @@ def members(data: bytes, path: str) -> dict[str, tuple[bytes, int]]:
     return found
 
 
-def regenerated(path: str) -> File:
-    """What the generated file at `path` is when its header's command (each wrapper's, in a layer zip) runs now."""
-    return rebuilt(path, *read_generated(path))
+def regenerated(path: str) -> tuple[File, Drift | None]:
+    """What the generated file at `path` is when its header's command (each wrapper's, in a layer zip) runs now, and
+    how the file differs from it (None: it is current); the file is read once."""
+    data, mode = read_generated(path)
+    file = rebuilt(path, data, mode)
+    return file, differs(file, data, mode)
 
 
 def read_generated(path: str) -> tuple[bytes, int]:
