@@ -110,7 +110,8 @@ def test_a_full_stdout_is_one_line_and_exit_1(args: list[str]) -> None:
 
 @pytest.mark.parametrize("signum", [2, 15, 1])  # SIGINT, SIGTERM, SIGHUP
 def test_a_signal_while_writing_leaves_nothing_behind(tmp_path: Path, signum: int) -> None:
-    """The layer's temporary file is written, then opening a FIFO nobody reads blocks: the signal lands there."""
+    """The layer's temporary file is made, then opening a FIFO nobody reads blocks: the signal lands there, or while
+    the layer is still written (each step is signalled in turn by the in-process test below)."""
     import subprocess
     import time
 
