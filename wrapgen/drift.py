@@ -8,6 +8,7 @@ snippets, Dockerfile lines and --via env variables hold no command: the manifest
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import io
 import os
@@ -135,6 +136,10 @@ def _files(data: bytes, path: str) -> dict[str, tuple[bytes, int]]:
     return {name: (content, stat.S_IMODE(mode)) for name, (content, mode) in members(data, path).items()}
 
 
+# A drifting zip is read by its rebuild, the cause and the diff, with the same two bytes objects (on disk, rebuilt):
+# those answers are kept, no more (a layer's files can be 250 MB), and not mutated; a hit costs a hash of the bytes,
+# which Python computes once per object.
+@functools.lru_cache(maxsize=2)
 def members(data: bytes, path: str) -> dict[str, tuple[bytes, int]]:
     """A zip's members: name -> (bytes, mode with its file type); read only after zipread found it within its
     limits."""
@@ -202,6 +207,7 @@ def _wrapper(text: str) -> tuple[bytes, int] | None:
     return artifact.text.encode(), artifact.mode
 
 
+@functools.lru_cache(maxsize=1)
 def _regenerated_zip(path: str, data: bytes) -> bytes:
     """The layer zip with each wrapgen wrapper in it regenerated, every other member kept byte for byte with its
     mode, zipped as wrapgen zips layers (a zip made by another tool comes back in wrapgen's form)."""
