@@ -57,6 +57,19 @@ def test_a_symlink_is_written_through_to_its_target(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "real").stat().st_mode) == 0o755
 
 
+@pytest.mark.parametrize(("args", "says"), [
+    (["-o", "x/"], "error: cannot write x/: it names a directory (name the file)\n"),
+    (["-o", "x/."], "error: cannot write x/.: it names a directory (name the file)\n"),
+    (["-o", "x/w", "--layer", "x"], "error: cannot write both x and x/w, which would be in it\n"),
+    (["-o", "x", "--layer", "./x/../x/l.zip"], "error: cannot write both x and ./x/../x/l.zip, which would be in it\n"),
+])  # fmt: skip
+def test_a_path_that_cannot_be_a_file_of_the_plan_is_refused_first(tmp_path: Path, args: list[str], says: str) -> None:
+    """`-o x/` wrote a file x; `-o x/w --layer x` wrote x/w, then failed to put the layer over that directory."""
+    result = wrapgen_cli("python", "--flag", "-u", *args, cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (1, says)
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("layer", ["/proc/sys/wrapgen.zip", "/etc/hostname/x.zip"])
 def test_a_failure_leaves_nothing_behind(tmp_path: Path, layer: str) -> None:
     """The script's destination was written before the layer failed; now nothing is, and no directory made."""

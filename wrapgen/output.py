@@ -40,15 +40,28 @@ class Plan:
         """What can be known wrong before anything is written."""
         if sum(file.path == STDOUT for file in self.files) + bool(self.stdout) > 1:
             raise OutputError("two outputs go to stdout (-o -, and the printed payload): send one to a file")
+        for file in self.files:
+            if not file.path:
+                raise OutputError("cannot write to an empty path")
+            if file.path.endswith("/") or os.path.basename(file.path) in (".", ".."):
+                raise OutputError(f"cannot write {file.path}: it names a directory", "name the file")
+        written = {os.path.realpath(file.path): file.path for file in self.files if file.path != STDOUT}
+        for real, path in written.items():
+            for parent in Path(real).parents:
+                if str(parent) in written:
+                    raise OutputError(f"cannot write both {written[str(parent)]} and {path}, which would be in it")
 
     def describe(self) -> str:
         """What committing would write, for --dry-run."""
         import hashlib  # only for --dry-run: it costs every other run's start-up
 
+        from wrapgen.printable import printable
+
         lines = []
         for file in self.files:
             digest = hashlib.sha256(file.data).hexdigest()
-            lines.append(f"would write {file.path} (mode {file.mode:04o}, {len(file.data)} bytes, sha256 {digest})\n")
+            what = f"mode {file.mode:04o}, {len(file.data)} bytes, sha256 {digest}"
+            lines.append(f"would write {printable(file.path)} ({what})\n")
         if self.stdout:
             lines.append(f"would print {len(self.stdout)} bytes on stdout (below)\n")
         return "".join(lines)
