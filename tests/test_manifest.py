@@ -322,10 +322,30 @@ BAD = [
     ('[wrapper.a]\nfamily = "python"\nextends = "a"\n', "wrapgen.toml: [wrapper.a] extends: a loop: a -> a"),
     ('[wrapper.a]\nfamily = "python"\noutput = "w"\n[wrapper.b]\nfamily = "python"\nflag = ["-X dev"]\noutput = "w"\n',
      "wrapgen.toml: [wrapper.b]: writes w, which [wrapper.a] writes differently"),
+    # Found by a hostile-input audit: each was a traceback, a hang, a partial write or a file check never passes.
+    ('[[wrapper]]\nfamily = "python"\n', "wrapgen.toml: wrapper: want tables [wrapper.NAME], got an array"),
+    ('[wrapper.a]\nfamily = "python"\noutput = "w\\u0000"\n', "wrapgen.toml: [wrapper.a] output: holds a NUL"),
+    ('[wrapper.a]\nfamily = "python"\nlayer = "l.zip"\ninclude = ["p\\u0000y=p.py"]\n',
+     "wrapgen.toml: [wrapper.a] include: holds a NUL"),
+    ('[wrapper.a]\nfamily = "python"\nflag = ["-X dev"]\nlayer = "-"\n',
+     "wrapgen.toml: [wrapper.a] layer: '-' is stdout"),
+    ('[wrapper.a]\nfamily = "python"\nflag = ' + "[" * 1000 + "]" * 1000 + "\n",
+     "wrapgen.toml: not valid TOML: TOML inline arrays/tables are nested more than the allowed"),
+    ('[wrapper.a]\nfamily = "python"\n' + ".".join(["k"] * 20000) + " = 1\n",
+     "wrapgen.toml: not valid TOML: TOML key has more than the allowed"),
+    ('[wrapper.a]\nfamily = "python"\nflag = ["-X dev"]\noutput = "x/"\n',
+     "wrapgen.toml: [wrapper.a]: cannot write x/: it names a directory"),
+    ('[wrapper.a]\nfamily = "python"\nflag = ["-X dev"]\noutput = ""\n',
+     "wrapgen.toml: [wrapper.a]: cannot write to an empty path"),
+    ('[wrapper.a]\nfamily = "python"\nflag = ["-X dev"]\noutput = "x/w"\n'
+     '[wrapper.b]\nfamily = "python"\nflag = ["-X importtime"]\noutput = "x"\n',
+     "cannot write both x and x/w, which would be in it"),
+    ('[wrapper.a]\nfamily = "python"\nflag = ["-X dev"]\noutput = "wrapgen.toml"\n',
+     "wrapgen.toml: an entry writes wrapgen.toml, which is this manifest"),
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "says"), BAD, ids=[says.split(": ", 1)[1][:40] for _, says in BAD])
+@pytest.mark.parametrize(("text", "says"), BAD, ids=[says.split(": ", 1)[-1][:40] for _, says in BAD])
 def test_a_bad_manifest_is_one_line_and_writes_nothing(tmp_path: Path, text: str, says: str) -> None:
     # A good entry first: all or nothing, it is not written either.
     (tmp_path / "wrapgen.toml").write_text('[wrapper.good]\nfamily = "node"\noutput = "good"\n\n' * ("[wrapper]" not in
@@ -342,6 +362,10 @@ def test_a_manifest_that_is_not_utf8_or_not_a_file(tmp_path: Path) -> None:
     (tmp_path / "wrapgen.toml").write_bytes(b'[wrapper.a]\nfamily = "python\xff"\n')
     result = wrapgen("build", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (1, "error: wrapgen.toml: not UTF-8 (byte 28): TOML is UTF-8 text\n")
+    (tmp_path / "wrapgen.toml").write_bytes(b'\xef\xbb\xbf[wrapper.a]\nfamily = "python"\n')
+    result = wrapgen("build", cwd=tmp_path)
+    assert result.stderr == ("error: wrapgen.toml: starts with a byte order mark, which TOML does not take"
+                             " (save it without one)\n")  # fmt: skip
     os.mkfifo(tmp_path / "fifo.toml")
     fifo = wrapgen("build", "-m", "fifo.toml", cwd=tmp_path)
     assert (fifo.returncode, fifo.stderr) == (1, "error: fifo.toml: not a regular file\n")
@@ -354,7 +378,7 @@ def test_a_manifest_that_is_not_utf8_or_not_a_file(tmp_path: Path) -> None:
     [("tool = 1\n", "pyproject.toml: tool: want a table"),
      ("[tool]\nwrapgen = 1\n", "pyproject.toml: tool.wrapgen: want"),
      ("[tool.wrapgen.wrapper]\n", "pyproject.toml: declares no wrapper"),
-     ("[tool.wrapgen]\nwrapper = []\n", "pyproject.toml: declares no wrapper")],
+     ("[tool.wrapgen]\nwrapper = []\n", "pyproject.toml: tool.wrapgen.wrapper: want tables")],
 )  # fmt: skip
 def test_a_bad_pyproject_table_is_one_line(tmp_path: Path, text: str, says: str) -> None:
     (tmp_path / "pyproject.toml").write_text(text)
@@ -611,3 +635,103 @@ def test_the_command_lines_build_dry_run_shows_write_the_same_bytes(tmp_path: Pa
     assert result.returncode == 0, result.stderr
     assert wrapgen("build", cwd=by_manifest).returncode == 0
     assert written(by_shell) == written(by_manifest)
+
+
+def test_a_file_spelled_two_ways_is_one_file(tmp_path: Path) -> None:
+    """The same bytes for one file, by a relative path, an absolute one and a symlinked directory: written once
+    (the dedupe and the writer once told the same file apart differently: build refused it)."""
+    (tmp_path / "out").mkdir()
+    (tmp_path / "link").symlink_to("out")
+    entry = '[wrapper.{name}]\nfamily = "python"\nflag = ["-X dev"]\noutput = "{path}"\n'
+    paths = {"a": "out/w", "b": f"{tmp_path}/out/w", "c": "link/w", "d": "./out/../out/w"}
+    (tmp_path / "wrapgen.toml").write_text("".join(entry.format(name=n, path=p) for n, p in paths.items()))
+    built = wrapgen("build", cwd=tmp_path)
+    assert built.returncode == 0 and built.stderr == "wrapgen build: 4 entries, 1 file(s) written\n", built.stderr
+    assert (tmp_path / "out" / "w").read_bytes() == (GOLDEN_DEV := _python_dev(tmp_path / "cli"))
+    assert GOLDEN_DEV.startswith(b"#!/bin/bash")
+    checked = wrapgen("check", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stderr == "wrapgen check: 1 file(s) up to date\n"
+
+
+def _python_dev(root: Path) -> bytes:
+    root.mkdir()
+    assert wrapgen("python", "--flag", "-X dev", "-o", "w", cwd=root).returncode == 0
+    return (root / "w").read_bytes()
+
+
+def test_a_long_chain_of_extends_loads_at_once(tmp_path: Path) -> None:
+    """20,000 entries, each extending the one before (700 kB): each entry is merged once. It took minutes for
+    4,000 when each walked its whole chain; the timeout is a hundred times what it takes now."""
+    lines = ['[wrapper.e0]\nfamily = "python"\nflag = ["-X dev"]\noutput = "w"\n']
+    lines += [f'[wrapper.e{i}]\nextends = "e{i - 1}"\n' for i in range(1, 20000)]
+    (tmp_path / "wrapgen.toml").write_text("".join(lines))
+    result = subprocess.run([*WRAPGEN, "build", "e19999", "--dry-run"], cwd=tmp_path, capture_output=True, text=True,
+                            timeout=120, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "e19999: wrapgen python --flag '-X dev' --output w\n" in result.stderr
+
+
+def test_a_loop_of_extends_is_named_where_it_starts(tmp_path: Path) -> None:
+    (tmp_path / "wrapgen.toml").write_text('[wrapper.a]\nextends = "b"\n[wrapper.b]\nextends = "c"\n'
+                                           '[wrapper.c]\nfamily = "python"\nextends = "b"\n')  # fmt: skip
+    result = wrapgen("check", cwd=tmp_path)
+    assert result.stderr == "error: wrapgen.toml: [wrapper.b] extends: a loop: b -> c -> b\n"
+
+
+def test_pyproject_errors_name_the_whole_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.wrapgen.wrapper.a]\nfamily = "python"\nextends = "zz"\n')
+    assert wrapgen("check", cwd=tmp_path).stderr == (
+        "error: pyproject.toml: [tool.wrapgen.wrapper.a] extends: no entry [tool.wrapgen.wrapper.zz]\n"
+    )
+    (tmp_path / "pyproject.toml").write_text('[tool.wrapgen.wrapper.a]\nfamily = "python"\nflag = ["-X dev"]\n'
+                                             'output = "w"\n')  # fmt: skip
+    assert wrapgen("build", "zz", cwd=tmp_path).stderr == (
+        "error: pyproject.toml: no entry [tool.wrapgen.wrapper.zz] (it has: a)\n"
+    )
+
+
+def test_an_unknown_name_lists_ten_entries_at_most(tmp_path: Path) -> None:
+    entry = '[wrapper.entry{}]\nfamily = "python"\nflag = ["-X dev"]\noutput = "w"\n'
+    (tmp_path / "wrapgen.toml").write_text("".join(entry.format(i) for i in range(30)))
+    result = wrapgen("build", "zz", cwd=tmp_path)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1
+    assert result.stderr.endswith(", entry17 and 20 more)\n"), result.stderr
+
+
+HOSTILE_TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\0"), max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(HOSTILE_TEXT, min_size=1, max_size=4))
+def test_a_printable_command_line_gives_bash_the_same_words(texts: list[str]) -> None:
+    """What --dry-run prints of a command: nothing on it moves a terminal, and bash reads back every word."""
+    from wrapgen.shell import printable_words
+
+    line = printable_words(texts)
+    assert line.isprintable(), line
+    result = subprocess.run(["bash", "-c", f"printf '%s\\0' {line}"], capture_output=True, check=False,
+                            env={"PATH": os.environ["PATH"], "LC_ALL": "C.UTF-8"})  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split(b"\0")[:-1] == [text.encode() for text in texts]
+
+
+def test_dry_run_lines_of_control_characters_run_as_the_entry(tmp_path: Path) -> None:
+    """A tab, a line separator, C1 controls and an escape in values: --dry-run's line, run by bash, writes the bytes
+    build writes (printable() inside shlex's quotes once made a tab a backslash and a t)."""
+    value = "a\tb\u2028c\x85d\x1b[31m$HOME `x` 'q' \"dq\""
+    text = tomli_w.dumps({"wrapper": {"a": {"family": "python", "env": [f"MSG={value}"], "output": "w\tx"}}})
+    for root in (tmp_path / "m", tmp_path / "s"):
+        root.mkdir()
+        (root / "wrapgen.toml").write_text(text)
+    shown = wrapgen("build", "--dry-run", cwd=tmp_path / "m")
+    assert shown.returncode == 0
+    assert all(line.isprintable() for line in shown.stderr.split("\n")), shown.stderr
+    line = next(line.split(": ", 1)[1] for line in shown.stderr.splitlines() if ": wrapgen " in line)
+    script = f'wrapgen() {{ {shlex.quote(sys.executable)} -m wrapgen "$@"; }}\n{line}\n'
+    ran = subprocess.run(["bash", "-c", script], cwd=tmp_path / "s", capture_output=True, text=True, check=False,
+                         env={**os.environ, "LC_ALL": "C.UTF-8"})  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert wrapgen("build", cwd=tmp_path / "m").returncode == 0
+    assert (tmp_path / "s" / "w\tx").read_bytes() == (tmp_path / "m" / "w\tx").read_bytes()
+    assert "would write w\\tx (mode 0755," in shown.stderr

@@ -859,17 +859,16 @@ def build_command(
 
     Example: wrapgen build orders-python
     """
-    from wrapgen.manifest import plan_entries
     from wrapgen.output import commit
 
     try:
         found = _manifest(manifest_path)
         entries = found.select(names or ())
-        plan = plan_entries(entries)
+        plan = found.plan(entries)
         if dry_run:
             from wrapgen.printable import printable
 
-            commands = "".join(f"{printable(entry.name)}: {printable(entry.command_line())}\n" for entry in entries)
+            commands = "".join(f"{printable(entry.name)}: {entry.command_line()}\n" for entry in entries)
             sys.stderr.write("".join(plan.messages) + commands + plan.describe())
             return
         commit(plan)
@@ -901,7 +900,6 @@ def check_command(
     Example: wrapgen check build/wrapgen-python build/wrapgen-python.zip
     """
     from wrapgen import drift
-    from wrapgen.manifest import plan_entries
 
     owners: dict[str, list[str]] = {}
     try:
@@ -911,7 +909,8 @@ def check_command(
                                    " choose one")  # fmt: skip
             found = [drift.regenerated(path) for path in files]
         else:
-            planned = plan_entries(_manifest(manifest_path).entries, owners).files
+            found_manifest = _manifest(manifest_path)
+            planned = found_manifest.plan(found_manifest.entries, owners).files
             found = [(file, drift.compare(file)) for file in planned]
     except WrapgenError as error:
         _fail(error)

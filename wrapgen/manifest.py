@@ -18,21 +18,16 @@ from __future__ import annotations
 
 import difflib
 import os
-import shlex
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import tomli  # not the standard library's tomllib: tomli 2.5 bounds a key's parts (quadratic in 3.11's tomllib)
 
 from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.files import read_regular
 from wrapgen.output import STDOUT, File, Plan
 from wrapgen.request import Request, option_name, plan
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 MANIFEST = "wrapgen.toml"
 PYPROJECT = "pyproject.toml"
@@ -74,19 +69,20 @@ class Entry:
         return self.request.argv() + ([">", self.stdout] if self.stdout else [])
 
     def command_line(self) -> str:
-        """That command line as a shell takes it."""
-        redirect = f" > {shlex.quote(self.stdout)}" if self.stdout else ""
-        return shlex.join(self.request.argv()) + redirect
+        """That command line as bash takes it, printable: every character that is not, in an escape."""
+        from wrapgen.shell import printable_words
+
+        return printable_words(self.request.argv()) + (f" > {printable_words([self.stdout])}" if self.stdout else "")
 
 
 @dataclass(frozen=True)
 class Manifest:
     path: str
     entries: tuple[Entry, ...]
-
-    @property
-    def directory(self) -> str:
-        return os.path.dirname(os.path.abspath(self.path))
+    prefix: str
+    """Before the table's name in messages: `tool.wrapgen.` in pyproject.toml."""
+    directory: str
+    """Where it is (absolute): its paths are relative to it."""
 
     def select(self, names: Sequence[str]) -> list[Entry]:
         """The named entries (every entry for none), in the manifest's order."""
@@ -94,9 +90,21 @@ class Manifest:
         for name in names:
             if name not in known:
                 close = difflib.get_close_matches(name, known, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(sorted(known))}"
-                raise InvalidValue(f"{self.path}: no entry [{TABLE}.{name}]", hint)
+                listed = sorted(known)
+                more = f" and {len(listed) - 10} more" if len(listed) > 10 else ""
+                hint = f"did you mean {close[0]!r}?" if close else f"it has: {', '.join(listed[:10])}{more}"
+                raise InvalidValue(f"{self.path}: no entry [{self.prefix}{TABLE}.{name}]", hint)
         return [entry for entry in self.entries if not names or entry.name in names]
+
+    def plan(self, entries: Sequence[Entry], owners: dict[str, list[str]] | None = None) -> Plan:
+        """plan_entries() of some of its entries, refusing a file that would be written over the manifest."""
+        whole = plan_entries(entries, owners)
+        itself = os.path.realpath(os.path.join(self.directory, os.path.basename(self.path)))
+        for file in whole.files:
+            if os.path.realpath(file.path) == itself:
+                raise InvalidValue(f"{self.path}: an entry writes {file.path}, which is this manifest",
+                                   "give it another path")  # fmt: skip
+        return whole
 
 
 def _find() -> tuple[str, dict[str, Any]]:
@@ -113,11 +121,13 @@ def _find() -> tuple[str, dict[str, Any]]:
 
 def _document(path: str) -> dict[str, Any]:
     data = read_regular(path, LIMIT)
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise InvalidValue(f"{path}: starts with a byte order mark, which TOML does not take", "save it without one")
     try:
-        document: dict[str, Any] = tomllib.loads(data.decode("utf-8"))
+        document: dict[str, Any] = tomli.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise InvalidValue(f"{path}: not UTF-8 (byte {error.start}): TOML is UTF-8 text") from None
-    except tomllib.TOMLDecodeError as error:
+    except (tomli.TOMLDecodeError, RecursionError) as error:  # tomli's bounds on nesting and keys: RecursionError
         raise InvalidValue(f"{path}: not valid TOML: {error}") from None
     return document
 
@@ -147,34 +157,43 @@ def load(path: str | None = None) -> Manifest:
         if key != TABLE:
             raise InvalidValue(f"{path}: {prefix}{key}: unknown key", f"entries go in [{prefix}{TABLE}.NAME] tables")
     table = document.get(TABLE)
-    if not isinstance(table, dict) or not table:
+    if table is not None and not isinstance(table, dict):
+        raise InvalidValue(f"{path}: {prefix}{TABLE}: want tables [{prefix}{TABLE}.NAME], got {_kind(table)}")
+    if not table:
         raise InvalidValue(f"{path}: declares no wrapper", f"add a [{prefix}{TABLE}.NAME] table (see: wrapgen init)")
     where = {name: f"{path}: [{prefix}{TABLE}.{name}]" for name in table}
     for name, items in table.items():
         if not isinstance(items, dict):
-            raise InvalidValue(f"{where[name]}: want a table of options")
-    entries = [_entry(name, _extended(table, name, where), where[name]) for name in table]
-    return Manifest(path, tuple(entries))
+            raise InvalidValue(f"{where[name]}: want a table of options, got {_kind(items)}")
+    merged: dict[str, dict[str, Any]] = {}
+    for name in table:
+        _extend(table, name, where, prefix, merged)
+    entries = tuple(_entry(name, merged[name], where[name]) for name in table)
+    return Manifest(path, entries, prefix, os.path.dirname(os.path.abspath(path)))
 
 
-def _extended(table: Mapping[str, dict[str, Any]], name: str, where: Mapping[str, str]) -> dict[str, Any]:
-    """An entry's keys over those of the entry it `extends` (and so on up): its own win, lists are replaced."""
-    chain = [name]
-    while "extends" in table[chain[-1]]:
+def _extend(table: Mapping[str, dict[str, Any]], name: str, where: Mapping[str, str], prefix: str,
+            merged: dict[str, dict[str, Any]]) -> None:  # fmt: skip
+    """Into `merged`, an entry's keys over those of the entry it `extends` (and so on up): its own win, lists are
+    replaced. Each entry is merged once (a chain of thousands is linear)."""
+    chain, seen = [name], {name}
+    while chain[-1] not in merged and "extends" in table[chain[-1]]:
         parent = table[chain[-1]]["extends"]
         _want(where[chain[-1]], "extends", parent, str)
         if parent not in table:
             close = difflib.get_close_matches(parent, table, n=1)
-            raise InvalidValue(f"{where[chain[-1]]} extends: no entry [{TABLE}.{parent}]",
+            raise InvalidValue(f"{where[chain[-1]]} extends: no entry [{prefix}{TABLE}.{parent}]",
                                f"did you mean {close[0]!r}?" if close else None)  # fmt: skip
-        if parent in chain:
-            raise InvalidValue(f"{where[name]} extends: a loop: {' -> '.join([*chain, parent])}")
+        if parent in seen:
+            loop = chain[chain.index(parent) :]
+            raise InvalidValue(f"{where[parent]} extends: a loop: {' -> '.join([*loop, parent])}")
         chain.append(parent)
-    merged: dict[str, Any] = {}
+        seen.add(parent)
     for link in reversed(chain):
-        merged.update(table[link])
-    merged.pop("extends", None)
-    return merged
+        if link not in merged:
+            base = merged[table[link]["extends"]] if "extends" in table[link] else {}
+            merged[link] = {**base, **table[link]}
+            merged[link].pop("extends", None)
 
 
 def _entry(name: str, items: Mapping[str, Any], where: str) -> Entry:
@@ -185,6 +204,9 @@ def _entry(name: str, items: Mapping[str, Any], where: str) -> Entry:
             close = difflib.get_close_matches(key, [*KEYS, *_ONLY_HERE], n=1)
             raise InvalidValue(f"{where} {key}: unknown key", f"did you mean {close[0]!r}?" if close else
                                "keys are the family command's options without '--' (see: wrapgen init)")  # fmt: skip
+    for key, value in items.items():
+        if any(isinstance(text, str) and "\0" in text for text in (value if isinstance(value, list) else [value])):
+            raise InvalidValue(f"{where} {key}: holds a NUL character, which no argument or path can")
     family = items.get("family")
     if family is None:
         raise InvalidValue(f"{where} family: missing", "say which command: python, node, java, dotnet or ruby")
@@ -212,7 +234,7 @@ def _entry(name: str, items: Mapping[str, Any], where: str) -> Entry:
         else:
             _want(where, key, value, str)
             given[field] = (value,) if field in SINGLE else value
-    for key in ("output", "stdout"):
+    for key in ("output", "stdout", "layer"):
         if items.get(key) == STDOUT:
             raise InvalidValue(f"{where} {key}: '-' is stdout: an entry writes files", "give a path")
     return Entry(name, Request(family, **given), stdout, where)
@@ -239,6 +261,7 @@ def plan_entries(entries: Sequence[Entry], owners: dict[str, list[str]] | None =
     for entry in entries:
         try:
             part = plan(entry.request)
+            part.check()
         except WrapgenError as error:
             raise InvalidValue(f"{entry.where}: {error.message}", error.hint) from None
         files = list(part.files)
@@ -251,7 +274,7 @@ def plan_entries(entries: Sequence[Entry], owners: dict[str, list[str]] | None =
             raise InvalidValue(f"{entry.where} stdout: the command prints nothing (it writes its files itself)",
                                "leave stdout out")  # fmt: skip
         for file in files:
-            key = os.path.normpath(file.path)
+            key = os.path.realpath(file.path)  # the file itself, however it is spelled (as output.commit sees it)
             if owners is not None:
                 owners.setdefault(written[key][0].path if key in written else file.path, []).append(entry.name)
             if key in written:
@@ -263,6 +286,7 @@ def plan_entries(entries: Sequence[Entry], owners: dict[str, list[str]] | None =
             written[key] = (file, entry)
             whole.files.append(file)
         whole.messages += [_prefixed(entry.name, message) for message in part.messages]
+    whole.check()  # what only the entries together do wrong
     return whole
 
 

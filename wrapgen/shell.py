@@ -62,7 +62,7 @@ def _plain(text: str) -> bool:
     return text.isprintable() and not _ESCAPED.intersection(text)
 
 
-def _ansi_c(text: str) -> str:
+def _ansi_c(text: str, printable: bool = False) -> str:
     out = []
     for ch in text:
         code = ord(ch)
@@ -70,6 +70,8 @@ def _ansi_c(text: str) -> str:
             out.append(f"\\x{code - 0xDC00:02x}")
         elif code < 0x20 or code == 0x7F or ch in _ESCAPED:
             out.append(f"\\x{code:02x}")
+        elif printable and not ch.isprintable():  # C1 controls, separators, bidi: \u, as bash reads them in UTF-8
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
         else:
             out.append(ch)
     return "$'" + "".join(out) + "'"
@@ -96,6 +98,13 @@ def always_quoted(quoted: ShellCode) -> ShellCode:
 def words(texts: Iterable[str]) -> ShellCode:
     """Several words, separated by spaces (for an array literal or a command line)."""
     return ShellCode(" ".join(word(text) for text in texts))
+
+
+def printable_words(texts: Iterable[str]) -> str:
+    """A command line to print on a terminal, which bash in a UTF-8 locale runs with exactly `texts`: every
+    character that is not printable in an escape (a generated script keeps those raw: in bash's $'\\u' they
+    depend on the locale)."""
+    return " ".join(word(text) if text.isprintable() else _ansi_c(text, printable=True) for text in texts)
 
 
 def fold(text: str, width: int) -> list[ShellCode]:
