@@ -343,3 +343,39 @@ def test_a_lone_empty_last_argument_is_kept(sandbox: Sandbox, family: str, argv:
     kept = [arg for arg in argv[:at] if arg not in spec.dropped]
     assert (run.returncode, run.stderr) == (0, "")
     assert run.argv == encode([*kept, *spec.inserted, *argv[at:]])
+
+
+@pytest.mark.parametrize("what", ["--env", "--unchecked-flag"])
+def test_what_exec_cannot_take_is_refused_and_what_it_can_starts(sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch,
+                                                                 what: str) -> None:  # fmt: skip
+    """The wrapper passes each option and variable to exec, which takes at most 131,072 bytes of one (its NUL in):
+    at the limit the function starts; a byte over, exec fails (E2BIG), so wrapgen refuses it. Once it wrote it."""
+    from wrapgen import spec as spec_module
+    from wrapgen.errors import InvalidValue
+
+    prefix = "WRAPGEN_BIG=" if what == "--env" else "-Xbig="
+
+    def wrapper(size: int) -> str:  # the variable or option of `size` bytes with its NUL
+        text = prefix + "x" * (size - 1 - len(prefix))
+        if what == "--env":
+            return render_wrapper(wrapper_spec("python", ["-u"], [text])).text
+        return render_wrapper(wrapper_spec("python", unchecked=[text])).text
+
+    fits = sandbox.run(sandbox.script("fits", wrapper(spec_module.ARG_STRLEN)), _python(sandbox), show=["WRAPGEN_BIG"])
+    assert fits.returncode == 0 and fits.stderr == ""
+    started = len(fits.env.get("WRAPGEN_BIG", b"")) if what == "--env" else max(map(len, fits.argv))
+    assert started == spec_module.ARG_STRLEN - 1 - (len(prefix) if what == "--env" else 0)
+    with pytest.raises(InvalidValue, match=r"is 131073 bytes: Linux's exec takes at most 131072"):
+        wrapper(spec_module.ARG_STRLEN + 1)
+    monkeypatch.setattr(spec_module, "check_exec_size", lambda spec: None)  # what wrapgen once wrote: it breaks
+    over = sandbox.run(sandbox.script("over", wrapper(spec_module.ARG_STRLEN + 1)), _python(sandbox))
+    assert over.returncode != 0 and "Argument list too long" in over.stderr and over.argv == []
+
+
+def test_all_a_wrapper_passes_to_exec_is_held_to_a_budget() -> None:
+    from wrapgen.errors import InvalidValue
+
+    env = [f"WRAPGEN_BIG{i}=" + "x" * 120_000 for i in range(9)]
+    wrapper_spec("python", ["-u"], env[:8])  # 960 kB: taken
+    with pytest.raises(InvalidValue, match=r"the wrapper's options and variables are 1080\d\d\d bytes"):
+        wrapper_spec("python", ["-u"], env)

@@ -15,6 +15,12 @@ from wrapgen.presets import Applied, apply_presets, check_runtime
 from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, RESERVED_ENV, Family
 from wrapgen.variables import node_options_problem
 
+ARG_STRLEN = 131072
+"""Linux's MAX_ARG_STRLEN: the most bytes exec takes in one argument or one NAME=VALUE, its NUL included."""
+EXEC_BUDGET = 1 << 20
+"""The most bytes a wrapper adds to the runtime's exec, arguments and variables together: half of the 2 MiB that
+Linux gives exec's arguments and environment under Lambda's 8 MiB stack (ARG_MAX is a quarter of the stack); the
+rest is left to Lambda's own variables and the function's."""
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
 
@@ -377,6 +383,7 @@ def wrapper_spec(
     if both:
         raise InvalidEnv(f"{sorted(both)[0]} is given both as a variable to set and as a default")
     check_unique(spec.variables + spec.defaults)
+    check_exec_size(spec)
     for name, value in spec.variables + spec.defaults:
         if name == "DOTNET_STARTUP_HOOKS":
             check_startup_hooks(value)
@@ -392,6 +399,26 @@ def wrapper_spec(
 _COMMAND_OPTIONS = frozenset(
     {"--flag", "--env", "--preset", "--drop-flag", "--env-default", "--then", "--name", "--unchecked-flag", "--runtime"}
 )
+
+
+def check_exec_size(spec: WrapperSpec) -> None:
+    """What the wrapper passes to exec must fit Linux's limits, or exec fails (E2BIG) and the function with it:
+    each option and each variable (a list variable's values joined) in ARG_STRLEN, all in EXEC_BUDGET."""
+    joined: dict[str, list[str]] = {}
+    for name, value in spec.variables + spec.defaults:
+        joined.setdefault(name, []).append(value)
+    strings = [*spec.inserted, *([spec.then] if spec.then else []),
+               *(f"{name}={' '.join(values)}" for name, values in joined.items())]  # fmt: skip
+    total = 0
+    for text in strings:
+        size = len(text.encode("utf-8", "surrogateescape")) + 1
+        if size > ARG_STRLEN:
+            raise InvalidValue(f"{text[:40]!r}... is {size} bytes: Linux's exec takes at most {ARG_STRLEN} in one"
+                               " argument or variable, and the function would not start (E2BIG)")  # fmt: skip
+        total += size
+    if total > EXEC_BUDGET:
+        raise InvalidValue(f"the wrapper's options and variables are {total} bytes: more than {EXEC_BUDGET} leaves too"
+                           " little of exec's 2 MiB (E2BIG) to Lambda's own")  # fmt: skip
 
 
 def spec_from_command(argv: Sequence[str]) -> WrapperSpec:
