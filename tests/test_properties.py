@@ -180,3 +180,33 @@ def test_any_valid_input_gives_a_lint_clean_script(family: str, data: st.DataObj
     script = tmp_path / "wrapper"
     script.write_text(render_wrapper(spec).text)
     assert [str(finding) for finding in lint([str(script)]).findings] == []
+
+
+SHELL_TEXT = st.text(st.sampled_from(["a", "b", " ", "\t", "\n", "\r", "\f", "\x85", "'", '"', "\\", "$", "#", "é"]),
+                     max_size=30)  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=SHELL_TEXT)
+def test_shell_split_is_shlex_split(text: str) -> None:
+    """shell.split (linear) against shlex.split (quadratic in a word's length), quotes, escapes and separators
+    mixed at random: the same words, or a ValueError from both."""
+    try:
+        expected: list[str] | None = shlex.split(text)
+    except ValueError:
+        expected = None
+    if expected is None:
+        with pytest.raises(ValueError):
+            shell.split(text)
+    else:
+        assert shell.split(text) == expected
+
+
+def test_shell_split_of_a_long_word_is_linear() -> None:
+    """A megabyte word: shlex takes about a minute (a header's value once made check and regenerate hang)."""
+    import time
+
+    word = "x" * (1 << 20)
+    started = time.process_time()
+    assert shell.split(f"--env 'A={word}' \"{word}\" {word}") == ["--env", f"A={word}", word, word]
+    assert time.process_time() - started < 10  # 30 ms here; shlex: over a minute for one of the three

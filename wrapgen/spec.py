@@ -152,7 +152,7 @@ def _check_text(what: str, text: str) -> None:
 def _split(option: str, text: str) -> list[str]:
     _check_text(option, text)
     try:
-        return shlex.split(text)
+        return shell.split(text)
     except ValueError as exc:
         raise InvalidFlag(f"{option} {text!r} cannot be split into words: {exc}") from None
 
