@@ -735,3 +735,123 @@ def test_dry_run_lines_of_control_characters_run_as_the_entry(tmp_path: Path) ->
     assert wrapgen("build", cwd=tmp_path / "m").returncode == 0
     assert (tmp_path / "s" / "w\tx").read_bytes() == (tmp_path / "m" / "w\tx").read_bytes()
     assert "would write w\\tx (mode 0755," in shown.stderr
+
+
+# A hostile-input audit of check, regenerate and init --from: each of these was a traceback, a wrong answer or a
+# misleading one.
+def _zip(path: Path, members: dict[str, bytes], legacy: bool = False) -> None:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            info.create_system, info.external_attr, info.compress_type = 3, 0o100755 << 16, zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    if legacy:  # a name in a legacy encoding: the bytes of cp437, no UTF-8 flag
+        path.write_bytes(path.read_bytes().replace(b"cafQ", b"caf\xe9"))
+
+
+def test_init_from_a_value_toml_cannot_hold_is_one_line(tmp_path: Path) -> None:
+    assert wrapgen_cli("python", "--env", "A=\udcff", "-o", "w", cwd=tmp_path).returncode == 0  # the byte 0xff
+    for output in ("m.toml", "-"):
+        result = wrapgen("init", "--from", "w", "-o", output, cwd=tmp_path)
+        assert (result.returncode, result.stdout) == (1, "")
+        assert result.stderr == ("error: the manifest holds bytes that are not UTF-8 (b'\\xff'), and must be UTF-8 text"
+                                 " (a header's value or a path that is not UTF-8 cannot go in TOML)\n")  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w"]
+
+
+@pytest.mark.parametrize("command", [["check"], ["regenerate"], ["init", "-o", "-", "--from"]])
+def test_a_file_that_fails_to_read_is_named(command: list[str], tmp_path: Path) -> None:
+    """/proc/self/mem is a regular file that fails to read: once said as "cannot write to stdout"."""
+    result = wrapgen(*command, "/proc/self/mem", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (1, "error: /proc/self/mem: cannot read: Input/output error\n")
+    long_name = wrapgen(*command, "x" * 300, cwd=tmp_path)
+    assert long_name.stderr == f"error: {'x' * 300}: File name too long\n"  # not "no such file"
+
+
+def test_a_crlf_checkout_of_a_long_header_is_regenerated(tmp_path: Path) -> None:
+    args = ["--flag", "-X importtime", "--flag", "-X dev", "--env", "OTEL_SERVICE_NAME=orders-service-with-a-long-name"]
+    assert wrapgen_cli("python", *args, "-o", "w", cwd=tmp_path).returncode == 0
+    (tmp_path / "crlf").write_bytes((tmp_path / "w").read_bytes().replace(b"\n", b"\r\n"))
+    assert (tmp_path / "w").read_text().count("\n#   ") >= 2  # the header's command spans lines
+    result = wrapgen("regenerate", "crlf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "crlf").read_bytes() == (tmp_path / "w").read_bytes()
+
+
+def test_zips_whose_members_would_move_or_hide_are_refused(tmp_path: Path) -> None:
+    assert wrapgen_cli("python", "--flag", "-u", "-o", "w", cwd=tmp_path).returncode == 0
+    script = (tmp_path / "w").read_bytes()
+    _zip(tmp_path / "traversal.zip", {"wrapgen/wrapgen-python": script, "../../evil": b"x"})
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        _zip(tmp_path / "twice.zip", {"wrapgen/wrapgen-python": script + b"#evil\n"})
+        with zipfile.ZipFile(tmp_path / "twice.zip", "a") as archive:
+            archive.writestr("wrapgen/wrapgen-python", script)
+    _zip(tmp_path / "legacy.zip", {"wrapgen/wrapgen-python": script, "cafQ": b"x"}, legacy=True)
+    (tmp_path / "cut.zip").write_bytes((tmp_path / "traversal.zip").read_bytes()[:200])
+    says = {"traversal.zip": "traversal.zip: layer path '../../evil' is not a plain path under /opt",
+            "twice.zip": "twice.zip: holds two members named 'wrapgen/wrapgen-python'",
+            "legacy.zip": "legacy.zip: member 'caf\u0398' is named in a legacy encoding, not UTF-8",
+            "cut.zip": "cut.zip: not a zip file"}  # fmt: skip
+    for name, message in says.items():
+        for command in ("check", "regenerate"):
+            result = wrapgen(command, "w", name, cwd=tmp_path)
+            assert result.returncode == 1 and result.stderr.startswith(f"error: {message}"), result.stderr
+            assert result.stderr.count("\n") == 1
+
+
+def test_a_wrapper_with_a_byte_order_mark_in_a_zip_is_regenerated(tmp_path: Path) -> None:
+    assert wrapgen_cli("python", "--flag", "-u", "-o", "w", cwd=tmp_path).returncode == 0
+    script = (tmp_path / "w").read_bytes()
+    _zip(tmp_path / "l.zip", {"wrapgen/a": script, "wrapgen/b": b"\xef\xbb\xbf" + script + b"#evil\n"})
+    assert wrapgen("check", "l.zip", cwd=tmp_path).returncode == 1
+    assert wrapgen("regenerate", "l.zip", cwd=tmp_path).returncode == 0
+    with zipfile.ZipFile(tmp_path / "l.zip") as archive:
+        assert archive.read("wrapgen/b") == script  # it was kept as it was, edit and all
+    assert wrapgen("check", "l.zip", cwd=tmp_path).returncode == 0
+
+
+def test_a_file_given_twice_is_one_file(tmp_path: Path) -> None:
+    assert wrapgen_cli("python", "--flag", "-u", "-o", "w", cwd=tmp_path).returncode == 0
+    (tmp_path / "link").symlink_to("w")
+    for twice in (["w", "w"], ["w", "link"]):
+        with (tmp_path / "w").open("a") as stream:
+            stream.write("#edit\n")
+        checked = wrapgen("check", *twice, cwd=tmp_path)
+        assert checked.returncode == 1 and "1 of 1 file(s) differ" in checked.stderr
+        result = wrapgen("regenerate", *twice, cwd=tmp_path)  # was: "w and w are the same file"
+        assert (result.returncode, result.stderr) == (
+            0,
+            "regenerated w\nwrapgen regenerate: 1 of 1 file(s) rewritten\n",
+        )
+    assert wrapgen("init", "--from", "w", "--from", "link", "-o", "m.toml", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "m.toml").read_text().count("\n[wrapper.") == 1
+    assert wrapgen("build", "-m", "m.toml", cwd=tmp_path).returncode == 0
+
+
+def test_init_from_a_zip_whose_wrapper_is_elsewhere_is_refused(tmp_path: Path) -> None:
+    """An entry would put the wrapper at wrapgen/NAME: AWS_LAMBDA_EXEC_WRAPPER=/opt/bin/mywrapper would break."""
+    assert wrapgen_cli("python", "--flag", "-u", "-o", "w", cwd=tmp_path).returncode == 0
+    _zip(tmp_path / "other.zip", {"bin/mywrapper": (tmp_path / "w").read_bytes()})
+    assert wrapgen("regenerate", "other.zip", cwd=tmp_path).returncode == 0  # it keeps the wrapper where it is
+    assert wrapgen("check", "other.zip", cwd=tmp_path).returncode == 0
+    assert zipfile.ZipFile(tmp_path / "other.zip").namelist() == ["bin/mywrapper"]
+    result = wrapgen("init", "--from", "other.zip", "-o", "m.toml", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "error: other.zip: its wrapper is at bin/mywrapper, where"
+        " --layer puts it at wrapgen/wrapgen-python: an entry would build"
+        " another layer (keep rebuilding it with wrapgen regenerate)\n",
+    )
+
+
+def test_a_huge_hand_edit_is_not_diffed(tmp_path: Path) -> None:
+    """40 MB appended to a wrapper: its diff took 1.2 GB (difflib, and every line of the file split to find the
+    header); now a line says so."""
+    assert wrapgen_cli("python", "--flag", "-u", "-o", "w", cwd=tmp_path).returncode == 0
+    size = (tmp_path / "w").stat().st_size
+    with (tmp_path / "w").open("a") as stream:
+        stream.write("#x\n" * 1_500_000)
+    result = wrapgen("check", "w", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == (f"w: hand-edited: not what its own header's command builds\nw: {size + 4_500_000} bytes"
+                             f" on disk, {size} bytes from wrapgen {__version__}: too big to diff\n")  # fmt: skip

@@ -907,7 +907,7 @@ def check_command(
             if manifest_path is not None:
                 raise WrapgenError("--manifest checks the manifest's files; FILEs are checked by their headers:"
                                    " choose one")  # fmt: skip
-            found = [drift.regenerated(path) for path in files]
+            found = [drift.regenerated(path) for path in drift.distinct(files)]
         else:
             found_manifest = _manifest(manifest_path)
             planned = found_manifest.plan(found_manifest.entries, owners).files
@@ -944,8 +944,9 @@ def regenerate_command(
     from wrapgen import drift
     from wrapgen.output import Plan, commit
 
+    paths = drift.distinct(files)
     try:
-        plan = Plan(files=[file for file, differs in map(drift.regenerated, files) if differs is not None])
+        plan = Plan(files=[file for file, differs in map(drift.regenerated, paths) if differs is not None])
         commit(plan)
     except WrapgenError as error:
         _fail(error)
@@ -953,7 +954,7 @@ def regenerate_command(
 
     for file in plan.files:
         sys.stderr.write(f"regenerated {printable(file.path)}\n")
-    sys.stderr.write(f"wrapgen regenerate: {len(plan.files)} of {len(files)} file(s) rewritten\n")
+    sys.stderr.write(f"wrapgen regenerate: {len(plan.files)} of {len(paths)} file(s) rewritten\n")
 
 
 def _family_options(family: str) -> list[dict[str, object]]:
@@ -996,7 +997,7 @@ def init_command(
     Example: wrapgen init --from build/wrapgen-python --from build/wrapgen-node.zip
     """
     from wrapgen import starter
-    from wrapgen.output import STDOUT, write_file
+    from wrapgen.output import STDOUT, write_file, write_stdout
     from wrapgen.spec import family_named
 
     try:
@@ -1004,13 +1005,18 @@ def init_command(
             starter.check_target(output)
         directory = os.path.dirname(os.path.abspath(output)) if output != STDOUT else os.getcwd()
         drafts = [starter.from_family(family_named(name)) for name in families or ([] if sources else ["python"])]
-        drafts += [starter.from_file(path, directory) for path in sources or ()]
+        from wrapgen.drift import distinct
+
+        drafts += [starter.from_file(path, directory) for path in distinct(sources or ())]
         options = {d.values["family"]: starter.options_of(_family_options(d.values["family"])) for d in drafts}
-        text = starter.render(drafts, options)
+        from wrapgen.printable import utf8
+
+        data = utf8(starter.render(drafts, options), "the manifest", "a header's value or a path that is not UTF-8"
+                    " cannot go in TOML")  # fmt: skip
         if output == STDOUT:
-            _print(text)
+            write_stdout(data)
             return
-        write_file(output, text.encode(), 0o644)
+        write_file(output, data, 0o644)
     except WrapgenError as error:
         _fail(error)
     sys.stderr.write(f"wrote {output} (to build its entries: wrapgen build)\n")

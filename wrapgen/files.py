@@ -22,15 +22,18 @@ def open_regular(path: str, what: str) -> tuple[int, int]:
     return fd, info.st_size
 
 
-def read_fd(fd: int, most: int) -> bytes:
-    """Up to `most` bytes of an open file."""
+def read_fd(fd: int, most: int, what: str) -> bytes:
+    """Up to `most` bytes of an open file; `what` names it in errors (a regular file can fail to read: /proc's)."""
     chunks = []
-    while most > 0:
-        chunk = os.read(fd, min(most, 1 << 20))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        most -= len(chunk)
+    try:
+        while most > 0:
+            chunk = os.read(fd, min(most, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            most -= len(chunk)
+    except OSError as error:
+        raise InvalidValue(f"{what}: cannot read: {error.strerror}") from None
     return b"".join(chunks)
 
 
@@ -38,7 +41,7 @@ def read_start(path: str, most: int) -> tuple[bytes, int]:
     """The first `most` bytes of the regular file at `path`, and its permission bits."""
     fd, _ = open_regular(path, path)
     try:
-        return read_fd(fd, most), stat.S_IMODE(os.fstat(fd).st_mode)
+        return read_fd(fd, most, path), stat.S_IMODE(os.fstat(fd).st_mode)
     finally:
         os.close(fd)
 
@@ -50,7 +53,7 @@ def read_regular(path: str, limit: int, what: str | None = None) -> bytes:
     try:
         if size > limit:
             raise InvalidValue(f"{shown}: {size} bytes, more than wrapgen reads ({limit})")
-        data = read_fd(fd, limit + 1)
+        data = read_fd(fd, limit + 1, shown)
     finally:
         os.close(fd)
     if len(data) > limit:

@@ -7,7 +7,8 @@ command back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 
 from wrapgen import shell
 
@@ -32,18 +33,29 @@ def read_file_command(path: str, most: int = 64 * 1024) -> list[str] | None:
 
 def read_command(text: str) -> list[str] | None:
     """The wrapgen command in a wrapgen wrapper's header; None if there is no header or it does not parse."""
-    lines = text.split("\n")  # not splitlines(): a value may hold \x85 or \u2028, which it splits at
-    if len(lines) < 2 or not lines[1].startswith(f"# {GENERATED} "):
+    lines = _lines(text)
+    next(lines)  # the #! line
+    if not next(lines, "").startswith(f"# {GENERATED} "):
         return None
-    start = next((i for i, line in enumerate(lines) if line.startswith(COMMAND_PREFIX + "wrapgen ")), None)
-    if start is None:
-        return None
-    command = []
-    for line in lines[start:]:
-        if not line.startswith(COMMAND_PREFIX):
+    for line in lines:
+        if line.startswith(COMMAND_PREFIX + "wrapgen "):
+            command = [line]
             break
-        command.append(line[len(COMMAND_PREFIX) :])
+    else:
+        return None
+    command += itertools.takewhile(lambda line: line.startswith(COMMAND_PREFIX), lines)
     try:
-        return shell.split_words("\n".join(command))
+        return shell.split_words("\n".join(line[len(COMMAND_PREFIX) :] for line in command))
     except ValueError:
         return None
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines, one at a time (a hand-edited file can hold millions, of which the header is the top).
+    Split at \n only: str.splitlines() also splits at \x85 or \u2028, which a value may hold. A \r before \n is
+    a checkout's (git's autocrlf): wrapgen writes a value's \r as $'\\x0d'."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end].removesuffix("\r")
+        start = end + 1
+    yield text[start:].removesuffix("\r")

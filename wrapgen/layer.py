@@ -84,22 +84,27 @@ def normalise_text(data: bytes) -> bytes:
 
 
 def check_path(path: str) -> str:
-    """A path inside the layer (under /opt), given with or without /opt/."""
+    """A path inside the layer (under /opt) for a file wrapgen adds, given with or without /opt/."""
     relative = path.removeprefix("/opt/")
-    parts = relative.split("/")
-    if not relative or relative.startswith("/") or any(part in {"", ".", ".."} for part in parts):
-        raise InvalidValue(f"layer path {path!r} is not a plain path under /opt", "e.g. wrapgen/preload.js")
-    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF for ch in relative):
-        raise InvalidValue(
-            f"layer path {path!r} holds a control character or bytes that are not UTF-8",
-            "a zip names its files in UTF-8 text",
-        )
-    if parts[0] == EXTENSIONS_DIR:
+    check_member(relative, path)
+    if relative.split("/")[0] == EXTENSIONS_DIR:
         raise InvalidValue(
             f"layer path {path!r} is under /opt/extensions, whose every file Lambda starts as an extension"
         )
-    _check_length(relative)
     return relative
+
+
+def check_member(relative: str, shown: str) -> None:
+    """A member's path in a layer: plain (under /opt, no . or ..), printable UTF-8, short enough for Linux."""
+    parts = relative.split("/")
+    if not relative or relative.startswith("/") or any(part in {"", ".", ".."} for part in parts):
+        raise InvalidValue(f"layer path {shown!r} is not a plain path under /opt", "e.g. wrapgen/preload.js")
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F or 0xD800 <= ord(ch) <= 0xDFFF for ch in relative):
+        raise InvalidValue(
+            f"layer path {shown!r} holds a control character or bytes that are not UTF-8",
+            "a zip names its files in UTF-8 text",
+        )
+    _check_length(relative)
 
 
 def _check_length(path: str) -> None:
@@ -175,7 +180,7 @@ def include_files(includes: Sequence[str], executables: Sequence[str]) -> list[L
             raise InvalidValue(f"the included files take {total} bytes; Lambda allows {UNZIPPED_LIMIT} unzipped")
         files = []
         for fd, option, source, dest, size, executable in wanted:
-            data = read_fd(fd, size + 1)
+            data = read_fd(fd, size + 1, f"{option} {source}")
             if len(data) != size:
                 raise InvalidValue(f"{option} {source}: it changed while it was read")
             files.append(LayerFile(dest, normalise_text(data), 0o755 if executable else 0o644, source))

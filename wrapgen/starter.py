@@ -61,6 +61,7 @@ def from_file(path: str, directory: str) -> Draft:
     """The entry that rebuilds a generated wrapper (or the layer zip of one) from its header's command."""
     from wrapgen import drift
     from wrapgen.header import read_command
+    from wrapgen.layer import wrapper_file
     from wrapgen.spec import spec_from_command
 
     data, mode = drift.read_generated(path)
@@ -71,10 +72,14 @@ def from_file(path: str, directory: str) -> Draft:
     if data.startswith(drift.ZIP_MAGIC):
         members = drift.members(data, path)
         commands = [(name, read_command(content.decode("utf-8", "surrogateescape")))
-                    for name, (content, _) in members.items() if content.startswith(b"#!")]  # fmt: skip
+                    for name, (content, _) in members.items() if drift.is_script(content)]  # fmt: skip
         ours = [(name, command) for name, command in commands if command is not None]
         if len(ours) != 1:
             raise InvalidValue(f"{path}: holds {len(ours)} wrapgen wrappers; an entry builds a layer of one")
+        placed = wrapper_file(spec_from_command(ours[0][1]).name)
+        if ours[0][0] != placed:
+            raise InvalidValue(f"{path}: its wrapper is at {ours[0][0]}, where --layer puts it at {placed}: an entry"
+                               " would build another layer", "keep rebuilding it with wrapgen regenerate")  # fmt: skip
         others = sorted(name for name in members if name != ours[0][0])
         if others:
             notes.append(f"The zip also holds {', '.join(others)}: give their sources, include = [\"SRC=DEST\"]"

@@ -74,9 +74,10 @@ def _check_directory(name: str, stream: BinaryIO) -> None:
         raise _too_many(name)
 
 
-def read_zip(zip_file: str | bytes) -> Iterator[Member]:
-    """Each member of the zip (a path, or the zip's bytes), in the order of its central directory."""
-    name = zip_name(zip_file)
+def read_zip(zip_file: str | bytes, name: str | None = None) -> Iterator[Member]:
+    """Each member of the zip (a path, or the zip's bytes), in the order of its central directory; `name` names
+    the zip in errors (default: its path, or "the zip")."""
+    name = name or zip_name(zip_file)
     with _open(zip_file) as stream:
         _check_directory(name, stream)
         try:
