@@ -54,9 +54,13 @@ class Report(str, enum.Enum):
 
 
 def _json(data: object) -> str:
+    """JSON in UTF-8 text: a byte that is not UTF-8 (a path's, a file's) is a lone surrogate escape, "\\udcff", which
+    json.loads reads back to the surrogate that os.fsencode makes the byte again (written raw, it was not JSON)."""
     import json
+    import re
 
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return re.sub("[\ud800-\udfff]", lambda match: f"\\u{ord(match[0]):04x}", text) + "\n"
 
 
 def _print(text: str) -> None:
