@@ -179,3 +179,45 @@ def test_the_packaged_vectors_hold_every_vector_the_team_recorded() -> None:
     ours = {(v.runtime, v.argv) for v in vectors()}
     recorded = {(e["runtime"], tuple(e["argv"])) for e in json.loads(shared.read_text()) if e["argv"]}
     assert recorded <= ours, recorded - ours
+
+
+def _dead(pid_file: Path) -> bool:
+    """The process is gone, or a zombie (orphans are reaped by PID 1, which in a container may never do it)."""
+    try:
+        state = Path(f"/proc/{int(pid_file.read_text())}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"
+
+
+def test_what_a_wrapper_leaves_running_is_ended(tmp_path: Path) -> None:
+    """A wrapper that starts `sleep` in the background, then execs the runtime: the sleep was left running after
+    explain. (Under strace, which waits for every process it traces, explain still waits its 20 s for it.)"""
+    wrapper = script(tmp_path, "w", f'#!/bin/bash\nsleep 300 &\necho $! > {tmp_path}/pid\nexec "$@"\n')
+    subprocess.run([*WRAPGEN, "explain", str(wrapper), "--family", "python", "--runtime", "python3.12"],
+                   capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert _dead(tmp_path / "pid")
+
+
+def test_a_program_that_prints_gigabytes_is_said_in_one_short_line(tmp_path: Path) -> None:
+    """--verify-with's interpreter and explain's wrapper print 20 MB: wrapgen kept it all (800 MB for 10 MB, and
+    a 40 MB error line; 400 MB were killed by the kernel), now the first 64 kB."""
+    loud = script(tmp_path, "loud", "#!/bin/bash\nhead -c 20000000 /dev/zero | tr '\\0' x >&2\nexit 3\n")
+    verified = subprocess.run([*WRAPGEN, "python", "--flag", "-X importtime", "--verify-with", str(loud)],
+                              capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert verified.returncode == 1 and verified.stderr.count("\n") == 1
+    assert verified.stderr.startswith(f"error: --verify-with {loud}: it refused to start (exit 3): xxx")
+    assert len(verified.stderr) < 1000
+    noisy = script(tmp_path, "noisy", '#!/bin/bash\nhead -c 20000000 /dev/zero | tr "\\0" x >&2\nexec "$@"\n')
+    code, outcomes, stderr = explain(dict(os.environ), noisy, "--family", "python", "--runtime", "python3.12")
+    assert code == 0 and len(outcomes[0]["stderr"]) == 64 * 1024, stderr
+
+
+def test_verify_with_a_program_that_leaves_a_child_running(tmp_path: Path) -> None:
+    """It exits 0 at once: wrapgen waited 60 s for its child's copy of the pipe, said it did not finish, and
+    left the child running."""
+    program = script(tmp_path, "p", f"#!/bin/bash\nsleep 300 &\necho $! > {tmp_path}/pid\nexit 0\n")
+    result = subprocess.run([*WRAPGEN, "python", "--flag", "-X importtime", "--verify-with", str(program), "-o",
+                             str(tmp_path / "w")], capture_output=True, text=True, timeout=50, check=False)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert _dead(tmp_path / "pid")

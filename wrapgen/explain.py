@@ -13,13 +13,13 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wrapgen.children import Ran, run
 from wrapgen.errors import InvalidValue
 from wrapgen.grammar import Kind, classify
 from wrapgen.header import read_file_command
@@ -135,7 +135,7 @@ def _trace(trace: Path) -> tuple[int, int] | None:
 
 
 def _run(chain: Sequence[str], vector: Vector, bash: str, work: Path) -> tuple[
-    list[str] | None, dict[str, str] | None, subprocess.CompletedProcess[bytes], tuple[int, int] | None
+    list[str] | None, dict[str, str] | None, Ran, tuple[int, int] | None
 ]:  # fmt: skip
     """Run the chain on the vector; the stub's argv and environment (None if it never ran)."""
     stub_dir = work / "bin"
@@ -153,10 +153,9 @@ def _run(chain: Sequence[str], vector: Vector, bash: str, work: Path) -> tuple[
     strace = shutil.which("strace")
     if strace:
         argv = [strace, "-f", "-qq", "-o", str(work / "trace"), "-e", "trace=execve,clone,clone3,fork,vfork", *argv]
-    try:
-        result = subprocess.run(argv, env=env, capture_output=True, timeout=_TIMEOUT, check=False, cwd=work)
-    except subprocess.TimeoutExpired:
-        raise InvalidValue(f"{chain[0]}: still running after {_TIMEOUT} s (a wrapper must exec the runtime)") from None
+    result = run(argv, env, _TIMEOUT, cwd=str(work))
+    if result.timed_out:
+        raise InvalidValue(f"{chain[0]}: still running after {_TIMEOUT} s (a wrapper must exec the runtime)")
     if not record.exists():
         return None, None, result, _trace(work / "trace")
     environment = dict(entry.partition("=")[::2] for entry in _decode(Path(f"{record}.env").read_bytes()))

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from wrapgen.children import stop
 from wrapgen.emulation import Local
 from wrapgen.errors import WrapgenError
 from wrapgen.runtime_api import FUNCTION_ARN, RuntimeApi
@@ -73,25 +74,6 @@ def environment(local: Local, handler: str, code: str, api: str, wrapper: str | 
     return env
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Kill the run's whole process group (the runtime and anything it started); reap the leader."""
-    for sig, grace in ((signal.SIGTERM, 0.5), (signal.SIGKILL, 5.0)):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, sig)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(grace)
-        if process.returncode is not None and not _group_alive(process.pid):
-            return
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
-
-
 def run_once(local: Local, handler: str, code: str, event: bytes, timeout: float, wrapper: str | None,
              init_only: bool) -> Run:  # fmt: skip
     """Start the runtime (through the wrapper, or directly) and wait for its first request for work (init_only),
@@ -117,7 +99,7 @@ def run_once(local: Local, handler: str, code: str, event: bytes, timeout: float
                     break
             exit_status = process.poll()
         finally:
-            _stop(process)
+            stop(process)
             api.stop()
         outcome = api.outcome
         if kind == "exit" and outcome.done.is_set():

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Sequence
 
+from wrapgen.children import run
 from wrapgen.errors import InvalidFlag, InvalidValue
 from wrapgen.spec import WrapperSpec
 
 TIMEOUT = 60
 """Seconds an interpreter may take to start and do nothing (a JVM with an agent takes a few)."""
+MESSAGE = 500
+"""Characters of the interpreter's error said in wrapgen's one line."""
 
 
 def verify(spec: WrapperSpec, interpreter: str, variables: Sequence[tuple[str, str]] = (), flags: bool = True) -> None:
@@ -26,14 +28,13 @@ def verify(spec: WrapperSpec, interpreter: str, variables: Sequence[tuple[str, s
     env = {key: value for key, value in os.environ.items() if key not in {name for name, _ in variables}}
     env.update(variables)
     try:
-        result = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT,
-                                check=False)  # fmt: skip
-    except subprocess.TimeoutExpired:
-        raise InvalidFlag(f"--verify-with {interpreter}: did not finish in {TIMEOUT} s with these flags") from None
+        result = run(argv, env, TIMEOUT)
     except OSError as error:
         raise InvalidValue(f"--verify-with {interpreter}: {error.strerror}") from None
+    if result.timed_out:
+        raise InvalidFlag(f"--verify-with {interpreter}: did not finish in {TIMEOUT} s with these flags")
     if result.returncode != 0:
         text = result.stderr.decode("utf-8", "replace")
         lines = [line for line in text.splitlines() if line.strip() and not line.startswith("Picked up ")]
-        said = lines[0].strip() if lines else "(nothing on stderr)"
+        said = lines[0].strip()[:MESSAGE] if lines else "(nothing on stderr)"
         raise InvalidFlag(f"--verify-with {interpreter}: it refused to start (exit {result.returncode}): {said}")
