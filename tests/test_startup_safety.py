@@ -3,6 +3,7 @@ runtime; names bash owns and the runtime's own options are refused; the Runtime 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -318,9 +319,38 @@ class TestLintByDialect:
         assert result.returncode == 1 and "SC2086" in result.stdout, result.stderr
 
     def test_a_device_or_missing_file_is_a_clear_error(self) -> None:
-        for path, says in (("/dev/null", "not a regular file"), ("/nonexistent/w", "no such file")):
+        for path, says in (("/dev/null", "not a regular file"), ("/nonexistent/w", "No such file or directory")):
             result = wrapgen_cli("lint", path)
             assert result.returncode == 1 and result.stderr == f"error: {path}: {says}\n"
+
+    def test_a_script_over_a_megabyte_is_refused(self, tmp_path: Path) -> None:
+        """shellcheck took 1.5 GB and 25 s for a 10 MB line, more than 8 GB for 100 MB."""
+        (tmp_path / "big").write_text("#!/bin/bash\necho " + "a" * (1 << 20) + "\n")
+        result = wrapgen_cli("lint", str(tmp_path / "big"))
+        assert (result.returncode, result.stderr) == (1, f"error: {tmp_path / 'big'}: 1048594 bytes, more than wrapgen"
+                                                         " reads (1048576)\n")  # fmt: skip
+
+    def test_names_the_linters_misread_are_reported_as_they_are(self, tmp_path: Path) -> None:
+        """shellcheck's output is FILE:LINE:...: a name with ':3:1: error:' in it, or a newline, was misread, one
+        not UTF-8 made shellcheck fail; names are printed escaped (an ESC moved the terminal)."""
+        names = [b"x:3:1: error: fake [SC9999]", b"a\nb", b"\xff.sh", b"e\x1b[2Jz"]
+        for name in names:
+            (tmp_path / os.fsdecode(name)).write_text("#!/bin/bash\necho $1\n")
+        result = subprocess.run([*WRAPGEN, "lint", "--", *names], cwd=tmp_path, capture_output=True, check=False)
+        assert result.returncode == 1, result.stderr
+        lines = result.stdout.decode().splitlines()
+        assert sorted(line.split(": shellcheck SC2086")[0] for line in lines if "SC2086" in line) == sorted(
+            ["x:3:1: error: fake [SC9999]:2", "a\\nb:2", "\\udcff.sh:2", "e\\x1b[2Jz:2"]
+        )
+        assert "\x1b" not in result.stdout.decode() and "SC9999" not in result.stdout.decode().replace("[SC9999]", "")
+
+    def test_a_header_past_8_kb_is_read_whole(self, tmp_path: Path) -> None:
+        """lint read the first 8 kB: a long header was cut, and its command said to be refused."""
+        made = wrapgen_cli("python", "--flag", "-X importtime", "--env", "A=" + "x" * 7209, "--runtime", "python3.12",
+                           "-o", str(tmp_path / "w"))  # fmt: skip
+        assert made.returncode == 0, made.stderr
+        result = wrapgen_cli("lint", str(tmp_path / "w"))
+        assert (result.returncode, result.stdout) == (0, ""), result.stdout
 
 
 @pytest.mark.parametrize(

@@ -475,9 +475,11 @@ def lint_command(
         findings = [dataclasses.asdict(finding) for finding in report.findings]
         _print(_json({"findings": findings, "skipped": [{"path": p, "what": w} for p, w in report.skipped]}))
         raise typer.Exit(1 if report.findings else 0)
+    from wrapgen.printable import printable
+
     for path, what in report.skipped:
-        sys.stderr.write(f"wrapgen lint: {path}: skipped: {what}\n")
-    _print("".join(f"{finding}\n" for finding in report.findings))
+        sys.stderr.write(printable(f"wrapgen lint: {path}: skipped: {what}") + "\n")
+    _print("".join(f"{printable(str(finding))}\n" for finding in report.findings))
     if report.findings:
         sys.stderr.write(f"wrapgen lint: {len(report.findings)} finding(s) in {len(files)} file(s)\n")
         raise typer.Exit(1)

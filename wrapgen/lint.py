@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wrapgen.errors import InvalidValue, LintUnavailable, WrapgenError
+from wrapgen.errors import LintUnavailable, WrapgenError
 
 # shellcheck --format=gcc: FILE:LINE:COL: LEVEL: MESSAGE [SCNNNN]
 _SHELLCHECK = re.compile(r"^(?P<path>.*?):(?P<line>\d+):\d+: (?P<level>\w+): (?P<message>.*) \[(?P<code>SC\d+)\]$")
@@ -22,6 +22,8 @@ _DIALECTS = {"bash": "bash", "sh": "sh", "dash": "dash", "ksh": "ksh", "mksh": "
 
 _SAMPLE = 8192
 """How much of a file decides whether it is text: a NUL byte in it makes it a binary, as for git and grep."""
+LIMIT = 1024 * 1024
+"""Bytes of a script wrapgen lints: a wrapper is some kilobytes (shellcheck took 1.5 GB for 10 MB)."""
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,14 @@ def _tool(name: str) -> str:
     return found
 
 
-def _run(argv: list[str], pattern: re.Pattern[str], tool: str) -> list[Finding]:
+def _run(argv: list[str], pattern: re.Pattern[str], tool: str, named: dict[str, str]) -> list[Finding]:
+    """The tool's findings, each on the file that its copy `named` stands for."""
     result = subprocess.run(argv, capture_output=True, text=True, errors="replace", check=False)
     findings = []
     for line in result.stdout.splitlines():
         match = pattern.match(line)
-        if match:
-            findings.append(Finding(tool, match["path"], int(match["line"]), match["code"], match["message"]))
+        if match and match["path"] in named:
+            findings.append(Finding(tool, named[match["path"]], int(match["line"]), match["code"], match["message"]))
     if result.returncode != 0 and not findings:
         detail = (result.stderr or result.stdout).strip().splitlines()
         raise LintUnavailable(f"{tool} failed: {detail[-1] if detail else f'exit {result.returncode}'}")
@@ -113,26 +116,29 @@ def _header_findings(path: str, text: str) -> list[Finding]:
 def lint(paths: Sequence[str]) -> LintReport:
     """Every finding of shellcheck (all severities, in the script's dialect) and bashate (errors and warnings) on
     these scripts, and what the header of a wrapgen wrapper asks for that wrapgen refuses now."""
+    import tempfile
+
+    from wrapgen.files import read_regular
+
     report = LintReport()
-    shells: dict[str, list[str]] = {}
-    for path in paths:
-        if not Path(path).is_file():
-            raise InvalidValue(f"{path}: no such file" if not Path(path).exists() else f"{path}: not a regular file")
-        try:
-            with open(path, "rb") as stream:
-                head = stream.read(_SAMPLE)
-        except OSError as error:
-            raise InvalidValue(f"{path}: {error.strerror}") from None
-        shell, what = dialect(head)
-        if shell is None:
-            report.skipped.append((path, what))
-            continue
-        shells.setdefault(shell, []).append(path)
-        report.findings += _header_findings(path, head.decode("utf-8", "replace"))
-    for shell, group in shells.items():
-        # `--` before the paths: a file named like an option (-eSC2086) is read as a file, never as an option.
-        report.findings += _run([_tool("shellcheck"), "--format=gcc", f"--shell={shell}", "--", *group], _SHELLCHECK,
-                                "shellcheck")  # fmt: skip
-        report.findings += _run([_tool("bashate"), "--", *group], _BASHATE, "bashate")
+    shells: dict[str, dict[str, str]] = {}
+    with tempfile.TemporaryDirectory(prefix="wrapgen-lint-") as work:
+        for index, path in enumerate(paths):
+            data = read_regular(path, LIMIT)  # a FIFO or a device refused unread, never more than LIMIT
+            shell, what = dialect(data)
+            if shell is None:
+                report.skipped.append((path, what))
+                continue
+            # The linters read a copy with a plain name: a path with ':' or a newline in it was misread in their
+            # output, and one that is not UTF-8 made shellcheck fail.
+            copy = f"{work}/{index}" + (".sh" if path.endswith(".sh") else "")  # bashate's E005 reads the suffix
+            Path(copy).write_bytes(data)
+            shells.setdefault(shell, {})[copy] = path
+            report.findings += _header_findings(path, data.decode("utf-8", "replace"))
+        for shell, named in shells.items():
+            copies = list(named)
+            report.findings += _run([_tool("shellcheck"), "--format=gcc", f"--shell={shell}", "--", *copies],
+                                    _SHELLCHECK, "shellcheck", named)  # fmt: skip
+            report.findings += _run([_tool("bashate"), "--", *copies], _BASHATE, "bashate", named)
     report.findings.sort(key=lambda f: (f.path, f.line, f.tool, f.code))
     return report
