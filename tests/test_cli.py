@@ -137,7 +137,7 @@ def test_lint_command(tmp_path: Path) -> None:
     assert found.returncode == 1
     assert f"{bad}:3: shellcheck SC2068" in found.stdout
     missing = wrapgen_cli("lint", str(tmp_path / "nope"))
-    assert missing.returncode == 1 and "no such file" in missing.stderr
+    assert missing.returncode == 1 and missing.stderr.endswith("nope: No such file or directory\n")
 
 
 def test_python_dash_m_and_help() -> None:
