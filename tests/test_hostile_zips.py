@@ -234,3 +234,34 @@ def test_iac_refuses_a_layer_with_defects(tmp_path: Path) -> None:
             info.filename = name
             archive.writestr(info, data)
         refused(wrapgen("iac", "terraform", "--layer", str(bad)), "defect(s)", "wrapgen inspect")
+
+
+def test_deep_paths_are_a_defect_in_bounded_memory(tmp_path: Path) -> None:
+    """Three members 65 kB deep (a 400 kB zip): inspect took 3.4 GB and 23 s listing every parent of every path,
+    then said 0 defects of paths Linux cannot unpack."""
+    deep = [(letter + "/" + "a/" * 32765 + "b", b"x") for letter in "abc"]
+    run = wrapgen("inspect", str(make_zip(tmp_path / "deep.zip", deep, mode=0o644)))
+    assert run.code == 1 and run.rss < MAX_RSS, run.rss
+    assert run.out.count("cannot be unpacked on Linux: a name has at most 255 bytes, a path fewer than 4096") == 3
+    assert run.out.endswith("3 file(s), 3 defect(s)\n")
+
+
+def test_a_module_with_a_shebang_and_no_exec_bit_is_no_defect(tmp_path: Path) -> None:
+    """Imported, never run (pygments' modules start with #!): iac refused wrapgen's own layer for it. The same file
+    where Lambda or a wrapper runs programs is still one."""
+    script = b"#!/usr/bin/env python3\nVALUE = 1\n"
+    layer = make_zip(tmp_path / "l.zip", [("python/helper.py", script), ("bin/tool", script), ("tool", script)],
+                     mode=0o644)  # fmt: skip
+    run = wrapgen("inspect", str(layer))
+    assert run.code == 1
+    assert [line.split(": ")[1] for line in run.out.splitlines() if "has no exec bit" in line] == ["bin/tool", "tool"]
+
+
+def test_inspect_json_of_bytes_that_are_not_utf8_is_json(tmp_path: Path) -> None:
+    made = subprocess.run([*WRAPGEN, "python", "--env", b"X=\xff", "--layer", str(tmp_path / "l.zip")],
+                          capture_output=True, check=False)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    result = subprocess.run([*WRAPGEN, "inspect", str(tmp_path / "l.zip"), "--format", "json"], capture_output=True,
+                            check=False)  # fmt: skip
+    report = json.loads(result.stdout.decode("utf-8"))  # strict: it held the raw byte
+    assert "X=\udcff" in json.dumps(report, ensure_ascii=False)

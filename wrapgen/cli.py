@@ -54,13 +54,12 @@ class Report(str, enum.Enum):
 
 
 def _json(data: object) -> str:
-    """JSON in UTF-8 text: a byte that is not UTF-8 (a path's, a file's) is a lone surrogate escape, "\\udcff", which
-    json.loads reads back to the surrogate that os.fsencode makes the byte again (written raw, it was not JSON)."""
+    """JSON in UTF-8: a byte that is not UTF-8 (a path's, a file's) written as an escape (raw, it was not JSON)."""
     import json
-    import re
 
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    return re.sub("[\ud800-\udfff]", lambda match: f"\\u{ord(match[0]):04x}", text) + "\n"
+    from wrapgen.printable import surrogates_escaped
+
+    return surrogates_escaped(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _print(text: str) -> None:

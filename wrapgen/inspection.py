@@ -12,8 +12,8 @@ from itertools import chain
 from wrapgen import shell
 from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.header import read_command
-from wrapgen.layer import EXTENSIONS_DIR, in_opt, path_clashes
-from wrapgen.printable import printable
+from wrapgen.layer import EXTENSIONS_DIR, TOO_LONG, WRAPPER_DIR, in_opt, path_clashes, too_long
+from wrapgen.printable import printable, surrogates_escaped
 from wrapgen.spec import WrapperSpec, spec_from_command
 from wrapgen.zipread import HEAD, Member, read_zip, zip_name
 
@@ -81,7 +81,7 @@ def _defects(entry: Entry) -> list[str]:
     found = []
     if entry.executable and entry.shebang is None and not entry.elf:
         found.append(f"{entry.path}: executable, but neither a #! script nor a compiled program: exec fails")
-    if entry.shebang is not None and not entry.executable:
+    if entry.shebang is not None and not entry.executable and _run_as_a_program(entry.path):
         how = "was not made on Unix (no mode), so it" if entry.mode is None else "has no exec bit, so it"
         found.append(f"{entry.path}: {how} fails with exit 126 ('is not an executable') at cold start")
     if entry.shebang is not None and entry.crlf:
@@ -89,6 +89,13 @@ def _defects(entry: Entry) -> list[str]:
     if entry.path.startswith(EXTENSIONS_DIR + "/") and entry.path.count("/") == 1 and not entry.executable:
         found.append(f"{entry.path}: Lambda starts every file in /opt/extensions, and this one is not executable")
     return found
+
+
+def _run_as_a_program(path: str) -> bool:
+    """Whether a file is where Lambda or a wrapper runs programs from: /opt itself, /opt/bin, wrapgen's directory,
+    /opt/extensions. A module deeper in a language's directory (python/lib/x.py) may start with #! and is imported,
+    never run: its missing exec bit is no defect."""
+    return path.count("/") == 0 or path.split("/", 1)[0] in ("bin", WRAPPER_DIR, EXTENSIONS_DIR)
 
 
 def _name_defects(names: list[str]) -> list[str]:
@@ -101,6 +108,7 @@ def _name_defects(names: list[str]) -> list[str]:
             found.append(f"{name}: a '..' in the path: it would unzip outside /opt")
     found += [f"{name}: in the zip {count} times: which one unzips depends on the tool"
               for name, count in Counter(names).items() if count > 1 and not name.endswith("/")]  # fmt: skip
+    found += [f"{name[:60]}...: {TOO_LONG}" for name in dict.fromkeys(names) if too_long(name.rstrip("/"))]
     found += [f"{clash}: a file, and a directory of other files: the layer cannot be unzipped"
               for clash in path_clashes(names)]  # fmt: skip
     return found
@@ -131,7 +139,8 @@ def describe_report(report: Report) -> Iterator[str]:
 
 def report_json(report: Report) -> Iterator[str]:
     """The report as a JSON object (report_data), in pieces; printed as the other commands print JSON."""
-    return _pieces(chain(json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(report_data(report)), "\n"))
+    encoded = json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(report_data(report))
+    return _pieces(chain(map(surrogates_escaped, encoded), "\n"))
 
 
 def _pieces(strings: Iterable[str]) -> Iterator[str]:

@@ -20,3 +20,11 @@ def utf8(text: str, what: str, hint: str | None = None) -> bytes:
     except UnicodeEncodeError as error:
         raw = text[error.start : error.end].encode("utf-8", "surrogateescape")
         raise InvalidValue(f"{what} holds bytes that are not UTF-8 ({raw!r}), and must be UTF-8 text", hint) from None
+
+
+def surrogates_escaped(text: str) -> str:
+    """JSON text (from json.dumps with ensure_ascii=False) in UTF-8: each lone surrogate, a byte that was not UTF-8,
+    as the escape `\\udcff`, which json.loads reads back to the surrogate that os.fsencode makes the byte again."""
+    import re
+
+    return re.sub("[\ud800-\udfff]", lambda match: f"\\u{ord(match[0]):04x}", text)
