@@ -93,6 +93,9 @@ BROKEN = {
     "handler": ('#!/bin/bash\nexec "${@:1:$#-1}" other::handler\n', "the handler changed"),
     "displaced": ('#!/bin/bash\nexec "$1" /tmp/other.py "${@:2}"\n', "the program was displaced"),
     "after": ('#!/bin/bash\nexec "$@" --flag-too-late\n', "after the program"),
+    # explain split the #! line at every space and dropped the \r: it started bash with -e, and said ok
+    "two options": ('#!/bin/bash -e -u\nexec "$@"\n', "exit status"),
+    "cr": ('#!/bin/bash\r\nexec "$@"\n', ""),
 }
 NOTES = {
     "stdout": ('#!/bin/bash\necho hello\nexec "$@"\n', "wrote to stdout"),

@@ -265,3 +265,33 @@ def test_inspect_json_of_bytes_that_are_not_utf8_is_json(tmp_path: Path) -> None
                             check=False)  # fmt: skip
     report = json.loads(result.stdout.decode("utf-8"))  # strict: it held the raw byte
     assert "X=\udcff" in json.dumps(report, ensure_ascii=False)
+
+
+SHEBANGS = [b"#!/bin/bash\n", b"#!/bin/bash -p\n", b"#! /bin/sh\n", b"#!/bin/sh \t\n", b"#!/usr/bin/env bash\n",
+            b"#!/usr/bin/env -S bash -e\n", b"#!/usr/bin/env bash -e\n", b"#!/bin/bash -e -u\n",
+            b"#!/bin/sh\rtrue\r", b"#!/bin/bash\r\n", b"#!bash\n", b"#!\n", b"#!/bin/bash -" + b"e" * 300 + b"\n",
+            b"#!/" + b"x" * 300 + b"\n", b"#!/nonexistent\n"]  # fmt: skip
+
+
+@pytest.mark.parametrize("line", SHEBANGS, ids=[repr(line)[2:30] for line in SHEBANGS])
+def test_what_inspect_says_of_a_shebang_is_what_linux_does(tmp_path: Path, line: bytes) -> None:
+    """Each #! line run by the kernel for real (cwd: an empty directory, as /var/task has no bash): inspect calls
+    it a defect exactly where exec fails (it passed 'env bash -e', 'bash -e -u', CR endings and '#!bash'), but for
+    an interpreter that does not exist, which it cannot know."""
+    from wrapgen.shebang import problem
+
+    script = tmp_path / "script"
+    script.write_bytes(line + b"\nexit 0\n")
+    script.chmod(0o755)
+    (tmp_path / "empty").mkdir()
+    try:
+        started = subprocess.run([str(script)], cwd=tmp_path / "empty", capture_output=True, timeout=30,
+                                 check=False).returncode == 0  # fmt: skip
+    except OSError:
+        started = False
+    if line == b"#!/nonexistent\n":
+        assert not started and problem(line) is None
+        return
+    assert (problem(line + b"\nexit 0\n") is None) == started, (line, problem(line))
+    run = wrapgen("inspect", str(make_zip(tmp_path / "l.zip", [("wrapgen/w", script.read_bytes())])))
+    assert ("exec fails" in run.out or "CRLF" in run.out) == (not started), run.out

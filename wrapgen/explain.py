@@ -111,12 +111,12 @@ def _bash_for(runtime: str) -> tuple[str, str]:
 
 def _command(bash: str, script: str) -> list[str]:
     """How the kernel would start `script` (its #! line), with bash being the chosen one."""
+    from wrapgen.shebang import LINE_MAX, parse
+
     with open(script, "rb") as stream:
-        first = stream.readline(256)
-    if first.startswith(b"#!"):
-        words = first[2:].decode("utf-8", "replace").split()
-        if words and os.path.basename(words[0]) == "bash":
-            return [bash, *words[1:2], script]
+        parsed = parse(stream.readline(LINE_MAX + 1))
+    if parsed is not None and os.path.basename(parsed[0]) == "bash":  # "bash\r" (a CRLF line) is not bash
+        return [bash, *(parsed[1:] if parsed[1] is not None else ()), script]
     return [script]
 
 

@@ -14,6 +14,7 @@ from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.header import read_command
 from wrapgen.layer import EXTENSIONS_DIR, TOO_LONG, WRAPPER_DIR, in_opt, path_clashes, too_long
 from wrapgen.printable import printable, surrogates_escaped
+from wrapgen.shebang import problem
 from wrapgen.spec import WrapperSpec, spec_from_command
 from wrapgen.zipread import HEAD, Member, read_zip, zip_name
 
@@ -38,6 +39,8 @@ class Entry:
     crlf: bool
     spec: WrapperSpec | None
     """What the wrapper does, when it is one of wrapgen's."""
+    exec_problem: str | None = None
+    """Why Linux would not start it by its #! line (wrapgen.shebang), where it would not."""
 
     @property
     def executable(self) -> bool:
@@ -74,7 +77,9 @@ def _entry(member: Member, command: list[str] | None) -> Entry:
     first_line = head.split(b"\n", 1)[0][:SHEBANG]
     shebang = first_line.rstrip(b"\r").decode("utf-8", "replace") if first_line.startswith(b"#!") else None
     spec = _wrapgen_spec(command)
-    return Entry(info.filename, member.size, mode, shebang, head.startswith(b"\x7fELF"), member.crlf, spec)
+    return Entry(
+        info.filename, member.size, mode, shebang, head.startswith(b"\x7fELF"), member.crlf, spec, problem(head)
+    )
 
 
 def _defects(entry: Entry) -> list[str]:
@@ -86,6 +91,8 @@ def _defects(entry: Entry) -> list[str]:
         found.append(f"{entry.path}: {how} fails with exit 126 ('is not an executable') at cold start")
     if entry.shebang is not None and entry.crlf:
         found.append(f"{entry.path}: CRLF line endings; '{entry.shebang}\\r' is not an interpreter")
+    elif entry.exec_problem is not None and entry.executable:
+        found.append(f"{entry.path}: exec fails: {entry.exec_problem}")
     if entry.path.startswith(EXTENSIONS_DIR + "/") and entry.path.count("/") == 1 and not entry.executable:
         found.append(f"{entry.path}: Lambda starts every file in /opt/extensions, and this one is not executable")
     return found
