@@ -224,3 +224,16 @@ def test_verify_with_a_program_that_leaves_a_child_running(tmp_path: Path) -> No
                              str(tmp_path / "w")], capture_output=True, text=True, timeout=50, check=False)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert _dead(tmp_path / "pid")
+
+
+def test_a_first_wrapper_built_with_then_is_not_followed_by_another(tmp_path: Path) -> None:
+    """It runs its own --then and ignores WRAPGEN_THEN: explain said ok without ever running the second."""
+    ours = tmp_path / "ours"
+    made = subprocess.run([*WRAPGEN, "python", "--flag", "-X importtime", "--then", "/opt/vendor", "-o", str(ours)],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    theirs = script(tmp_path, "theirs", "#!/bin/bash\nexit 1\n")
+    code, outcomes, stderr = explain(dict(os.environ), ours, theirs, "--runtime", "python3.12")
+    assert (code, outcomes) == (1, [])
+    assert stderr == (f"error: {ours}: it was built with --then /opt/vendor, which it runs instead of {theirs}"
+                      " (explain each alone, or build the first without --then)\n")  # fmt: skip

@@ -239,9 +239,15 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
     if len(scripts) > 2:
         raise InvalidValue("explain follows one link: give a wrapper and its next wrapper at the most",
                            "a longer chain is followed through each wrapgen wrapper's own --then")  # fmt: skip
-    if len(scripts) == 2 and read_file_command(scripts[0]) is None:
-        raise InvalidValue(f"{scripts[0]}: not a wrapgen wrapper, so it names no next wrapper (WRAPGEN_THEN)",
-                           "put it last")  # fmt: skip
+    if len(scripts) == 2:
+        command = read_file_command(scripts[0])
+        if command is None:
+            raise InvalidValue(f"{scripts[0]}: not a wrapgen wrapper, so it names no next wrapper (WRAPGEN_THEN)",
+                               "put it last")  # fmt: skip
+        then = dict(zip(command[2::2], command[3::2], strict=False)).get("--then")
+        if then is not None:  # it ignores WRAPGEN_THEN: the second would never run (explain said ok)
+            raise InvalidValue(f"{scripts[0]}: it was built with --then {then}, which it runs instead of"
+                               f" {scripts[1]}", "explain each alone, or build the first without --then")  # fmt: skip
     chain = [os.path.abspath(script) for script in scripts]
     chosen = [v for v in vectors() if v.runtime in (runtimes or family.runtimes)]
     first = {v.runtime: v for v in reversed(chosen)}
