@@ -295,3 +295,20 @@ def test_what_inspect_says_of_a_shebang_is_what_linux_does(tmp_path: Path, line:
     assert (problem(line + b"\nexit 0\n") is None) == started, (line, problem(line))
     run = wrapgen("inspect", str(make_zip(tmp_path / "l.zip", [("wrapgen/w", script.read_bytes())])))
     assert ("exec fails" in run.out or "CRLF" in run.out) == (not started), run.out
+
+
+@pytest.mark.parametrize("edit", ["cut", "appended", "none"])
+def test_a_wrapgen_wrapper_that_is_not_what_its_header_says_is_a_defect(tmp_path: Path, edit: str) -> None:
+    """inspect and iac read a wrapgen wrapper's header only: one cut short (a syntax error at start-up) or with an
+    `exit 1` added was reported as inserting its flags, with 0 defects."""
+    made = subprocess.run([*WRAPGEN, "python", "--flag", "-X importtime", "-o", str(tmp_path / "w")],
+                          capture_output=True, check=False)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    script = (tmp_path / "w").read_bytes()
+    script = {"cut": script[:900], "appended": script + b"exit 1\n", "none": script}[edit]
+    layer = make_zip(tmp_path / "l.zip", [("wrapgen/wrapgen-python", script)])
+    run = wrapgen("inspect", str(layer))
+    assert "inserts: -X importtime" in run.out
+    assert ("not what its header's command builds" in run.out) == (edit != "none"), run.out
+    assert run.code == (0 if edit == "none" else 1)
+    assert wrapgen("iac", "sam", "--layer", str(layer)).code == run.code

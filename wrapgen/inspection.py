@@ -41,6 +41,8 @@ class Entry:
     """What the wrapper does, when it is one of wrapgen's."""
     exec_problem: str | None = None
     """Why Linux would not start it by its #! line (wrapgen.shebang), where it would not."""
+    edited: bool = False
+    """A wrapgen wrapper of this version that is not what its header's command builds: hand-edited or damaged."""
 
     @property
     def executable(self) -> bool:
@@ -78,8 +80,29 @@ def _entry(member: Member, command: list[str] | None) -> Entry:
     shebang = first_line.rstrip(b"\r").decode("utf-8", "replace") if first_line.startswith(b"#!") else None
     spec = _wrapgen_spec(command)
     return Entry(
-        info.filename, member.size, mode, shebang, head.startswith(b"\x7fELF"), member.crlf, spec, problem(head)
+        info.filename,
+        member.size,
+        mode,
+        shebang,
+        head.startswith(b"\x7fELF"),
+        member.crlf,
+        spec,
+        problem(head),
+        spec is not None and _edited(member, spec),
     )
+
+
+def _edited(member: Member, spec: WrapperSpec) -> bool:
+    """Whether a wrapper this wrapgen made is no longer what its header's command builds (a wrapper of another
+    version may differ and be sound: it is not judged)."""
+    from wrapgen import __version__
+    from wrapgen.header import GENERATED
+    from wrapgen.render import render_wrapper
+
+    if f"\n# {GENERATED} {__version__}:".encode() not in member.head[:4096]:
+        return False
+    built = render_wrapper(spec).text.encode()
+    return member.size != len(built) or not built.startswith(member.head)
 
 
 def _defects(entry: Entry) -> list[str]:
@@ -93,6 +116,9 @@ def _defects(entry: Entry) -> list[str]:
         found.append(f"{entry.path}: CRLF line endings; '{entry.shebang}\\r' is not an interpreter")
     elif entry.exec_problem is not None and entry.executable:
         found.append(f"{entry.path}: exec fails: {entry.exec_problem}")
+    if entry.edited:
+        found.append(f"{entry.path}: not what its header's command builds (hand-edited or damaged): what is said of"
+                     " it here is its header's word only (wrapgen check, wrapgen explain)")  # fmt: skip
     if entry.path.startswith(EXTENSIONS_DIR + "/") and entry.path.count("/") == 1 and not entry.executable:
         found.append(f"{entry.path}: Lambda starts every file in /opt/extensions, and this one is not executable")
     return found
