@@ -380,9 +380,11 @@ def test_what_exec_cannot_take_is_refused_and_what_it_can_starts(sandbox: Sandbo
                                                                  what: str) -> None:  # fmt: skip
     """The wrapper passes each option and variable to exec, which takes at most 131,072 bytes of one (its NUL in):
     at the limit the function starts; a byte over, exec fails (E2BIG), so wrapgen refuses it. Once it wrote it."""
+    from wrapgen import render as render_module
     from wrapgen import spec as spec_module
     from wrapgen.errors import InvalidValue
 
+    monkeypatch.setattr(render_module, "HEADER_MAX", 1 << 30)  # wrapgen's own bound on a header comes first
     prefix = "WRAPGEN_BIG=" if what == "--env" else "-Xbig="
 
     def wrapper(size: int) -> str:  # the variable or option of `size` bytes with its NUL
@@ -409,3 +411,15 @@ def test_all_a_wrapper_passes_to_exec_is_held_to_a_budget() -> None:
     wrapper_spec("python", ["-u"], env[:8])  # 960 kB: taken
     with pytest.raises(InvalidValue, match=r"the wrapper's options and variables are 1080\d\d\d bytes"):
         wrapper_spec("python", ["-u"], env)
+
+
+def test_a_header_wrapgen_could_not_read_back_is_refused(tmp_path: Path) -> None:
+    """inspect, check and iac read 64 kB of a wrapper for its header: one with a 70 kB value was written, and then
+    not known for wrapgen's (iac said it found no wrapgen wrapper)."""
+    from wrapgen.errors import InvalidValue
+
+    with pytest.raises(InvalidValue, match=r"the wrapper's header, the command that rebuilds it, would take 7\d{4}"):
+        render_wrapper(wrapper_spec("python", ["-u"], ["A=" + "x" * 70_000]))
+    made = wrapgen_cli("python", "--flag", "-u", "--env", "A=" + "x" * 50_000, "--layer", str(tmp_path / "l.zip"))
+    assert made.returncode == 0, made.stderr
+    assert "A=xxx" in wrapgen_cli("inspect", str(tmp_path / "l.zip")).stdout  # read back whole

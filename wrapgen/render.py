@@ -14,7 +14,7 @@ import jinja2
 
 from wrapgen import __version__, shell
 from wrapgen.errors import InvalidValue
-from wrapgen.header import GENERATED, command_lines
+from wrapgen.header import GENERATED, HEADER_MAX, command_lines
 from wrapgen.layer import Layer, LayerFile, in_opt, wrapper_file, wrapper_path
 from wrapgen.runtimes import MERGED_VARIABLES
 from wrapgen.spec import WrapperSpec
@@ -256,6 +256,7 @@ def _drops(spec: WrapperSpec) -> dict[str, list[str]] | None:
 
 def render_wrapper(spec: WrapperSpec) -> Artifact:
     """The wrapper script for `spec`: same spec, same bytes."""
+    regenerate = command_lines(spec.command())
     text = (
         environment()
         .get_template("wrapper.sh.j2")
@@ -263,13 +264,17 @@ def render_wrapper(spec: WrapperSpec) -> Artifact:
             spec=spec,
             family=spec.family,
             grammar=spec.family.grammar,
-            regenerate=command_lines(spec.command()),
+            regenerate=regenerate,
             generated=GENERATED,
             variables=_variables(spec),
             merges=any(name in MERGED_VARIABLES for name, _ in spec.variables),
             drops=_drops(spec),
         )
     )
+    header = len(text[: text.index(regenerate) + len(regenerate)].encode("utf-8", "surrogateescape"))
+    if header > HEADER_MAX:
+        raise InvalidValue(f"the wrapper's header, the command that rebuilds it, would take {header} bytes: wrapgen"
+                           f" reads back {HEADER_MAX} (inspect, check, iac)", "give shorter values")  # fmt: skip
     return Artifact(path=spec.name, text=text, mode=0o755)
 
 

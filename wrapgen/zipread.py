@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from wrapgen.errors import InvalidValue
+from wrapgen.header import HEADER_MAX
 from wrapgen.layer import UNZIPPED_LIMIT
 from wrapgen.printable import printable
 
@@ -37,7 +38,7 @@ MAX_RATIO = 100
 more is padding, or a bomb (zip bombs are about 1,000:1, deflate's most). The limit of Apache POI's reader."""
 RATIO_GRACE = 1024 * 1024
 """A member this small is never a bomb, whatever its ratio: the sum of all sizes is checked besides."""
-HEAD = 64 * 1024
+HEAD = HEADER_MAX
 """Bytes kept of each member: its #! line, ELF magic and wrapgen header are at the top."""
 CHUNK = 64 * 1024
 READABLE = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
