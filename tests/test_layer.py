@@ -288,3 +288,54 @@ def test_a_path_that_is_a_file_and_a_directory_is_refused(tmp_path: Path) -> Non
     result = wrapgen_cli("python", "--flag", "-u", "--layer", str(tmp_path / "l.zip"), "--include",
                          f"{tmp_path / 'f'}=wrapgen")  # fmt: skip
     assert result.returncode == 1 and "is a file and a directory" in result.stderr
+
+
+def test_a_thousand_includes_take_one_descriptor_at_a_time(tmp_path: Path) -> None:
+    """Every include was held open until all were read: under `ulimit -n 256`, 300 ran out of descriptors."""
+    import resource
+
+    args = []
+    for index in range(300):
+        (tmp_path / f"f{index}").write_text(f"{index}\n")
+        args += ["--include", f"{tmp_path / f'f{index}'}=data/f{index}"]
+    argv = [*WRAPGEN, "python", "--flag", "-u", "--layer", str(tmp_path / "l.zip"), *args]
+
+    def low_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False, preexec_fn=low_limit)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / "l.zip") as archive:
+        assert archive.read("data/f299") == b"299\n"
+
+
+def test_a_proc_file_is_said_to_be_one(tmp_path: Path) -> None:
+    """/proc/self/status says 0 bytes and holds more: it was said to have changed while it was read."""
+    result = wrapgen_cli("python", "--flag", "-u", "--layer", str(tmp_path / "l.zip"), "--include",
+                         "/proc/self/status=x")  # fmt: skip
+    assert (result.returncode, result.stderr) == (
+        1,
+        "error: --include /proc/self/status: its size says 0 bytes, and"
+        " it holds more (a /proc file?) (copy it to a file first)\n",
+    )
+
+
+def test_an_include_replaced_while_it_is_read_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Between the check of every include and the reading of each, another file put in its place."""
+    from wrapgen import layer
+    from wrapgen.errors import InvalidValue
+
+    (tmp_path / "a").write_text("aaaa\n")
+    real = layer._identity
+    calls: list[int] = []
+
+    def replaced(fd: int) -> tuple[int, int]:
+        calls.append(fd)
+        if len(calls) == 1:  # after the check: a new file of the same size at the same path
+            (tmp_path / "b").write_text("bbbb\n")
+            os.replace(tmp_path / "b", tmp_path / "a")
+        return real(fd)
+
+    monkeypatch.setattr(layer, "_identity", replaced)
+    with pytest.raises(InvalidValue, match="it changed while it was read"):
+        layer.include_files([f"{tmp_path / 'a'}=x"], [])

@@ -191,14 +191,15 @@ def _family_command(family: Family) -> Callable[..., None]:
         include: Annotated[
             list[str] | None,
             typer.Option(
-                help="With --layer or --dockerfile: add the file SRC at DEST under /opt, mode 0644. Repeatable.",
+                help="With --layer or --dockerfile: add the file SRC at DEST under /opt, mode 0644 (in a layer, UTF-8"
+                " text with LF line endings and no BOM). Repeatable.",
                 metavar="SRC=DEST",
             ),
         ] = None,
         include_exec: Annotated[
             list[str] | None,
             typer.Option(
-                help="With --layer or --dockerfile: like --include, for a script or binary: mode 0755 (text to LF).",
+                help="With --layer or --dockerfile: like --include, for a script or binary: mode 0755.",
                 metavar="SRC=DEST",
             ),
         ] = None,

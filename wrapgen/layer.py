@@ -170,33 +170,43 @@ def include_files(includes: Sequence[str], executables: Sequence[str]) -> list[L
 
     Only regular files: a FIFO, a device or a directory is refused before anything is read (opened without
     blocking, then looked at), and every size is checked against Lambda's limit before any file is read, each read
-    bounded by its size (a file that grows while it is read is refused, not followed).
+    bounded by its size (a file that grows, or is replaced, while it is read is refused, not followed). One file is
+    open at a time (a thousand includes ran out of descriptors).
     """
     items = [(item, False) for item in includes] + [(item, True) for item in executables]
-    fds: list[int] = []
     wanted = []
-    try:
-        for item, executable in items:
-            option = "--include-exec" if executable else "--include"
-            source, sep, dest = item.rpartition("=")
-            if not sep or not source or not dest:
-                raise InvalidValue(f"{option} {item!r} is not SRC=DEST", "e.g. preload.js=wrapgen/preload.js")
-            fd, size = open_regular(source, f"{option} {source}")
-            fds.append(fd)
-            wanted.append((fd, option, source, check_path(dest), size, executable))
-        total = sum(size for *_, size, _ in wanted)
-        if total > UNZIPPED_LIMIT:
-            raise InvalidValue(f"the included files take {total} bytes; Lambda allows {UNZIPPED_LIMIT} unzipped")
-        files = []
-        for fd, option, source, dest, size, executable in wanted:
-            data = read_fd(fd, size + 1, f"{option} {source}")
-            if len(data) != size:
-                raise InvalidValue(f"{option} {source}: it changed while it was read")
-            files.append(LayerFile(dest, normalise_text(data), 0o755 if executable else 0o644, source))
-        return files
-    finally:
-        for fd in fds:
+    for item, executable in items:
+        option = "--include-exec" if executable else "--include"
+        source, sep, dest = item.rpartition("=")
+        if not sep or not source or not dest:
+            raise InvalidValue(f"{option} {item!r} is not SRC=DEST", "e.g. preload.js=wrapgen/preload.js")
+        fd, size = open_regular(source, f"{option} {source}")
+        identity = _identity(fd)
+        os.close(fd)
+        wanted.append((option, source, check_path(dest), size, identity, executable))
+    total = sum(size for _, _, _, size, _, _ in wanted)
+    if total > UNZIPPED_LIMIT:
+        raise InvalidValue(f"the included files take {total} bytes; Lambda allows {UNZIPPED_LIMIT} unzipped")
+    files = []
+    for option, source, dest, size, identity, executable in wanted:
+        shown = f"{option} {source}"
+        fd, now = open_regular(source, shown)
+        try:
+            data = read_fd(fd, size + 1, shown) if (now, _identity(fd)) == (size, identity) else None
+        finally:
             os.close(fd)
+        if data is not None and len(data) > size == 0:
+            raise InvalidValue(f"{shown}: its size says 0 bytes, and it holds more (a /proc file?)",
+                               "copy it to a file first")  # fmt: skip
+        if data is None or len(data) != size:
+            raise InvalidValue(f"{shown}: it changed while it was read")
+        files.append(LayerFile(dest, normalise_text(data), 0o755 if executable else 0o644, source))
+    return files
+
+
+def _identity(fd: int) -> tuple[int, int]:
+    info = os.fstat(fd)
+    return info.st_dev, info.st_ino
 
 
 def missing_references(paths: Sequence[str], files: Sequence[LayerFile]) -> list[str]:
