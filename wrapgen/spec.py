@@ -322,6 +322,8 @@ def check_then(path: str | None) -> str | None:
             f"--then {path!r} is not an absolute path",
             "give where it is in the function, e.g. /opt/otel-handler",
         )
+    if path.endswith("/") or path.rsplit("/", 1)[-1] in (".", ".."):
+        raise InvalidValue(f"--then {path!r} names a directory, which cannot be run", "give the program's path")
     return path
 
 
