@@ -45,7 +45,14 @@ class Plan:
                 raise OutputError("cannot write to an empty path")
             if file.path.endswith("/") or os.path.basename(file.path) in (".", ".."):
                 raise OutputError(f"cannot write {file.path}: it names a directory", "name the file")
-        written = {os.path.realpath(file.path): file.path for file in self.files if file.path != STDOUT}
+        written: dict[str, str] = {}  # each file itself (a symlink written through, as cp does) -> its path given
+        for file in self.files:
+            if file.path == STDOUT:
+                continue
+            real = os.path.realpath(file.path)
+            if real in written:
+                raise OutputError(f"{file.path} and {written[real]} are the same file")
+            written[real] = file.path
         for real, path in written.items():
             for parent in Path(real).parents:
                 if str(parent) in written:
@@ -142,11 +149,6 @@ def commit(plan: Plan) -> None:
     (a device already written to stays so)."""
     plan.check()
     targets = [_target(file) for file in plan.files if file.path != STDOUT]
-    seen: dict[Path, str] = {}
-    for target in targets:
-        if target.resolved in seen:
-            raise OutputError(f"{target.file.path} and {seen[target.resolved]} are the same file")
-        seen[target.resolved] = target.file.path
     made: list[Path] = []
     try:
         with _signals_raise():
