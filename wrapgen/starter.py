@@ -76,20 +76,23 @@ def from_file(path: str, directory: str) -> Draft:
         ours = [(name, command) for name, command in commands if command is not None]
         if len(ours) != 1:
             raise InvalidValue(f"{path}: holds {len(ours)} wrapgen wrappers; an entry builds a layer of one")
-        placed = wrapper_file(spec_from_command(ours[0][1]).name)
-        if ours[0][0] != placed:
-            raise InvalidValue(f"{path}: its wrapper is at {ours[0][0]}, where --layer puts it at {placed}: an entry"
-                               " would build another layer", "keep rebuilding it with wrapgen regenerate")  # fmt: skip
         others = sorted(name for name in members if name != ours[0][0])
         if others:
             notes.append(f"The zip also holds {', '.join(others)}: give their sources, include = [\"SRC=DEST\"]"
                          " (include-exec for scripts), or the layer is built without them.")  # fmt: skip
-        found_command, target = ours[0][1], {"layer": relative}
+        member, found_command, target = ours[0][0], ours[0][1], {"layer": relative}
     else:
-        found_command, target = read_command(data.decode("utf-8", "surrogateescape")), {"output": relative}
+        member, found_command = None, read_command(data.decode("utf-8", "surrogateescape"))
+        target = {"output": relative}
     assert found_command is not None
     command = found_command
     spec = spec_from_command(command)
+    if member is not None and member != wrapper_file(spec.name):
+        raise InvalidValue(
+            f"{path}: its wrapper is at {member}, where --layer puts it at {wrapper_file(spec.name)}:"
+            " an entry would build another layer",
+            "keep rebuilding it with wrapgen regenerate",
+        )
     values: dict[str, Any] = {"family": spec.family.name}
     for option, value in zip(command[2::2], command[3::2], strict=True):
         key = option[2:]
