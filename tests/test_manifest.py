@@ -20,6 +20,7 @@ import tomli_w
 from conftest import ROOT, WRAPGEN, wrapgen_cli
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
+from test_hostile_zips import make_zip
 from test_no_traceback import command as fuzzed_command
 from typer.testing import CliRunner  # noqa: TID251 - it runs wrapgen's own app, in this process
 
@@ -739,16 +740,6 @@ def test_dry_run_lines_of_control_characters_run_as_the_entry(tmp_path: Path) ->
 
 # A hostile-input audit of check, regenerate and init --from: each of these was a traceback, a wrong answer or a
 # misleading one.
-def _zip(path: Path, members: dict[str, bytes], legacy: bool = False) -> None:
-    with zipfile.ZipFile(path, "w") as archive:
-        for name, data in members.items():
-            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
-            info.create_system, info.external_attr, info.compress_type = 3, 0o100755 << 16, zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    if legacy:  # a name in a legacy encoding: the bytes of cp437, no UTF-8 flag
-        path.write_bytes(path.read_bytes().replace(b"cafQ", b"caf\xe9"))
-
-
 def test_init_from_a_value_toml_cannot_hold_is_one_line(tmp_path: Path) -> None:
     assert wrapgen_cli("python", "--env", "A=\udcff", "-o", "w", cwd=tmp_path).returncode == 0  # the byte 0xff
     for output in ("m.toml", "-"):
@@ -781,12 +772,12 @@ def test_a_crlf_checkout_of_a_long_header_is_regenerated(tmp_path: Path) -> None
 def test_zips_whose_members_would_move_or_hide_are_refused(tmp_path: Path) -> None:
     assert wrapgen_cli("python", "--flag", "-u", "-o", "w", cwd=tmp_path).returncode == 0
     script = (tmp_path / "w").read_bytes()
-    _zip(tmp_path / "traversal.zip", {"wrapgen/wrapgen-python": script, "../../evil": b"x"})
+    make_zip(tmp_path / "traversal.zip", [("wrapgen/wrapgen-python", script), ("../../evil", b"x")])
     with pytest.warns(UserWarning, match="Duplicate name"):
-        _zip(tmp_path / "twice.zip", {"wrapgen/wrapgen-python": script + b"#evil\n"})
-        with zipfile.ZipFile(tmp_path / "twice.zip", "a") as archive:
-            archive.writestr("wrapgen/wrapgen-python", script)
-    _zip(tmp_path / "legacy.zip", {"wrapgen/wrapgen-python": script, "cafQ": b"x"}, legacy=True)
+        make_zip(tmp_path / "twice.zip", [("wrapgen/wrapgen-python", script + b"#evil\n"),
+                                          ("wrapgen/wrapgen-python", script)])  # fmt: skip
+    legacy = make_zip(tmp_path / "legacy.zip", [("wrapgen/wrapgen-python", script), ("cafQ", b"x")])
+    legacy.write_bytes(legacy.read_bytes().replace(b"cafQ", b"caf\xe9"))  # cp437's bytes, no UTF-8 flag
     (tmp_path / "cut.zip").write_bytes((tmp_path / "traversal.zip").read_bytes()[:200])
     says = {"traversal.zip": "traversal.zip: layer path '../../evil' is not a plain path under /opt",
             "twice.zip": "twice.zip: holds two members named 'wrapgen/wrapgen-python'",
@@ -802,7 +793,7 @@ def test_zips_whose_members_would_move_or_hide_are_refused(tmp_path: Path) -> No
 def test_a_wrapper_with_a_byte_order_mark_in_a_zip_is_regenerated(tmp_path: Path) -> None:
     assert wrapgen_cli("python", "--flag", "-u", "-o", "w", cwd=tmp_path).returncode == 0
     script = (tmp_path / "w").read_bytes()
-    _zip(tmp_path / "l.zip", {"wrapgen/a": script, "wrapgen/b": b"\xef\xbb\xbf" + script + b"#evil\n"})
+    make_zip(tmp_path / "l.zip", [("wrapgen/a", script), ("wrapgen/b", b"\xef\xbb\xbf" + script + b"#evil\n")])
     assert wrapgen("check", "l.zip", cwd=tmp_path).returncode == 1
     assert wrapgen("regenerate", "l.zip", cwd=tmp_path).returncode == 0
     with zipfile.ZipFile(tmp_path / "l.zip") as archive:
@@ -831,7 +822,7 @@ def test_a_file_given_twice_is_one_file(tmp_path: Path) -> None:
 def test_init_from_a_zip_whose_wrapper_is_elsewhere_is_refused(tmp_path: Path) -> None:
     """An entry would put the wrapper at wrapgen/NAME: AWS_LAMBDA_EXEC_WRAPPER=/opt/bin/mywrapper would break."""
     assert wrapgen_cli("python", "--flag", "-u", "-o", "w", cwd=tmp_path).returncode == 0
-    _zip(tmp_path / "other.zip", {"bin/mywrapper": (tmp_path / "w").read_bytes()})
+    make_zip(tmp_path / "other.zip", [("bin/mywrapper", (tmp_path / "w").read_bytes())])
     assert wrapgen("regenerate", "other.zip", cwd=tmp_path).returncode == 0  # it keeps the wrapper where it is
     assert wrapgen("check", "other.zip", cwd=tmp_path).returncode == 0
     assert zipfile.ZipFile(tmp_path / "other.zip").namelist() == ["bin/mywrapper"]
