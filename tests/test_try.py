@@ -122,47 +122,88 @@ def test_the_bootstraps_wrapper_checks(tmp_path: Path, mode: int | None, status:
     assert f"exit status: {status}\n" in done.stdout and "Runtime.ExitError" in done.stdout
 
 
-HANG = """import os, sys, time
+HANG = """import os, subprocess, sys, time
 def handler(event, context):
-    with open(os.path.join(os.environ['LAMBDA_TASK_ROOT'], 'hung'), 'w') as f:
-        f.write(f"{os.getpgid(0)} {os.environ['AWS_LAMBDA_RUNTIME_API']}")
+    subprocess.Popen(["sleep", event["token"]], start_new_session=True)  # a daemon, in a session of its own
+    try:
+        with open(os.path.join(os.environ['LAMBDA_TASK_ROOT'], 'hung'), 'w') as f:
+            f.write(f"{os.getpgid(0)} {os.environ['AWS_LAMBDA_RUNTIME_API']}")
+    except OSError:
+        pass  # the sandbox's /var/task is read-only
     time.sleep(600)
 """
+MODES = pytest.mark.parametrize("mode", [(), ("--no-sandbox",)], ids=["sandbox", "no-sandbox"])
+
+
+def hang(tmp_path: Path) -> tuple[Path, str]:
+    """The hanging function and a token only its daemon's command line holds (a sleep of that many seconds)."""
+    code = code_dir(tmp_path, {"app.py": HANG})
+    token = f"{7000 + os.getpid() % 1000}.{time.time_ns() % 10**9:09d}"
+    (tmp_path / "event.json").write_text(json.dumps({"token": token}))
+    return code, token
+
+
+def running(token: str) -> list[int]:
+    """Processes of this machine (any namespace's) whose command line holds the token."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and token.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def left_nothing(code: Path, token: str, mode: tuple[str, ...]) -> None:
+    """In the sandbox, no process of the run survives, the daemon included, and the function could not write in
+    its code. Without one (the control), the daemon in its own session does survive (killed here); the runtime's
+    group and the Runtime API's port (the function wrote both in its code) are gone."""
+    deadline = time.monotonic() + 5
+    while running(token) and time.monotonic() < deadline and not mode:
+        time.sleep(0.05)
+    left = running(token)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert bool(left) == bool(mode)
+    assert (code / "hung").exists() == bool(mode)
+    if mode:
+        pgid, address = (code / "hung").read_text().split()
+        assert group_members(int(pgid)) == []
+        assert refused(address)
 
 
 @needs_awslambdaric
-def test_a_hanging_handler_hits_the_timeout_and_leaves_nothing(tmp_path: Path) -> None:
+@MODES
+def test_a_hanging_handler_hits_the_timeout_and_leaves_nothing(tmp_path: Path, mode: tuple[str, ...]) -> None:
     script = wrapper(tmp_path, "python", "--flag", "-X importtime")
-    code = code_dir(tmp_path, {"app.py": HANG})
+    code, token = hang(tmp_path)
     started = time.monotonic()
-    status, report = try_json(tmp_path, script, "app.handler", code, "--timeout", "3")
-    assert status == 1 and report["outcome"] == "timeout"
+    status, report = try_json(tmp_path, script, "app.handler", code, "--timeout", "3", *mode)
+    assert status == 1 and report["outcome"] == "timeout", report
     assert report["error"]["body"] == "Task timed out after 3.00 seconds"  # type: ignore[index]
     assert time.monotonic() - started < 30
-    pgid, address = (code / "hung").read_text().split()
-    assert group_members(int(pgid)) == []
-    assert refused(address)
+    left_nothing(code, token, mode)
 
 
 @needs_awslambdaric
+@MODES
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_interrupted_try_leaves_nothing(tmp_path: Path, sig: signal.Signals) -> None:
+def test_interrupted_try_leaves_nothing(tmp_path: Path, sig: signal.Signals, mode: tuple[str, ...]) -> None:
     script = wrapper(tmp_path, "python", "--flag", "-X importtime")
-    code = code_dir(tmp_path, {"app.py": HANG})
+    code, token = hang(tmp_path)
     command = [*WRAPGEN, "try", script, "--handler", "app.handler", "--event", str(tmp_path / "event.json"),
-               "--code", str(code)]  # fmt: skip
+               "--code", str(code), *mode]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not (code / "hung").exists() and time.monotonic() < deadline:
+    while not running(token) and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(0.2)
     process.send_signal(sig)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 1, out + err
     assert err == "error: interrupted: the runtime and the local Runtime API were stopped\n"
-    pgid, address = (code / "hung").read_text().split()
-    assert group_members(int(pgid)) == []
-    assert refused(address)
+    left_nothing(code, token, mode)
 
 
 NO_RIC = "node 22 or aws-lambda-ric is not in tests/interpreters (scripts/test installs both)"
@@ -170,11 +211,10 @@ NO_RIC = "node 22 or aws-lambda-ric is not in tests/interpreters (scripts/test i
 
 @pytest.mark.skipif(not (NODE22.is_file() and (RIC / "rapid-client.node").is_file()), reason=NO_RIC)
 def test_node_preload_runs_under_aws_lambda_ric(tmp_path: Path) -> None:
-    preload = tmp_path / "preload.cjs"
-    preload.write_text('globalThis.wrapgenPreload = "ran";\nprocess.stderr.write("preload ran\\n");\n')
-    script = wrapper(tmp_path, "node", "--preset", f"require={preload}")
+    preload = 'globalThis.wrapgenPreload = "ran";\nprocess.stderr.write("preload ran\\n");\n'
+    script = wrapper(tmp_path, "node", "--preset", "require=/var/task/preload.cjs")  # the code is there on Lambda
     handler = "export const handler = async (event) => ({ preload: globalThis.wrapgenPreload, event });\n"
-    code = code_dir(tmp_path, {"index.mjs": handler})
+    code = code_dir(tmp_path, {"index.mjs": handler, "preload.cjs": preload})
     status, report = try_json(tmp_path, script, "index.handler", code, "--interpreter", str(NODE22),
                               "--runtime-client", str(RIC))  # fmt: skip
     assert status == 0, report

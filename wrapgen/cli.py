@@ -48,6 +48,16 @@ app = _App(
 )
 
 
+_NoSandbox = Annotated[
+    bool,
+    typer.Option(
+        "--no-sandbox",
+        help="Run what wrapgen did not write (a wrapper, an interpreter, a runtime) on this machine where no sandbox"
+        " (bubblewrap) can be made: unconfined, with your environment, files and network. Only for code you trust.",
+    ),
+]
+
+
 class Report(str, enum.Enum):
     text = "text"
     json = "json"
@@ -261,9 +271,10 @@ def _family_command(family: Family) -> Callable[..., None]:
                 " would be printed.",
             ),
         ] = False,
+        no_sandbox: _NoSandbox = False,
     ) -> None:
         from wrapgen.output import commit, write_stdout
-        from wrapgen.request import Request, plan
+        from wrapgen.request import Execution, Request, plan
 
         request = Request(
             family.name,
@@ -290,7 +301,7 @@ def _family_command(family: Family) -> Callable[..., None]:
             name=name,
         )
         try:
-            result = plan(request)
+            result = plan(request, Execution.unsandboxed if no_sandbox else Execution.sandboxed)
             if dry_run:
                 result.check()
                 sys.stderr.write("".join(result.messages) + result.describe())
@@ -426,11 +437,13 @@ def explain_command(
         list[str] | None, typer.Option(help="Only this Lambda runtime (default: all of the family's). Repeatable.")
     ] = None,
     format_: Annotated[Report, typer.Option("--format", help="text, or a JSON list.")] = Report.text,
+    no_sandbox: _NoSandbox = False,
 ) -> None:
     """Run a wrapper (or a chain: a wrapgen wrapper and its next wrapper) for real under bash, as each Lambda runtime
     of the family starts it, with a recording stub as the interpreter: show the command line before and after,
     the variables it sets, and what would break the function or silently undo the wrapper; exit 1 if anything
-    would. Runs the scripts: explain only scripts you trust.
+    would. The scripts run in a sandbox (bubblewrap): as /opt/NAME, with Lambda's environment only, no network,
+    nothing of this machine's but its system directories, read-only.
 
     Example: wrapgen explain build/wrapgen-java --runtime java21
     """
@@ -443,7 +456,7 @@ def explain_command(
             raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",
                                "add --family python (or node, java, dotnet, ruby)")  # fmt: skip
         check_runtimes(chosen, runtime or ())
-        outcomes = explain(scripts, chosen, runtime or ())
+        outcomes = explain(scripts, chosen, runtime or (), sandboxed=not no_sandbox)
     except OSError as error:
         _fail(WrapgenError(f"{error.filename}: {error.strerror}"))
     except WrapgenError as error:
@@ -523,10 +536,13 @@ def try_command(
         ),  # fmt: skip
     ] = 30.0,
     format_: Annotated[Report, typer.Option("--format", help="text, or a JSON object.")] = Report.text,
+    no_sandbox: _NoSandbox = False,
 ) -> None:
     """Start the real local runtime through the wrapper as Lambda does, invoke the handler once through a local
     Runtime API, and print its result, what it wrote and its init time with and without the wrapper; exit 1 unless
-    the handler answered.
+    the handler answered. It all runs in a sandbox (bubblewrap): the wrapper at /opt/NAME, the code at /var/task
+    (read-only), Lambda's environment only, no network but the Runtime API; the event and the response are held to
+    Lambda's 6 MB, what the function prints to its first 64 kB (shown escaped).
 
     Example: wrapgen try wrapgen-python --handler app.handler --event event.json --code src --compare 5
     """
@@ -534,7 +550,7 @@ def try_command(
 
     try:
         report = trial.prepare_and_try(script, handler, event, code, runtime, interpreter, runtime_client, compare,
-                                       timeout)  # fmt: skip
+                                       timeout, not no_sandbox)  # fmt: skip
     except KeyboardInterrupt:
         _fail(WrapgenError("interrupted: the runtime and the local Runtime API were stopped"))
     except WrapgenError as error:
@@ -644,7 +660,7 @@ def _pairs(env: list[str] | None) -> list[tuple[str, str]]:
 
 
 def _chain_check(change: "object", explain_with: list[str], layers: "object", ours: str, wrapper: str | None,
-                 force: bool) -> None:  # fmt: skip
+                 force: bool, sandboxed: bool) -> None:  # fmt: skip
     """Run the chain (ours, then the wrapper it chains) as the function's runtime starts it (wrapgen explain):
     local copies from --explain-with, else the scripts taken from the layers (wrapgen.chain)."""
     import tempfile
@@ -654,6 +670,7 @@ def _chain_check(change: "object", explain_with: list[str], layers: "object", ou
     from wrapgen.errors import InvalidValue
     from wrapgen.explain import explain
     from wrapgen.runtimes import RUNTIME_FAMILY
+    from wrapgen.sandbox import NoSandbox
 
     assert isinstance(change, Change) and isinstance(layers, chain.Layers)
     function = change.function
@@ -683,8 +700,12 @@ def _chain_check(change: "object", explain_with: list[str], layers: "object", ou
                 with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o755), "wb") as stream:
                     stream.write(text)
                 scripts.append(path)
+        places = [wrapper or change.env[WRAPPER], *([then] if then is not None else [])]
         try:
-            outcomes = explain(scripts, family, [function.runtime or ""])
+            outcomes = explain(scripts, family, [function.runtime or ""], sandboxed=sandboxed, places=places)
+        except NoSandbox as error:
+            change.notes.append(f"not checked: no sandbox ({error.message})")
+            return
         except WrapgenError as error:
             if explain_with:
                 raise
@@ -748,6 +769,7 @@ def attach_command(
     ] = False,
     region: _Region = None,
     profile: _Profile = None,
+    no_sandbox: _NoSandbox = False,
 ) -> None:
     """Put a layer and its wrapper on functions: the layer added (an older version of it replaced, the others kept
     in order), AWS_LAMBDA_EXEC_WRAPPER set (another wrapper already there chained after it, WRAPGEN_THEN), list
@@ -756,11 +778,11 @@ def attach_command(
 
     Before anything is changed, the chain is checked as wrapgen explain does: our wrapper from the layer's zip, and
     the function's own wrapper from the layer of the function that holds it (each zip downloaded from
-    GetLayerVersion's URL, at most 50 MB, or from --layer-zip). Both are run LOCALLY (the function's own only if it is
-    a bash or sh script), under bash, with a recording stub in the runtime's place and a fixed environment of
-    Lambda's (not yours: no AWS credentials reach them); a chain that would break the function is refused unless
-    --force. Where a zip cannot be had the summary says "not checked: WHY"; --no-explain skips the check. Exit 1 if
-    any failed.
+    GetLayerVersion's URL, at most 50 MB, or from --layer-zip). Both are run locally in a sandbox (bubblewrap: at
+    their /opt paths, the function's own only if it is a bash or sh script), under bash, with a recording stub in the
+    runtime's place, Lambda's environment only (not yours: no AWS credentials, no file of yours, no network); a
+    chain that would break the function is refused unless --force. Where a zip or a sandbox cannot be had the
+    summary says "not checked: WHY"; --no-explain skips the check. Exit 1 if any failed.
 
     Example: wrapgen attach --layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node:3 --tag team=web
     """
@@ -787,7 +809,7 @@ def attach_command(
             change.notes.append("not checked (--no-explain)")
         elif change.changed:
             _chain_check(change, explain_with or [], zips["layers"], infos["layer"].arn, infos["layer"].wrapper,
-                         force)  # fmt: skip
+                         force, not no_sandbox)  # fmt: skip
         if change.changed and not dry_run:
             attach.apply(client, change)
             return change, True
@@ -859,18 +881,21 @@ def build_command(
         bool,
         typer.Option("--dry-run", help="Write nothing: say on stderr each entry's command and what it would write."),
     ] = False,
+    no_sandbox: _NoSandbox = False,
 ) -> None:
     """Build the entries of the manifest (wrapgen.toml) as one plan: every file of every entry written, or none
-    (the same bytes as each entry's command line). Paths are relative to the manifest's directory.
+    (the same bytes as each entry's command line). Paths are relative to the manifest's directory. An entry's
+    verify-with and explain run in the sandbox (bubblewrap), never with your environment.
 
     Example: wrapgen build orders-python
     """
     from wrapgen.output import commit
+    from wrapgen.request import Execution
 
     try:
         found = _manifest(manifest_path)
         entries = found.select(names or ())
-        plan = found.plan(entries)
+        plan = found.plan(entries, execute=Execution.unsandboxed if no_sandbox else Execution.sandboxed)
         if dry_run:
             from wrapgen.printable import printable
 
@@ -902,6 +927,7 @@ def check_command(
     """Compare generated files with what wrapgen would build now and exit 1, with a diff, for each that is missing,
     stale (built from other options or by another wrapgen) or hand-edited: the CI gate (and a pre-commit hook).
     With no FILE, every file of the manifest's entries; with FILEs, each as its own header's command builds it.
+    It compares bytes and runs nothing: an entry's verify-with and explain are for wrapgen build.
 
     Example: wrapgen check build/wrapgen-python build/wrapgen-python.zip
     """
@@ -916,7 +942,9 @@ def check_command(
             found = [drift.regenerated(path) for path in drift.distinct(files)]
         else:
             found_manifest = _manifest(manifest_path)
-            planned = found_manifest.plan(found_manifest.entries, owners).files
+            from wrapgen.request import Execution
+
+            planned = found_manifest.plan(found_manifest.entries, owners, Execution.never).files
             found = [(file, drift.compare(file)) for file in planned]
     except WrapgenError as error:
         _fail(error)

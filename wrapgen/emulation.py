@@ -18,6 +18,7 @@ from pathlib import Path
 
 from wrapgen.errors import WrapgenError
 from wrapgen.runtimes import RUNTIME_FAMILY, Family, vectors
+from wrapgen.sandbox import Layout
 
 CLIENTS = Path(__file__).parent / "runtime_clients"
 """wrapgen's runtime entries (package data); LAMBDA_RUNTIME_DIR points here, as it points to /var/runtime."""
@@ -28,7 +29,8 @@ JAVA_MAINS = frozenset({JAVA_MAIN, "lambdainternal.AWSLambda"})
 
 @dataclass
 class Local:
-    """A runtime as `wrapgen try` starts it: what the bootstrap would exec the wrapper with, made local."""
+    """A runtime as `wrapgen try` starts it: what the bootstrap would exec the wrapper with, made local. Its paths
+    are as the layout gives them: Lambda's in the sandbox (/var/task, /var/runtime), this machine's without."""
 
     runtime: str
     family: Family
@@ -37,6 +39,8 @@ class Local:
     argv: list[str]
     """The local command: interpreter, the runtime's options, wrapgen's or AWS's entry."""
     runtime_dir: str
+    task_root: str
+    layout: Layout
     emulated: list[str] = field(default_factory=list)
     """What differs from Lambda, one line each: said in the report."""
 
@@ -56,14 +60,20 @@ def vector_of(runtime: str) -> list[str]:
     raise WrapgenError(f"{runtime}: no recorded argument vector")
 
 
-def _probe(argv: list[str], what: str) -> str:
+def _probe(argv: list[str], what: str, sandboxed: bool) -> str:
+    """What the local interpreter prints for `argv` (its version, an import), run in the sandbox."""
+    from wrapgen.sandbox import run
+
+    layout = Layout(sandboxed)
+    argv = [layout.expose_installation(argv[0]), *argv[1:]]
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+        done = run(layout, argv, env if sandboxed else os.environ, 60, "/tmp" if sandboxed else ".")
     except OSError as error:
         raise WrapgenError(f"{argv[0]}: cannot run {what}: {error.strerror or error}") from None
-    except subprocess.TimeoutExpired:
-        raise WrapgenError(f"{argv[0]}: {what} did not answer in 60 s") from None
-    return done.stdout + done.stderr
+    if done.timed_out:
+        raise WrapgenError(f"{argv[0]}: {what} did not answer in 60 s")
+    return (done.stdout + done.stderr).decode("utf-8", "replace")
 
 
 def _interpreter(family: Family, given: str | None) -> str:
@@ -84,18 +94,19 @@ def _interpreter(family: Family, given: str | None) -> str:
     return found
 
 
-def _version(family: Family, interpreter: str) -> str:
+def _version(family: Family, interpreter: str, sandboxed: bool) -> str:
     """The interpreter's version as the family's runtimes key it (3.12, 22, 17, 3.3)."""
     if family.name == "python":
-        out = _probe([interpreter, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], "python")
+        out = _probe([interpreter, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], "python", sandboxed)
         return out.strip()
     if family.name == "node":
-        match = re.search(r"v(\d+)\.", _probe([interpreter, "--version"], "node --version"))
+        match = re.search(r"v(\d+)\.", _probe([interpreter, "--version"], "node --version", sandboxed))
     elif family.name == "java":
-        match = re.search(r'version "(?:1\.(\d+)|(\d+))', _probe([interpreter, "-version"], "java -version"))
+        said = _probe([interpreter, "-version"], "java -version", sandboxed)
+        match = re.search(r'version "(?:1\.(\d+)|(\d+))', said)
         return next((g for g in match.groups() if g), "") if match else ""
     else:
-        match = re.search(r"ruby (\d+\.\d+)", _probe([interpreter, "--version"], "ruby --version"))
+        match = re.search(r"ruby (\d+\.\d+)", _probe([interpreter, "--version"], "ruby --version", sandboxed))
     return match.group(1) if match else ""
 
 
@@ -105,13 +116,14 @@ def choose_runtime(family: Family, version: str) -> str | None:
 
 
 def local_runtime(family: Family, runtime: str | None, interpreter: str | None, code: str, handler: str,
-                  client: str | None) -> Local:  # fmt: skip
-    """The local command for this family (and runtime, else the one of the local interpreter's version)."""
+                  client: str | None, sandboxed: bool = True) -> Local:  # fmt: skip
+    """The local command for this family (and runtime, else the one of the local interpreter's version): in the
+    sandbox, the function's code at /var/task and wrapgen's runtime entries at /var/runtime, as on Lambda."""
     if family.name == "dotnet":
         raise WrapgenError("dotnet: wrapgen try cannot start a .NET runtime here (no emulation of"
                            " Amazon.Lambda.RuntimeSupport)")  # fmt: skip
     path = _interpreter(family, interpreter)
-    version = _version(family, path)
+    version = _version(family, path, sandboxed)
     notes = []
     if runtime is None:
         runtime = choose_runtime(family, version)
@@ -123,7 +135,11 @@ def local_runtime(family: Family, runtime: str | None, interpreter: str | None, 
         notes.append(f"{runtime} runs {family.title} {family.version_of(runtime)}; the local interpreter is"
                      f" {version or 'of an unknown version'}")  # fmt: skip
     vector = vector_of(runtime)
-    local = Local(runtime, family, vector, [path, *vector[1:]], str(CLIENTS))
+    layout = Layout(sandboxed)
+    runtime_dir = layout.place(str(CLIENTS), "/var/runtime")
+    task_root = layout.place(os.path.abspath(code), "/var/task")
+    local = Local(runtime, family, vector, [layout.expose_installation(path), *vector[1:]], runtime_dir, task_root,
+                  layout)  # fmt: skip
     local.emulated.append(f"interpreter: {path} ({family.title} {version or '?'}) for {vector[0]}")
     build = {"python": _python, "node": _node, "java": _java, "ruby": _ruby}[family.name]
     build(local, code, handler, client)
@@ -132,11 +148,12 @@ def local_runtime(family: Family, runtime: str | None, interpreter: str | None, 
 
 
 def _python(local: Local, code: str, handler: str, client: str | None) -> None:
-    out = _probe([local.argv[0], "-c", "import awslambdaric; print(awslambdaric.__version__)"], "python")
+    out = _probe([local.argv[0], "-c", "import awslambdaric; print(awslambdaric.__version__)"], "python",
+                 local.layout.sandboxed)  # fmt: skip
     if "Error" in out:
         raise WrapgenError(f"{local.argv[0]}: cannot import awslambdaric, the runtime interface client",
                            "pip install 'wrapgen[try]' (or awslambdaric) for that python")  # fmt: skip
-    local.argv[-1] = str(CLIENTS / "bootstrap.py")
+    local.argv[-1] = os.path.join(local.runtime_dir, "bootstrap.py")
     local.emulated.append(f"bootstrap: wrapgen's emulation of {local.vector[-1]} ({local.argv[-1]});"
                           f" runtime client: awslambdaric {out.strip()} (real)")  # fmt: skip
 
@@ -155,14 +172,25 @@ def _node(local: Local, code: str, handler: str, client: str | None) -> None:
         version = json.loads((entry.parent / "package.json").read_text())["version"]
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    local.argv[-1] = str(entry.resolve())
+    local.argv[-1] = _placed(local, code, str(entry.resolve()), where)
     local.emulated.append(f"entry: aws-lambda-ric {version} (real, AWS's npm package) at {local.argv[-1]} in place"
                           f" of {local.vector[-1]}")  # fmt: skip
 
 
+def _placed(local: Local, code: str, entry: str, package: Path) -> str:
+    """The runtime client's entry as the runtime sees it: in the function's code (/var/task/...), or exposed with
+    the node_modules it was installed in (its dependencies are hoisted there)."""
+    task = os.path.realpath(code)
+    if entry.startswith(task + os.sep):
+        return os.path.join(local.task_root, os.path.relpath(entry, task))
+    package = package.resolve()
+    local.layout.expose(str(package.parent if package.parent.name == "node_modules" else package))
+    return entry
+
+
 def _java(local: Local, code: str, handler: str, client: str | None) -> None:
-    classes = _compiled_entry(local.argv[0])
-    task = os.path.abspath(code)
+    classes = local.layout.expose(str(_compiled_entry(local.argv[0])))
+    task = local.task_root
     argv, dropped = [local.argv[0]], []
     items = iter(local.argv[1:])
     for arg in items:
@@ -218,6 +246,6 @@ def _compiled_entry(java: str) -> Path:
 
 
 def _ruby(local: Local, code: str, handler: str, client: str | None) -> None:
-    local.argv[-1] = str(CLIENTS / "index.rb")
+    local.argv[-1] = os.path.join(local.runtime_dir, "index.rb")
     local.emulated.append(f"runtime client: wrapgen's emulation of {local.vector[-1]} ({local.argv[-1]}, net/http):"
                           " the handler gets event: (parsed JSON) and context: nil")  # fmt: skip

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wrapgen.children import Ran, run
+from wrapgen.children import Ran
 from wrapgen.errors import InvalidValue
 from wrapgen.grammar import Kind, classify
 from wrapgen.header import read_file_command
@@ -35,13 +35,21 @@ from wrapgen.runtimes import (
 )
 
 _STUB = r"""#!/bin/bash
-printf '%s\0' "$0" "$@" > "$WRAPGEN_EXPLAIN_RECORD"
-while IFS= read -r -d '' wrapgen_entry; do
-    printf '%s\0' "$wrapgen_entry"
-done < /proc/$$/environ > "$WRAPGEN_EXPLAIN_RECORD.env"
+{
+    printf '%s\0' "$#" "$0" "$@"
+    while IFS= read -r -d '' wrapgen_entry; do
+        printf '%s\0' "$wrapgen_entry"
+    done < /proc/$$/environ
+} >&{fd}
 """
-_OWN = frozenset({"WRAPGEN_EXPLAIN_RECORD", "_", "SHLVL", "PWD", "OLDPWD"})
-"""Variables that are the stub's own, or that bash sets for any program it starts: not a wrapper's doing."""
+"""The stand-in interpreter, at Lambda's path (/var/lang/bin/NAME in the sandbox): it writes its argument count,
+argv and environment to a pipe wrapgen reads (fd {fd}), so nothing in its environment says it is observed."""
+_OWN = frozenset({"_", "SHLVL", "PWD", "OLDPWD"})
+"""Variables that bash sets for any program it starts: not a wrapper's doing."""
+WORKERS = 4
+"""Runtimes explained at once (each is mostly waiting for its sandbox to start and end)."""
+RECORD = 4 * 1024 * 1024
+"""Bytes of the stub's record and of strace's log kept (exec's own limit on argv and environment is 2 MiB)."""
 _TIMEOUT = 20
 _FORK = re.compile(r"\b(clone3?|v?fork)\(")
 BASH42_ENV = "WRAPGEN_BASH42"
@@ -109,60 +117,87 @@ def _bash_for(runtime: str) -> tuple[str, str]:
     return found, f"this machine's bash{note}"
 
 
-def _command(bash: str, script: str) -> list[str]:
-    """How the kernel would start `script` (its #! line), with bash being the chosen one."""
+def _command(bash: str, script: str, path: str) -> list[str]:
+    """How the kernel would start `script` (its #! line), found at `path` by the program, with bash being the
+    chosen one."""
     from wrapgen.shebang import LINE_MAX, parse
 
     with open(script, "rb") as stream:
         parsed = parse(stream.readline(LINE_MAX + 1))
     if parsed is not None and os.path.basename(parsed[0]) == "bash":  # "bash\r" (a CRLF line) is not bash
-        return [bash, *(parsed[1:] if parsed[1] is not None else ()), script]
-    return [script]
+        return [bash, *(parsed[1:] if parsed[1] is not None else ()), path]
+    return [path]
 
 
 def _decode(data: bytes) -> list[str]:
     return [os.fsdecode(item) for item in data.split(b"\0")[:-1]]
 
 
-def _trace(trace: Path) -> tuple[int, int] | None:
+def _trace(log: bytes) -> tuple[int, int]:
     """Execs and process creations in an strace -f log."""
-    if not trace.exists():
-        return None
-    lines = trace.read_text(errors="replace").splitlines()
+    lines = log.decode("utf-8", "replace").splitlines()
     execs = sum(1 for line in lines if "execve(" in line and line.rstrip().endswith("= 0"))
     forks = sum(1 for line in lines if _FORK.search(line) and "= -1" not in line)
     return execs, forks
 
 
-def _run(chain: Sequence[str], vector: Vector, bash: str, work: Path) -> tuple[
-    list[str] | None, dict[str, str] | None, Ran, tuple[int, int] | None
-]:  # fmt: skip
-    """Run the chain on the vector; the stub's argv and environment (None if it never ran)."""
+def default_places(scripts: Sequence[str]) -> list[str]:
+    """Where local scripts stand in the sandbox when their Lambda paths are not known: /opt/NAME."""
+    places: list[str] = []
+    for script in scripts:
+        place = "/opt/" + os.path.basename(script)
+        places.append(place if place not in places else f"/opt/{len(places)}/{os.path.basename(script)}")
+    return places
+
+
+def _run(chain: Sequence[str], places: Sequence[str], vector: Vector, bash: str, work: Path, sandboxed: bool
+         ) -> tuple[list[str] | None, dict[str, str] | None, Ran, tuple[int, int] | None]:  # fmt: skip
+    """Run the chain on the vector (each script at its place in the sandbox); the stub's argv and environment
+    (None if it never ran), what ran, and the processes strace counted."""
+    from wrapgen.sandbox import Layout, run
+
+    layout = Layout(sandboxed)
+    record, record_write = os.pipe()
+    trace, trace_write = os.pipe()
     stub_dir = work / "bin"
     stub_dir.mkdir(exist_ok=True)
-    stub = stub_dir / os.path.basename(vector.argv[0])
-    stub.write_text(_STUB)
+    name = os.path.basename(vector.argv[0])
+    stub = stub_dir / name
+    stub.write_text(_STUB.replace("{fd}", str(record_write)))
     stub.chmod(0o755)
-    record = work / "record"
-    for leftover in (record, Path(f"{record}.env"), work / "trace"):
-        leftover.unlink(missing_ok=True)
-    env = {**lambda_environment(vector, chain[0]), "WRAPGEN_EXPLAIN_RECORD": str(record)}
+    stub_path = os.path.join(layout.place(str(stub_dir), os.path.dirname(vector.argv[0])), name)
+    paths = [layout.place(script, place) for script, place in zip(chain, places, strict=True)]
+    task = work / "task"
+    task.mkdir(exist_ok=True)
+    cwd = layout.place(str(task), "/var/task")
+    env = lambda_environment(vector, paths[0])
     if len(chain) > 1:
-        env["WRAPGEN_THEN"] = chain[1]
-    argv = [*_command(bash, chain[0]), str(stub), *vector.argv[1:]]
+        env["WRAPGEN_THEN"] = paths[1]
+    argv = [*_command(layout.expose(bash), chain[0], paths[0]), stub_path, *vector.argv[1:]]
     strace = shutil.which("strace")
+    fds = [record_write]
+    reads = {record: RECORD}
     if strace:
-        argv = [strace, "-f", "-qq", "-o", str(work / "trace"), "-e", "trace=execve,clone,clone3,fork,vfork", *argv]
-    result = run(argv, env, _TIMEOUT, cwd=str(work))
+        argv = [layout.expose(strace), "-f", "-qq", "-o", f"/dev/fd/{trace_write}", "-e",
+                "trace=execve,clone,clone3,fork,vfork", *argv]  # fmt: skip
+        fds.append(trace_write)
+        reads[trace] = RECORD
+    else:
+        os.close(trace_write)
+        os.close(trace)
+    result = run(layout, argv, env, _TIMEOUT, cwd, reads=reads, pass_fds=fds)
     if result.timed_out:
         raise InvalidValue(f"{chain[0]}: still running after {_TIMEOUT} s (a wrapper must exec the runtime)")
-    if not record.exists():
-        return None, None, result, _trace(work / "trace")
-    environment = dict(entry.partition("=")[::2] for entry in _decode(Path(f"{record}.env").read_bytes()))
-    recorded = _decode(record.read_bytes())
-    if recorded[:1] == [str(stub)]:
+    processes = _trace(result.read[trace]) if strace else None
+    items = _decode(result.read[record])
+    if not items or not items[0].isdigit() or len(items) < int(items[0]) + 2:
+        return None, None, result, processes
+    count = int(items[0])
+    recorded, entries = items[1 : count + 2], items[count + 2 :]
+    environment = dict(entry.partition("=")[::2] for entry in entries)
+    if recorded[:1] == [stub_path]:
         recorded[0] = vector.argv[0]  # shown as the runtime passes it
-    return recorded, environment, result, _trace(work / "trace")
+    return recorded, environment, result, processes
 
 
 def _compare(family: Family, vector: Vector, before: list[str], after: list[str]) -> list[Problem]:
@@ -229,8 +264,11 @@ def _environment(given: dict[str, str], got: dict[str, str]) -> dict[str, tuple[
     return {n: (given.get(n), got.get(n)) for n in sorted(names) if given.get(n) != got.get(n)}
 
 
-def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()) -> list[Outcome]:
-    """Run the chain under each runtime's vector (the first recorded for it); one outcome per runtime."""
+def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = (), *, sandboxed: bool = True,
+            places: Sequence[str] | None = None) -> list[Outcome]:  # fmt: skip
+    """Run the chain under each runtime's vector (the first recorded for it), in the sandbox (wrapgen.sandbox)
+    unless `sandboxed` is false, each script at its place there (its Lambda path; default /opt/NAME); one outcome
+    per runtime."""
     for script in scripts:
         refused = bootstrap_check(script)
         if refused is not None:
@@ -251,22 +289,29 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
     chain = [os.path.abspath(script) for script in scripts]
     chosen = [v for v in vectors() if v.runtime in (runtimes or family.runtimes)]
     first = {v.runtime: v for v in reversed(chosen)}
-    outcomes = []
-    with tempfile.TemporaryDirectory(prefix="wrapgen-explain-") as tmp:
-        for runtime in runtimes or family.runtimes:
-            if runtime in first:
-                outcomes.append(_explain_one(chain, family, first[runtime], Path(tmp)))
+    where = default_places(chain)
+    for i, place in enumerate(places or ()):
+        if place.startswith("/opt/") and os.path.normpath(place) == place and place not in where[:i]:
+            where[i] = place  # a layer's file, where Lambda unzips it
+    from concurrent.futures import ThreadPoolExecutor
+
+    # Each runtime's run is its own (sandbox, work directory): they run side by side, a few at a time.
+    with tempfile.TemporaryDirectory(prefix="wrapgen-explain-") as tmp, ThreadPoolExecutor(WORKERS) as pool:
+        jobs = [pool.submit(_explain_one, chain, where, family, first[runtime], Path(tempfile.mkdtemp(dir=tmp)),
+                            sandboxed) for runtime in runtimes or family.runtimes if runtime in first]  # fmt: skip
+        outcomes = [job.result() for job in jobs]
     return outcomes
 
 
-def _explain_one(chain: list[str], family: Family, vector: Vector, work: Path) -> Outcome:
+def _explain_one(chain: list[str], places: list[str], family: Family, vector: Vector, work: Path, sandboxed: bool
+                 ) -> Outcome:  # fmt: skip
     bash, bash_note = _bash_for(vector.runtime)
-    argv, environment, result, processes = _run(chain, vector, bash, work)
+    argv, environment, result, processes = _run(chain, places, vector, bash, work, sandboxed)
     before = list(vector.argv)
     steps: list[Step] = []
     problems: list[Problem] = []
     if len(chain) == 2:
-        first_argv, _, _, _ = _run(chain[:1], vector, bash, work)
+        first_argv, _, _, _ = _run(chain[:1], places[:1], vector, bash, work, sandboxed)
         steps.append(Step(chain[0], before, first_argv))
         steps.append(Step(chain[1], first_argv or before, argv))
     else:
@@ -290,7 +335,7 @@ def _explain_one(chain: list[str], family: Family, vector: Vector, work: Path) -
             problems.append(Problem(f"{forks} fork(s): each costs cold-start time (bash builtins need none)", False))
         if execs > len(chain) + 1:
             problems.append(Problem(f"{execs - len(chain) - 1} exec(s) more than the chain needs", False))
-    given = lambda_environment(vector, chain[0])
+    given = lambda_environment(vector, places[0] if sandboxed else chain[0])
     return Outcome(
         runtime=vector.runtime,
         bash=bash_note,

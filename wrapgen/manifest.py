@@ -27,7 +27,7 @@ import tomli  # not the standard library's tomllib: tomli 2.5 bounds a key's par
 from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.files import read_regular
 from wrapgen.output import STDOUT, File, Plan
-from wrapgen.request import Request, option_name, plan
+from wrapgen.request import Execution, Request, option_name, plan
 
 MANIFEST = "wrapgen.toml"
 PYPROJECT = "pyproject.toml"
@@ -96,9 +96,10 @@ class Manifest:
                 raise InvalidValue(f"{self.path}: no entry [{self.prefix}{TABLE}.{name}]", hint)
         return [entry for entry in self.entries if not names or entry.name in names]
 
-    def plan(self, entries: Sequence[Entry], owners: dict[str, list[str]] | None = None) -> Plan:
+    def plan(self, entries: Sequence[Entry], owners: dict[str, list[str]] | None = None,
+             execute: Execution = Execution.sandboxed) -> Plan:  # fmt: skip
         """plan_entries() of some of its entries, refusing a file that would be written over the manifest."""
-        whole = plan_entries(entries, owners)
+        whole = plan_entries(entries, owners, execute)
         itself = os.path.realpath(os.path.join(self.directory, os.path.basename(self.path)))
         for file in whole.files:
             if os.path.realpath(file.path) == itself:
@@ -251,7 +252,8 @@ def _kind(value: object) -> str:
     return names.get(type(value), "a date or time")
 
 
-def plan_entries(entries: Sequence[Entry], owners: dict[str, list[str]] | None = None) -> Plan:
+def plan_entries(entries: Sequence[Entry], owners: dict[str, list[str]] | None = None,
+                 execute: Execution = Execution.sandboxed) -> Plan:  # fmt: skip
     """One plan for all the entries: each entry's files (and its stdout file), messages prefixed by its name.
     Entries may write the same file with the same bytes (e.g. one layer referenced by two IaC snippets); two
     different contents for one path are refused. `owners`, if given, gets each file's path -> the entries that
@@ -260,7 +262,7 @@ def plan_entries(entries: Sequence[Entry], owners: dict[str, list[str]] | None =
     written: dict[str, tuple[File, Entry]] = {}
     for entry in entries:
         try:
-            part = plan(entry.request)
+            part = plan(entry.request, execute)
             part.check()
         except WrapgenError as error:
             raise InvalidValue(f"{entry.where}: {error.message}", error.hint) from None

@@ -44,6 +44,18 @@ class IacFormat(str, enum.Enum):
     cdk_typescript = "cdk-typescript"
 
 
+class Execution(str, enum.Enum):
+    """What a plan does with what it would run but did not write (--verify-with's interpreter, --explain's wrapper
+    and the next wrapper it execs): not an option of the Request, so that no manifest can choose it."""
+
+    sandboxed = "sandboxed"
+    """Run it in wrapgen.sandbox (the default; an error where none can be made)."""
+    unsandboxed = "unsandboxed"
+    """--no-sandbox: run it on this machine, with the operator's environment and access."""
+    never = "never"
+    """wrapgen check: compare bytes, run nothing (verify-with and explain are left out)."""
+
+
 class Request(NamedTuple):
     """A family command's options, each field named after its option (`--drop-flag` is drop_flag, `-o` output,
     `--explain` explain, `--allow-dynamic-references` allow_dynamic_references). A NamedTuple: a frozen
@@ -95,8 +107,9 @@ def option_name(field: str) -> str:
     return "--" + field.replace("_", "-")
 
 
-def plan(request: Request) -> Plan:
-    """What the command writes and prints, computed without writing anything (WrapgenError on bad input)."""
+def plan(request: Request, execute: Execution = Execution.sandboxed) -> Plan:
+    """What the command writes and prints, computed without writing anything (WrapgenError on bad input);
+    `execute` says where --verify-with and --explain run what they run, if at all."""
     from wrapgen.output import Plan
     from wrapgen.spec import wrapper_spec
 
@@ -132,10 +145,13 @@ def plan(request: Request) -> Plan:
     result = Plan(messages=[f"warning: {warning}\n" for warning in spec.warnings])
     if not (spec.inserted or spec.variables or spec.defaults or spec.then or spec.dropped):
         result.messages.append("warning: nothing to insert, set or chain: the wrapper only starts the runtime\n")
+    if execute is Execution.never:
+        request = request._replace(verify_with=None, explain=False)
+    sandboxed = execute is Execution.sandboxed
     if request.via == "env":
-        _env_plan(result, spec, request)
+        _env_plan(result, spec, request, sandboxed)
     else:
-        _wrapper_plan(result, spec, request)
+        _wrapper_plan(result, spec, request, sandboxed)
     return result
 
 
@@ -158,7 +174,7 @@ def _snippet(request: Request, spec: WrapperSpec, layer: str | None, variables: 
     return utf8(text, f"the --iac {request.iac} snippet")
 
 
-def _env_plan(result: Plan, spec: WrapperSpec, request: Request) -> None:
+def _env_plan(result: Plan, spec: WrapperSpec, request: Request, sandboxed: bool) -> None:
     """--via env: the variables (or the IaC snippet that sets them), and a layer of the --include files."""
     from wrapgen.envmode import env_assignments, format_assignments
     from wrapgen.output import File
@@ -179,7 +195,7 @@ def _env_plan(result: Plan, spec: WrapperSpec, request: Request) -> None:
     if request.verify_with is not None:
         from wrapgen.verify import verify
 
-        verify(spec, request.verify_with, variables, flags=False)
+        verify(spec, request.verify_with, variables, flags=False, sandboxed=sandboxed)
     if request.iac is not None:
         data = _snippet(request, spec, layer, variables)
     else:
@@ -225,7 +241,7 @@ def _warn_unshipped(result: Plan, spec: WrapperSpec, files: Sequence[LayerFile] 
         result.messages.append(f"warning: {path}: {why}\n")
 
 
-def _wrapper_plan(result: Plan, spec: WrapperSpec, request: Request) -> None:
+def _wrapper_plan(result: Plan, spec: WrapperSpec, request: Request, sandboxed: bool) -> None:
     """What a wrapper request writes and prints: the script, the layer, the Dockerfile lines, the IaC snippet."""
     from wrapgen.layer import LayerFile, include_files, normalise_text, wrapper_file, wrapper_path
     from wrapgen.output import File
@@ -241,11 +257,11 @@ def _wrapper_plan(result: Plan, spec: WrapperSpec, request: Request) -> None:
     if request.verify_with is not None:
         from wrapgen.verify import verify
 
-        verify(spec, request.verify_with, spec.variables + spec.defaults)
+        verify(spec, request.verify_with, spec.variables + spec.defaults, sandboxed=sandboxed)
     artifact = render_wrapper(spec)
     script = artifact.text.encode()
     if request.explain:
-        result.messages.append(_explanation(spec, script))
+        result.messages.append(_explanation(spec, script, sandboxed))
     files = include_files(request.include, request.include_exec)
     if request.output is not None:
         result.files.append(File(request.output, script, artifact.mode))
@@ -264,7 +280,7 @@ def _wrapper_plan(result: Plan, spec: WrapperSpec, request: Request) -> None:
         result.stdout += script
 
 
-def _explanation(spec: WrapperSpec, script: bytes) -> str:
+def _explanation(spec: WrapperSpec, script: bytes, sandboxed: bool) -> str:
     """--explain: the wrapper about to be written, run as each of its runtimes would start it (wrapgen explain)."""
     import tempfile
 
@@ -275,7 +291,7 @@ def _explanation(spec: WrapperSpec, script: bytes) -> str:
         with open(path, "wb") as stream:
             stream.write(script)
         os.chmod(path, 0o755)
-        outcomes = explain([path], spec.family, spec.runtimes)
+        outcomes = explain([path], spec.family, spec.runtimes, sandboxed=sandboxed)
     for outcome in outcomes:
         for step in outcome.steps:
             step.script = spec.name

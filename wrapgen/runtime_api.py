@@ -1,12 +1,17 @@
-"""A local Lambda Runtime API (2018-06-01) for `wrapgen try`: stdlib http.server on 127.0.0.1, in a thread.
+"""A local Lambda Runtime API (2018-06-01) for `wrapgen try`: stdlib http.server in a thread, on a Unix socket
+(which wrapgen.relay serves as 127.0.0.1:PORT inside the sandbox) or, without a sandbox, on 127.0.0.1.
 
 It serves one event to the first GET .../invocation/next and records when that request arrived (the end of init);
 later GETs wait until the server stops, as a frozen Lambda sandbox would. It collects the handler's response or
-error and any init error. Nothing else of Lambda's (extensions, telemetry, streaming) is served.
+error and any init error, each held to Lambda's 6 MB (a larger response is Function.ResponseSizeTooLarge, as
+Lambda says it; its bytes are read and dropped). Nothing else of Lambda's (extensions, telemetry, streaming) is
+served.
 """
 
 from __future__ import annotations
 
+import json
+import socketserver
 import threading
 import time
 import uuid
@@ -14,6 +19,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PREFIX = "/2018-06-01/runtime"
+RESPONSE_MAX = 6 * 1024 * 1024 + 100
+"""Bytes of a synchronous invocation's response, as Lambda counts them (its message says 6291556)."""
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:wrapgen-try"
 
 
@@ -41,10 +48,17 @@ class _Server(ThreadingHTTPServer):
         """Quiet: a runtime killed mid-request (the end of every run) is no error of the API's."""
 
 
+class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet, as _Server."""
+
+
 class RuntimeApi:
     """The server, started on a free port; `address` is AWS_LAMBDA_RUNTIME_API's value. Use as a context manager."""
 
-    def __init__(self, event: bytes, timeout: float) -> None:
+    def __init__(self, event: bytes, timeout: float, unix: str | None = None) -> None:
         self.event = event
         self.timeout = timeout
         self.request_id = str(uuid.uuid4())
@@ -75,16 +89,29 @@ class RuntimeApi:
                 api._next(self)
 
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
+                try:
+                    length = max(int(self.headers.get("Content-Length") or 0), 0)
+                except ValueError:
+                    length = 0
+                body, left = self.rfile.read(min(length, RESPONSE_MAX)), length - RESPONSE_MAX
+                while left > 0 and (chunk := self.rfile.read(min(left, 1 << 20))):
+                    left -= len(chunk)  # over Lambda's limit: read, so the runtime is answered, and dropped
                 kind = api._kind(self.path)
                 if kind is None:
                     self._reply(404, b'{"errorMessage":"not found"}')
                     return
                 self._reply(202, b'{"status":"OK"}')
-                api._finish(kind, body, self.headers.get("Lambda-Runtime-Function-Error-Type"))
+                error_type = self.headers.get("Lambda-Runtime-Function-Error-Type")
+                if length > RESPONSE_MAX:
+                    kind, error_type = "error", "Function.ResponseSizeTooLarge"
+                    body = json.dumps({"errorMessage": "Response payload size exceeded maximum allowed payload size"
+                                       f" ({RESPONSE_MAX} bytes).", "errorType": error_type}).encode()  # fmt: skip
+                api._finish(kind, body, error_type)
 
-        self._server = _Server(("127.0.0.1", 0), Handler)
+        self.unix = unix
+        self._server: socketserver.BaseServer = (
+            _UnixServer(unix, Handler) if unix is not None else _Server(("127.0.0.1", 0), Handler)
+        )
         self._thread = threading.Thread(target=self._server.serve_forever, name="wrapgen-runtime-api", daemon=True)
 
     @property
@@ -93,7 +120,7 @@ class RuntimeApi:
 
     @property
     def port(self) -> int:
-        return int(self._server.server_address[1])
+        return int(self._server.server_address[1])  # type: ignore[index]
 
     def _kind(self, path: str) -> str | None:
         if path == f"{PREFIX}/init/error":

@@ -13,18 +13,24 @@ import os
 import shlex
 import signal
 import statistics
-import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from wrapgen.children import stop
 from wrapgen.emulation import Local
 from wrapgen.errors import WrapgenError
+from wrapgen.printable import printable
 from wrapgen.runtime_api import FUNCTION_ARN, RuntimeApi
 
 FUNCTION_NAME = FUNCTION_ARN.rsplit(":", 1)[-1]
+RELAY_PORT = 9001
+"""The Runtime API's port in the sandbox (Lambda's own is 9001 too)."""
+MEMORY = 4 * 1024 * 1024 * 1024
+"""Bytes of data the runtime may use (heap and private writable mappings; Lambda's most is 10 GB)."""
+EVENT_MAX = 6 * 1024 * 1024
+"""Bytes of an event: Lambda's limit for a synchronous invocation's payload."""
 
 
 @dataclass
@@ -57,63 +63,74 @@ class Report:
         return self.main.kind == "response"
 
 
-def environment(local: Local, handler: str, code: str, api: str, wrapper: str | None) -> dict[str, str]:
-    """The variables Lambda's bootstrap has set when it execs the wrapper (local paths for Lambda's)."""
-    from wrapgen.runtimes import bootstrap_environment
+def environment(local: Local, handler: str, api: str, wrapper: str | None) -> dict[str, str]:
+    """The variables Lambda's bootstrap has set when it execs the wrapper (local paths for Lambda's, without a
+    sandbox)."""
+    from wrapgen.runtimes import LAMBDA_PATH, bootstrap_environment
 
-    task_root = os.path.abspath(code)
-    env = bootstrap_environment(local.runtime, handler, api, task_root=task_root, runtime_dir=local.runtime_dir,
-                                path=os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"))  # fmt: skip
+    path = LAMBDA_PATH if local.layout.sandboxed else os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env = bootstrap_environment(local.runtime, handler, api, task_root=local.task_root,
+                                runtime_dir=local.runtime_dir, path=path)  # fmt: skip
     del env["LD_LIBRARY_PATH"]  # Lambda's would hide this machine's libraries from the local interpreter
     env["AWS_LAMBDA_FUNCTION_NAME"] = FUNCTION_NAME
     env["AWS_LAMBDA_LOG_GROUP_NAME"] = f"/aws/lambda/{FUNCTION_NAME}"
     if local.family.name == "node":
-        env["NODE_PATH"] = os.pathsep.join(["/opt/nodejs/node_modules", os.path.join(task_root, "node_modules")])
+        env["NODE_PATH"] = os.pathsep.join(["/opt/nodejs/node_modules", os.path.join(local.task_root, "node_modules")])
     if wrapper is not None:
         env["AWS_LAMBDA_EXEC_WRAPPER"] = wrapper
     return env
 
 
-def run_once(local: Local, handler: str, code: str, event: bytes, timeout: float, wrapper: str | None,
+def run_once(local: Local, handler: str, event: bytes, timeout: float, wrapper: str | None,
              init_only: bool) -> Run:  # fmt: skip
     """Start the runtime (through the wrapper, or directly) and wait for its first request for work (init_only),
-    or for the invocation's end; then stop it all."""
+    or for the invocation's end; then stop it all. In the sandbox, wrapgen.relay serves the Runtime API there."""
+    from wrapgen import sandbox
+
+    layout = local.layout.copy()
     argv = [wrapper, *local.argv] if wrapper else list(local.argv)
-    with RuntimeApi(event, timeout) as api, tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        env = environment(local, handler, code, api.address, wrapper)
-        start = time.monotonic()
-        try:
-            process = subprocess.Popen(argv, env=env, cwd=env["LAMBDA_TASK_ROOT"], stdin=subprocess.DEVNULL,
-                                       stdout=out, stderr=err, start_new_session=True)  # fmt: skip
-        except OSError as error:
-            raise WrapgenError(f"{argv[0]}: cannot start: {error.strerror or error}") from None
-        kind = None
-        try:
+    with tempfile.TemporaryDirectory(prefix="wrapgen-try-") as tmp:
+        socket = os.path.join(tmp, "api.sock") if layout.sandboxed else None
+        with RuntimeApi(event, timeout, socket) as api:
+            reads: dict[int, int] = {}
+            fds: tuple[int, ...] = ()
+            if socket is not None:
+                started, started_write = os.pipe()
+                reads, fds = {started: 64}, (started_write,)
+                placed = os.path.join(layout.place(tmp, "/run/runtime-api"), "api.sock")
+                relay = layout.expose(os.path.join(os.path.dirname(__file__), "relay.py"))
+                python = layout.expose_installation(sys.executable)
+                argv = [python, "-I", "-S", relay, placed, str(RELAY_PORT), str(started_write), "--", *argv]
+                address = f"127.0.0.1:{RELAY_PORT}"
+            else:
+                address = api.address
+            env = environment(local, handler, address, wrapper)
             awaited = api.outcome.asked if init_only else api.outcome.done
-            while not awaited.wait(0.01):
-                if process.poll() is not None:
-                    kind = "exit"
-                    break
-                if time.monotonic() - start > timeout:
-                    kind = "timeout"
-                    break
-            exit_status = process.poll()
-        finally:
-            stop(process)
+            start = time.monotonic()
+            ran = sandbox.run(layout, argv, env, timeout, local.task_root, reads=reads, pass_fds=fds,
+                              until=awaited.is_set, memory=MEMORY)  # fmt: skip
             api.stop()
-        outcome = api.outcome
-        if kind == "exit" and outcome.done.is_set():
-            kind = None  # it posted its error and exited (an init error)
-        run = Run(None if outcome.next_at is None else (outcome.next_at - start) * 1000, exit_status=exit_status)
-        run.kind = kind or (None if init_only else outcome.kind)
-        run.body = outcome.body.decode("utf-8", "replace")
-        run.error_type = outcome.error_type
-        for stream, name in ((out, "stdout"), (err, "stderr")):
-            stream.seek(0)
-            setattr(run, name, stream.read().decode("utf-8", "replace"))
-        if run.kind == "timeout":
-            run.body = f"Task timed out after {timeout:.2f} seconds"
-        return run
+        if socket is not None:
+            with contextlib.suppress(ValueError):
+                start = float(ran.read[started].decode())
+    outcome = api.outcome
+    kind = "timeout" if ran.timed_out else None if ran.stopped or outcome.done.is_set() else "exit"
+    run = Run(None if outcome.next_at is None else (outcome.next_at - start) * 1000,
+              exit_status=None if ran.stopped else ran.returncode)  # fmt: skip
+    run.kind = kind or (None if init_only else outcome.kind)
+    run.body = outcome.body.decode("utf-8", "replace")
+    run.error_type = outcome.error_type
+    run.stdout = _shown(ran.stdout, ran.dropped[0])
+    run.stderr = _shown(ran.stderr, ran.dropped[1])
+    if run.kind == "timeout":
+        run.body = f"Task timed out after {timeout:.2f} seconds"
+    return run
+
+
+def _shown(data: bytes, dropped: int) -> str:
+    """What the runtime printed, as kept (the first 64 kB), and how much more it printed."""
+    text = data.decode("utf-8", "replace")
+    return text + (f"\n[... {dropped} more bytes not kept]\n" if dropped else "")
 
 
 @contextlib.contextmanager
@@ -134,19 +151,19 @@ def try_runtime(local: Local, wrapper: str, handler: str, code: str, event: byte
                 compare: int) -> Report:  # fmt: skip
     """The invocation through the wrapper, then `compare` init-only starts with and without it, interleaved."""
     with terminated_as_interrupt():
-        main = run_once(local, handler, code, event, timeout, wrapper, init_only=False)
+        main = run_once(local, handler, event, timeout, wrapper, init_only=False)
         report = Report(local.runtime, [wrapper, *local.argv], local.emulated, main)
         if main.init_ms is not None:
             report.with_wrapper_ms.append(main.init_ms)
         for index in range(compare):
             if index:  # the invocation's start was the first with the wrapper
-                report.with_wrapper_ms += _init(local, handler, code, event, timeout, wrapper)
-            report.without_wrapper_ms += _init(local, handler, code, event, timeout, None)
+                report.with_wrapper_ms += _init(local, handler, event, timeout, wrapper)
+            report.without_wrapper_ms += _init(local, handler, event, timeout, None)
         return report
 
 
-def _init(local: Local, handler: str, code: str, event: bytes, timeout: float, wrapper: str | None) -> list[float]:
-    run = run_once(local, handler, code, event, timeout, wrapper, init_only=True)
+def _init(local: Local, handler: str, event: bytes, timeout: float, wrapper: str | None) -> list[float]:
+    run = run_once(local, handler, event, timeout, wrapper, init_only=True)
     return [] if run.init_ms is None else [run.init_ms]
 
 
@@ -204,8 +221,8 @@ def describe(report: Report) -> str:
     lines = []
     if report.runtime:
         lines.append(f"runtime: {report.runtime}")
-        lines.append("command: " + shlex.join(report.command))
-        lines += [f"emulated: {line}" for line in report.emulated]
+        lines.append(printable("command: " + shlex.join(report.command)))
+        lines += [printable(f"emulated: {line}") for line in report.emulated]
     outcome = {
         "response": "result",
         "error": f"handler error ({main.error_type or 'no type'})",
@@ -213,7 +230,7 @@ def describe(report: Report) -> str:
         "exit": f"runtime exited before answering ({main.error_type or 'Runtime.ExitError'})",
         "timeout": "timeout",
     }.get(main.kind or "", "no answer")
-    lines.append(f"{outcome}: {main.body.strip() or '(empty)'}")
+    lines.append(printable(f"{outcome}: {main.body.strip() or '(empty)'}"))
     status = main.exit_status
     lines.append("exit status: " + ("still running after the invocation: stopped by wrapgen" if status is None
                                     else f"killed by signal {-status}" if status < 0 else str(status)))  # fmt: skip
@@ -227,35 +244,60 @@ def describe(report: Report) -> str:
         lines.append(f"{label}: " + ", ".join(parts) + (f"; ratio {ratio:.2f}x" if isinstance(ratio, float) else ""))
     for name, text in (("stdout", main.stdout), ("stderr", main.stderr)):
         if text:
-            lines.append(f"--- {name} of the wrapper and runtime ---")
-            lines.append(text.rstrip("\n"))
+            lines.append(f"--- {name} of the wrapper and runtime (escaped) ---")
+            lines += [printable(line) for line in text.rstrip("\n").split("\n")]
     return "\n".join(lines) + "\n"
 
 
 def _event(path: str) -> bytes:
-    import sys
+    """The event: a regular file (or stdin) of JSON, at most Lambda's 6 MB."""
+    from wrapgen.files import open_regular, read_fd
 
-    try:
-        data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
-    except OSError as error:
-        raise WrapgenError(f"--event {path}: {error.strerror or error}") from None
+    limit = f"over Lambda's limit for a synchronous invocation ({EVENT_MAX} bytes)"
+    if path == "-":
+        data = read_fd(sys.stdin.fileno(), EVENT_MAX + 1, "--event -")
+    else:
+        fd, size = open_regular(path, f"--event {path}")
+        try:
+            if size > EVENT_MAX:
+                raise WrapgenError(f"--event {path}: {size} bytes, {limit}")
+            data = read_fd(fd, EVENT_MAX + 1, f"--event {path}")
+        finally:
+            os.close(fd)
+    if len(data) > EVENT_MAX:
+        raise WrapgenError(f"--event {path}: {limit}")
     try:
         json.loads(data)
+    except RecursionError:
+        raise WrapgenError(f"--event {path}: nested deeper than wrapgen's JSON reader takes") from None
     except ValueError as error:
         raise WrapgenError(f"--event {path}: not JSON ({error})", "Lambda takes a JSON payload") from None
     return data
 
 
+def _code(code: str) -> str:
+    """--code: the function's own directory (it is /var/task in the sandbox), never a home directory or above."""
+    if not os.path.isdir(code):
+        raise WrapgenError(f"--code {code}: not a directory")
+    real = os.path.realpath(code)
+    homes = {os.path.realpath(os.path.expanduser("~")), "/home", "/root"}
+    if real == "/" or any(home == real or home.startswith(real + os.sep) for home in homes):
+        raise WrapgenError(f"--code {code}: a home directory (or one that holds one): the function would see all of"
+                           " it", "give the function's own directory")  # fmt: skip
+    return code
+
+
 def prepare_and_try(script: str, handler: str, event_path: str, code: str, runtime: str | None,
-                    interpreter: str | None, client: str | None, compare: int, timeout: float) -> Report:  # fmt: skip
-    """Check the inputs, the wrapper as Lambda's bootstrap does, build the local runtime, run."""
+                    interpreter: str | None, client: str | None, compare: int, timeout: float,
+                    sandboxed: bool = True) -> Report:  # fmt: skip
+    """Check the inputs, the wrapper as Lambda's bootstrap does, build the local runtime, run (in the sandbox:
+    the wrapper at /opt/NAME, the code at /var/task)."""
     from wrapgen.emulation import family_of_runtime, local_runtime
     from wrapgen.runtimes import bootstrap_check
     from wrapgen.spec import wrapper_family
 
     event = _event(event_path)
-    if not os.path.isdir(code):
-        raise WrapgenError(f"--code {code}: not a directory")
+    _code(code)
     wrapper = os.path.abspath(script)
     refused = bootstrap_check(wrapper)
     if refused is not None:
@@ -267,5 +309,6 @@ def prepare_and_try(script: str, handler: str, event_path: str, code: str, runti
         if found is None:
             raise WrapgenError(f"{script}: not a wrapgen wrapper, so its runtime is unknown", "give --runtime")
         family = found
-    local = local_runtime(family, runtime, interpreter, code, handler, client)
-    return try_runtime(local, wrapper, handler, code, event, timeout, compare)
+    local = local_runtime(family, runtime, interpreter, code, handler, client, sandboxed)
+    placed = local.layout.place(wrapper, "/opt/" + os.path.basename(wrapper))
+    return try_runtime(local, placed, handler, code, event, timeout, compare)

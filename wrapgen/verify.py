@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from wrapgen.children import run
 from wrapgen.errors import InvalidFlag, InvalidValue
 from wrapgen.spec import WrapperSpec
 
@@ -15,20 +14,32 @@ MESSAGE = 500
 """Characters of the interpreter's error said in wrapgen's one line."""
 
 
-def verify(spec: WrapperSpec, interpreter: str, variables: Sequence[tuple[str, str]] = (), flags: bool = True) -> None:
+SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin"
+"""PATH in the sandbox, where the environment is only this and the variables tried."""
+
+
+def verify(spec: WrapperSpec, interpreter: str, variables: Sequence[tuple[str, str]] = (), flags: bool = True, *,
+           sandboxed: bool = True) -> None:  # fmt: skip
     """Run `interpreter` with the spec's flags (where `flags`) and these variables, and a program that does
-    nothing; raise with the interpreter's own error if it does not start."""
+    nothing, in the sandbox (wrapgen.sandbox: the interpreter's installation, no home, an environment of PATH,
+    LANG and these variables) unless `sandboxed` is false (then with this process's environment); raise with the
+    interpreter's own error if it does not start."""
+    from wrapgen.sandbox import Layout, run
+
     family = spec.family
     if not family.noop_program:
         raise InvalidValue(f"--verify-with: {family.name} cannot start without an application to run, so wrapgen"
                            " cannot try its options")  # fmt: skip
     if not os.path.isfile(interpreter) or not os.access(interpreter, os.X_OK):
         raise InvalidValue(f"--verify-with {interpreter}: not an executable file")
-    argv = [interpreter, *(spec.inserted if flags else ()), *family.noop_program]
-    env = {key: value for key, value in os.environ.items() if key not in {name for name, _ in variables}}
+    layout = Layout(sandboxed)
+    program = layout.expose_installation(os.path.abspath(interpreter))
+    argv = [program, *(spec.inserted if flags else ()), *family.noop_program]
+    given = {"PATH": SANDBOX_PATH, "LANG": "C.UTF-8"} if sandboxed else os.environ
+    env = {key: value for key, value in given.items() if key not in {name for name, _ in variables}}
     env.update(variables)
     try:
-        result = run(argv, env, TIMEOUT)
+        result = run(layout, argv, env, TIMEOUT, "/tmp" if sandboxed else ".")
     except OSError as error:
         raise InvalidValue(f"--verify-with {interpreter}: {error.strerror}") from None
     if result.timed_out:
