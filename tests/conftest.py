@@ -211,6 +211,23 @@ def wrapgen_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProc
     )
 
 
+def token() -> str:
+    """A number of seconds no other process's command line holds: `sleep TOKEN` is then findable by `running`."""
+    return f"{7000 + os.getpid() % 1000}.{time.time_ns() % 10**9:09d}"
+
+
+def running(text: str) -> list[int]:
+    """Processes of this machine (in any namespace) whose command line holds the text."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
 def encode(argv: Sequence[str | bytes]) -> list[bytes]:
     return [arg if isinstance(arg, bytes) else os.fsencode(arg) for arg in argv]
 

@@ -428,16 +428,21 @@ def test_init_from_generated_files_builds_them_again(tmp_path: Path) -> None:
     before = written(made)
     config = tmp_path / "config"
     config.mkdir()
-    result = wrapgen("init", "--from", "../made/agent", "--from", "../made/agent.zip", "--from", "../made/ruby",
-                     cwd=config)  # fmt: skip
+    sources = ["--from", "../made/agent", "--from", "../made/agent.zip", "--from", "../made/ruby"]
+    confined = wrapgen("init", *sources, cwd=config)
+    assert (confined.returncode, list(config.iterdir())) == (1, [])
+    assert confined.stderr.startswith(f"error: --from ../made/agent: outside the manifest's directory ({config})")
+    result = wrapgen("init", *sources, "--allow-paths-outside", cwd=config)
     assert result.returncode == 0, result.stderr
     text = (config / "wrapgen.toml").read_text()
     assert text.count("\n[wrapper.") == 2 and 'output = "../made/agent"\nlayer = "../made/agent.zip"' in text
+    assert "\nallow-paths-outside = true\n" in text
     for path in made.iterdir():
         path.unlink()
     assert wrapgen("build", cwd=config).returncode == 0
     assert written(made) == before
-    refused = wrapgen("init", "--from", "../made/ruby", "--from", "wrapgen.toml", "-o", "-", cwd=config)
+    refused = wrapgen("init", "--from", "../made/ruby", "--from", "wrapgen.toml", "-o", "-", "--allow-paths-outside",
+                      cwd=config)  # fmt: skip
     assert refused.returncode == 1 and refused.stderr.startswith("error: wrapgen.toml: no wrapgen command")
 
 
@@ -750,7 +755,7 @@ def test_init_from_a_value_toml_cannot_hold_is_one_line(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w"]
 
 
-@pytest.mark.parametrize("command", [["check"], ["regenerate"], ["init", "-o", "-", "--from"]])
+@pytest.mark.parametrize("command", [["check"], ["regenerate"], ["init", "-o", "-", "--allow-paths-outside", "--from"]])
 def test_a_file_that_fails_to_read_is_named(command: list[str], tmp_path: Path) -> None:
     """/proc/self/mem is a regular file that fails to read: once said as "cannot write to stdout"."""
     result = wrapgen(*command, "/proc/self/mem", cwd=tmp_path)

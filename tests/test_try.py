@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, WRAPGEN, wrapgen_cli
+from conftest import ROOT, WRAPGEN, running, token, wrapgen_cli
 
 NODE22 = ROOT / "tests" / "interpreters" / "node_modules" / "node22" / "bin" / "node"
 RIC = ROOT / "tests" / "interpreters" / "node_modules" / "aws-lambda-ric"
@@ -138,21 +138,9 @@ MODES = pytest.mark.parametrize("mode", [(), ("--no-sandbox",)], ids=["sandbox",
 def hang(tmp_path: Path) -> tuple[Path, str]:
     """The hanging function and a token only its daemon's command line holds (a sleep of that many seconds)."""
     code = code_dir(tmp_path, {"app.py": HANG})
-    token = f"{7000 + os.getpid() % 1000}.{time.time_ns() % 10**9:09d}"
-    (tmp_path / "event.json").write_text(json.dumps({"token": token}))
-    return code, token
-
-
-def running(token: str) -> list[int]:
-    """Processes of this machine (any namespace's) whose command line holds the token."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and token.encode() in (entry / "cmdline").read_bytes():
-                found.append(int(entry.name))
-        except OSError:
-            continue
-    return found
+    sleep = token()
+    (tmp_path / "event.json").write_text(json.dumps({"token": sleep}))
+    return code, sleep
 
 
 def left_nothing(code: Path, token: str, mode: tuple[str, ...]) -> None:

@@ -52,8 +52,10 @@ def limits(memory: int | None) -> Callable[[], None] | None:
 
 def run(argv: Sequence[str], env: Mapping[str, str], timeout: float, cwd: str | None = None, *,
         reads: Mapping[int, int] | None = None, pass_fds: Sequence[int] = (),
-        until: Callable[[], bool] | None = None, memory: int | None = None) -> Ran:  # fmt: skip
-    """Run a program, its stdin empty, until it ends, `until()` is true or `timeout` passes; then end its whole
+        until: Callable[[Mapping[int, bytearray]], bool] | None = None, memory: int | None = None
+        ) -> Ran:  # fmt: skip
+    """Run a program, its stdin empty, until it ends, `until(what was read so far, by descriptor)` is true or
+    `timeout` passes; then end its whole
     process group, so that nothing it started in the background is left running (nor holds its output open).
     `pass_fds` are passed to the program (write ends of pipes) and closed here once it started; `reads` maps the
     read ends of those pipes to how many bytes of each to keep, and they are closed here at the end."""
@@ -81,7 +83,7 @@ def run(argv: Sequence[str], env: Mapping[str, str], timeout: float, cwd: str | 
             for fd in kept:
                 selector.register(fd, selectors.EVENT_READ)
             while selector.get_map():
-                if process.poll() is None and (time.monotonic() > deadline or (until is not None and until())):
+                if process.poll() is None and (time.monotonic() > deadline or (until is not None and until(kept))):
                     timed_out = time.monotonic() > deadline
                     stopped = True
                     stop(process)

@@ -1024,6 +1024,14 @@ def init_command(
     output: Annotated[
         str, typer.Option("--output", "-o", help="Where to write it (- for stdout); never over a file.", metavar="PATH")
     ] = "wrapgen.toml",
+    outside: Annotated[
+        bool,
+        typer.Option(
+            "--allow-paths-outside",
+            help="Take --from files outside the manifest's directory, and write allow-paths-outside = true in it"
+            " (its entries may then write and read files anywhere you can).",
+        ),
+    ] = False,
 ) -> None:
     """Write a commented starter manifest (wrapgen.toml): an entry for each FAMILY, or for each generated file given
     with --from (built again by wrapgen build, to the same bytes), every other key commented with its meaning.
@@ -1041,12 +1049,12 @@ def init_command(
         drafts = [starter.from_family(family_named(name)) for name in families or ([] if sources else ["python"])]
         from wrapgen.drift import distinct
 
-        drafts += [starter.from_file(path, directory) for path in distinct(sources or ())]
+        drafts += [starter.from_file(path, directory, outside) for path in distinct(sources or ())]
         options = {d.values["family"]: starter.options_of(_family_options(d.values["family"])) for d in drafts}
         from wrapgen.printable import utf8
 
-        data = utf8(starter.render(drafts, options), "the manifest", "a header's value or a path that is not UTF-8"
-                    " cannot go in TOML")  # fmt: skip
+        data = utf8(starter.render(drafts, options, outside), "the manifest", "a header's value or a path that is not"
+                    " UTF-8 cannot go in TOML")  # fmt: skip
         if output == STDOUT:
             write_stdout(data)
             return

@@ -13,6 +13,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -141,6 +142,20 @@ def _trace(log: bytes) -> tuple[int, int]:
     return execs, forks
 
 
+def _ended(log: bytes | bytearray) -> int | None:
+    """The exit status of the first process of an strace -f log (the wrapper, then what it exec'd), once it has
+    ended (a signal N as -N); None while it runs. What it left running does not hold the run up."""
+    first = log.split(b" ", 1)[0]
+    if not first.isdigit():
+        return None
+    found = re.search(rb"^" + first + rb" +\+\+\+ (exited with (\d+)|killed by SIG(\w+))", log, re.MULTILINE)
+    if found is None:
+        return None
+    if found[2] is not None:
+        return int(found[2])
+    return -getattr(signal, "SIG" + found[3].decode(), signal.SIGKILL)
+
+
 def default_places(scripts: Sequence[str]) -> list[str]:
     """Where local scripts stand in the sandbox when their Lambda paths are not known: /opt/NAME."""
     places: list[str] = []
@@ -178,17 +193,22 @@ def _run(chain: Sequence[str], places: Sequence[str], vector: Vector, bash: str,
     fds = [record_write]
     reads = {record: RECORD}
     if strace:
-        argv = [layout.expose(strace), "-f", "-qq", "-o", f"/dev/fd/{trace_write}", "-e",
+        argv = [layout.expose(strace), "-f", "-q", "-o", f"/dev/fd/{trace_write}", "-e",
                 "trace=execve,clone,clone3,fork,vfork", *argv]  # fmt: skip
         fds.append(trace_write)
         reads[trace] = RECORD
     else:
         os.close(trace_write)
         os.close(trace)
-    result = run(layout, argv, env, _TIMEOUT, cwd, reads=reads, pass_fds=fds)
+    # strace waits for every process it traces: the run ends when the wrapper's own process does.
+    until = (lambda kept: _ended(kept[trace]) is not None) if strace else None
+    result = run(layout, argv, env, _TIMEOUT, cwd, reads=reads, pass_fds=fds, until=until)
     if result.timed_out:
         raise InvalidValue(f"{chain[0]}: still running after {_TIMEOUT} s (a wrapper must exec the runtime)")
     processes = _trace(result.read[trace]) if strace else None
+    status = _ended(result.read[trace]) if strace else None
+    if status is not None:
+        result = result._replace(returncode=status)
     items = _decode(result.read[record])
     if not items or not items[0].isdigit() or len(items) < int(items[0]) + 2:
         return None, None, result, processes

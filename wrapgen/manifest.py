@@ -11,7 +11,9 @@ command, and the one plan that builds them all.
 Every key is an option of the family command without its dashes (`-o` is `output`); a repeatable option takes
 a list of strings, a switch true or false. `family` names the command and `stdout` the file that what the
 command prints goes to; `extends = "NAME"` starts from another entry's keys (its own replace them, a list
-whole). Paths are relative to the manifest's directory.
+whole). Paths are relative to the manifest's directory, and stay in it: every output, layer, stdout and
+included file resolves (after symlinks) inside it, unless the manifest says `allow-paths-outside = true` at its
+top (a cloned repository's manifest cannot then write or pack a file elsewhere on the machine unseen).
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ LIMIT = 1 << 20
 _ONLY_HERE = {"family": "the family command: python, node, java, dotnet or ruby",
               "stdout": "the file what the command prints goes to",
               "extends": "another entry whose keys this one starts from"}  # fmt: skip
+OUTSIDE = "allow-paths-outside"
+"""The top-level key that lets entries' paths leave the manifest's directory."""
+CONFINED = ("output", "layer", "stdout")
+"""An entry's keys that name a file it writes; with include and include-exec (the SRC of SRC=DEST, a file it
+reads), the paths held inside the manifest's directory."""
 SINGLE = {"then"}
 """Repeatable on the command line, one in an entry (the command refuses two)."""
 
@@ -155,8 +162,10 @@ def load(path: str | None = None) -> Manifest:
             raise InvalidValue(f"{path}: no [tool.wrapgen] table")
         document = table
     for key in document:
-        if key != TABLE:
+        if key not in (TABLE, OUTSIDE):
             raise InvalidValue(f"{path}: {prefix}{key}: unknown key", f"entries go in [{prefix}{TABLE}.NAME] tables")
+    outside = document.get(OUTSIDE, False)
+    _want(f"{path}:", f"{prefix}{OUTSIDE}", outside, bool)
     table = document.get(TABLE)
     if table is not None and not isinstance(table, dict):
         raise InvalidValue(f"{path}: {prefix}{TABLE}: want tables [{prefix}{TABLE}.NAME], got {_kind(table)}")
@@ -170,7 +179,27 @@ def load(path: str | None = None) -> Manifest:
     for name in table:
         _extend(table, name, where, prefix, merged)
     entries = tuple(_entry(name, merged[name], where[name]) for name in table)
-    return Manifest(path, entries, prefix, os.path.dirname(os.path.abspath(path)))
+    directory = os.path.dirname(os.path.abspath(path))
+    if not outside:
+        for name in table:
+            _confine(merged[name], where[name], directory, f"{prefix}{OUTSIDE}")
+    return Manifest(path, entries, prefix, directory)
+
+
+def _confine(items: Mapping[str, Any], where: str, directory: str, key: str) -> None:
+    """Each path the entry writes or packs resolves (after symlinks) inside the manifest's directory."""
+    found = [(name, items[name]) for name in CONFINED if isinstance(items.get(name), str)]
+    for name in ("include", "include-exec"):
+        found += [(name, item.rpartition("=")[0]) for item in items.get(name, ()) if "=" in item]
+    root = os.path.realpath(directory)
+    for name, value in found:
+        real = os.path.realpath(os.path.join(directory, value))
+        if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+            from wrapgen.printable import printable
+
+            raise InvalidValue(printable(f"{where} {name}: {value} is outside the manifest's directory ({real})"),
+                               f"keep it in {root}; or set {key} = true at the manifest's top, which lets it"
+                               " write and read anywhere you can")  # fmt: skip
 
 
 def _extend(table: Mapping[str, dict[str, Any]], name: str, where: Mapping[str, str], prefix: str,

@@ -140,7 +140,7 @@ def command(layout: Layout, argv: Sequence[str], cwd: str, started_fd: int) -> l
 
 def run(layout: Layout, argv: Sequence[str], env: Mapping[str, str], timeout: float, cwd: str, *,
         memory: int = MEMORY, reads: Mapping[int, int] | None = None, pass_fds: Sequence[int] = (),
-        until: Callable[[], bool] | None = None) -> Ran:  # fmt: skip
+        until: Callable[[Mapping[int, bytearray]], bool] | None = None) -> Ran:  # fmt: skip
     """Run `argv` with exactly `env` in `cwd` (a path as `layout` gives them), in the sandbox where `layout` is
     sandboxed, else on this machine; bounded as wrapgen.children.run is."""
     if not layout.sandboxed:

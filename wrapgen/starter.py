@@ -12,7 +12,7 @@ from typing import Any
 import tomli_w
 
 from wrapgen.errors import InvalidValue, WrapgenError
-from wrapgen.manifest import KEYS, MANIFEST, SINGLE, TABLE, takes_list
+from wrapgen.manifest import KEYS, MANIFEST, OUTSIDE, SINGLE, TABLE, takes_list
 from wrapgen.runtimes import Family
 
 INTRO = f"""\
@@ -57,13 +57,21 @@ def from_family(family: Family) -> Draft:
     return Draft(family.name, values)
 
 
-def from_file(path: str, directory: str) -> Draft:
-    """The entry that rebuilds a generated wrapper (or the layer zip of one) from its header's command."""
+def from_file(path: str, directory: str, outside: bool = False) -> Draft:
+    """The entry that rebuilds a generated wrapper (or the layer zip of one) from its header's command; the file
+    inside the manifest's directory unless `outside` (init --allow-paths-outside)."""
     from wrapgen import drift
     from wrapgen.header import read_command
     from wrapgen.layer import wrapper_file
     from wrapgen.spec import spec_from_command
 
+    real, root = os.path.realpath(path), os.path.realpath(directory)
+    if not outside and not real.startswith(root.rstrip(os.sep) + os.sep):
+        from wrapgen.printable import printable
+
+        raise InvalidValue(printable(f"--from {path}: outside the manifest's directory ({root}): an entry's paths"
+                                     " stay in it"), f"move it there, or give --{OUTSIDE}, which writes"
+                           f" {OUTSIDE} = true in the manifest")  # fmt: skip
     data, mode = drift.read_generated(path)
     drift.rebuilt(path, data, mode)  # refuses what is not a wrapgen wrapper, or a layer zip of them, with the reason
     notes: list[str] = []
@@ -104,9 +112,12 @@ def from_file(path: str, directory: str) -> Draft:
     return Draft(spec.name, values, tuple(notes))
 
 
-def render(drafts: Sequence[Draft], options: Mapping[str, Sequence[Option]]) -> str:
-    """The manifest's text: the introduction, then each entry with its values and the other keys commented."""
+def render(drafts: Sequence[Draft], options: Mapping[str, Sequence[Option]], outside: bool = False) -> str:
+    """The manifest's text: the introduction (and `allow-paths-outside = true` where `outside`), then each entry with
+    its values and the other keys commented."""
     parts = [INTRO]
+    if outside:
+        parts.append(f"\n# Entries write and read files outside this directory (init --{OUTSIDE}).\n{OUTSIDE} = true\n")
     used: set[str] = set()
     for draft in _merged(drafts):
         name = draft.name

@@ -108,7 +108,7 @@ def run_once(local: Local, handler: str, event: bytes, timeout: float, wrapper: 
             awaited = api.outcome.asked if init_only else api.outcome.done
             start = time.monotonic()
             ran = sandbox.run(layout, argv, env, timeout, local.task_root, reads=reads, pass_fds=fds,
-                              until=awaited.is_set, memory=MEMORY)  # fmt: skip
+                              until=lambda _: awaited.is_set(), memory=MEMORY)  # fmt: skip
             api.stop()
         if socket is not None:
             with contextlib.suppress(ValueError):
