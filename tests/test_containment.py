@@ -214,17 +214,49 @@ def test_try(tmp_path: Path, attack: Attack, sandboxed: bool) -> None:
         attack.assert_escaped()
 
 
-def _vendor_zip(script: Path) -> bytes:
-    import io
-    import zipfile
+@dataclass
+class Fleet:
+    """A function whose own wrapper (AWS_LAMBDA_EXEC_WRAPPER) is the hostile script, in a vendor's layer; and
+    wrapgen's node layer, published, to attach to it (zips and scripts kept for --layer-zip and --explain-with)."""
 
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        info = zipfile.ZipInfo("vendor/wrapper")
-        info.external_attr = 0o100755 << 16
-        info.create_system = 3
-        archive.writestr(info, script.read_text())
-    return buffer.getvalue()
+    name: str
+    ours: str
+    ours_zip: Path
+    ours_script: Path
+    vendor_zip: Path
+
+    def variables(self, moto: Moto) -> dict[str, str]:
+        config = moto.client("lambda").get_function_configuration(FunctionName=self.name)
+        return dict(config["Environment"]["Variables"])
+
+
+WRAPPER_VARIABLE = {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"}
+
+
+def _fleet(tmp_path: Path, attack: Attack, moto: Moto) -> Fleet:
+    import uuid
+
+    from test_aws import executables_zip, role
+
+    attack.env.update({"AWS_ENDPOINT_URL": moto.url, "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": os.devnull,
+                       "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"})  # fmt: skip
+    attack.env.pop("AWS_PROFILE", None)
+    ours_zip, ours_script = tmp_path / "ours.zip", tmp_path / "ours"
+    made = wrapgen(attack, "node", "--flag", "--trace-warnings", "--layer", ours_zip, "-o", ours_script)
+    assert made.returncode == 0, made.stderr
+    published = wrapgen(attack, "publish", ours_zip, "--layer-name", f"wrapgen-{uuid.uuid4().hex[:8]}")
+    assert published.returncode == 0, published.stderr
+    vendor_zip = tmp_path / "vendor.zip"
+    vendor_zip.write_bytes(executables_zip({"vendor/wrapper": attack.script.read_text()}))
+    lam = moto.client("lambda")
+    vendor = lam.publish_layer_version(LayerName=f"vendor-{uuid.uuid4().hex[:8]}",
+                                       Content={"ZipFile": vendor_zip.read_bytes()})["LayerVersionArn"]  # fmt: skip
+    name = f"fn-{uuid.uuid4().hex[:8]}"
+    code = executables_zip({"index.js": "exports.handler = async () => 1;"})
+    lam.create_function(FunctionName=name, Runtime="nodejs20.x", Role=role(moto), Handler="index.handler",
+                        Code={"ZipFile": code}, Layers=[vendor],
+                        Environment={"Variables": WRAPPER_VARIABLE})  # fmt: skip
+    return Fleet(name, published.stdout.strip(), ours_zip, ours_script, vendor_zip)
 
 
 @pytest.mark.parametrize(
@@ -234,69 +266,31 @@ def _vendor_zip(script: Path) -> bytes:
 )
 def test_attach(tmp_path: Path, attack: Attack, moto: Moto, mode: tuple[str, ...]) -> None:
     """The hostile wrapper is the function's own (in a vendor's layer): attach checks our wrapper, then it."""
-    import uuid
-
-    from test_aws import executables_zip, role
-
-    attack.env.update({"AWS_ENDPOINT_URL": moto.url, "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": os.devnull,
-                       "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"})  # fmt: skip
-    attack.env.pop("AWS_PROFILE", None)
-    lam = moto.client("lambda")
-    ours_zip, ours_script = tmp_path / "ours.zip", tmp_path / "ours"
-    made = wrapgen(attack, "node", "--flag", "--trace-warnings", "--layer", ours_zip, "-o", ours_script)
-    assert made.returncode == 0, made.stderr
-    published = wrapgen(attack, "publish", ours_zip, "--layer-name", f"wrapgen-{uuid.uuid4().hex[:8]}")
-    assert published.returncode == 0, published.stderr
-    ours = published.stdout.strip()
-    vendor_zip = tmp_path / "vendor.zip"
-    vendor_zip.write_bytes(_vendor_zip(attack.script))
-    vendor = lam.publish_layer_version(LayerName=f"vendor-{uuid.uuid4().hex[:8]}",
-                                       Content={"ZipFile": vendor_zip.read_bytes()})["LayerVersionArn"]  # fmt: skip
-    name = f"fn-{uuid.uuid4().hex[:8]}"
-    lam.create_function(FunctionName=name, Runtime="nodejs20.x", Role=role(moto), Handler="index.handler",
-                        Code={"ZipFile": executables_zip({"index.js": "exports.handler = async () => 1;"})},
-                        Layers=[vendor], Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"}})  # fmt: skip
+    fleet = _fleet(tmp_path, attack, moto)
     if "--explain-with" in mode:
-        given = ["--explain-with", ours_script, "--explain-with", attack.script]
+        given = ["--explain-with", fleet.ours_script, "--explain-with", attack.script]
     else:
-        given = ["--layer-zip", ours_zip, "--layer-zip", vendor_zip, *mode[1:]]
-    result = wrapgen(attack, "attach", "--function", name, "--layer", ours, *given)
+        given = ["--layer-zip", fleet.ours_zip, "--layer-zip", fleet.vendor_zip, *mode[1:]]
+    result = wrapgen(attack, "attach", "--function", fleet.name, "--layer", fleet.ours, *given)
     assert result.returncode == 1 and "would break the function on nodejs20.x" in result.stdout, result.stdout
     if "--no-sandbox" in mode:
         attack.assert_escaped()
     else:
         attack.assert_contained()
-    variables = lam.get_function_configuration(FunctionName=name)["Environment"]["Variables"]
-    assert variables == {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"}  # refused: nothing changed
+    assert fleet.variables(moto) == WRAPPER_VARIABLE  # refused: nothing changed
 
 
 def test_attach_without_a_sandbox_says_not_checked(tmp_path: Path, attack: Attack, moto: Moto) -> None:
     """Where no sandbox can be made, attach runs nothing and says the chain is not checked (then attaches, as for
     any chain it cannot check)."""
-    import uuid
-
-    from test_aws import executables_zip, role
-
-    attack.env.update({"AWS_ENDPOINT_URL": moto.url, "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": os.devnull,
-                       "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true",
-                       "PATH": _path_without_bwrap(tmp_path)})  # fmt: skip
-    ours_zip = tmp_path / "ours.zip"
-    assert wrapgen(attack, "node", "--flag", "--trace-warnings", "--layer", ours_zip).returncode == 0
-    ours = wrapgen(attack, "publish", ours_zip, "--layer-name", f"wrapgen-{uuid.uuid4().hex[:8]}").stdout.strip()
-    vendor_zip = tmp_path / "vendor.zip"
-    vendor_zip.write_bytes(_vendor_zip(attack.script))
-    lam = moto.client("lambda")
-    vendor = lam.publish_layer_version(LayerName=f"vendor-{uuid.uuid4().hex[:8]}",
-                                       Content={"ZipFile": vendor_zip.read_bytes()})["LayerVersionArn"]  # fmt: skip
-    name = f"fn-{uuid.uuid4().hex[:8]}"
-    lam.create_function(FunctionName=name, Runtime="nodejs20.x", Role=role(moto), Handler="index.handler",
-                        Code={"ZipFile": executables_zip({"index.js": "exports.handler = async () => 1;"})},
-                        Layers=[vendor], Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"}})  # fmt: skip
-    result = wrapgen(attack, "attach", "--function", name, "--layer", ours, "--layer-zip", ours_zip, "--layer-zip",
-                     vendor_zip, "--dry-run")  # fmt: skip
+    fleet = _fleet(tmp_path, attack, moto)
+    attack.env["PATH"] = _path_without_bwrap(tmp_path)
+    result = wrapgen(attack, "attach", "--function", fleet.name, "--layer", fleet.ours, "--layer-zip", fleet.ours_zip,
+                     "--layer-zip", fleet.vendor_zip)  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "not checked: no sandbox (no sandbox: bwrap (bubblewrap) is not installed)" in result.stdout, result.stdout
     attack.assert_contained()
+    assert fleet.variables(moto)["WRAPGEN_THEN"] == "/opt/vendor/wrapper"
 
 
 def _path_without_bwrap(tmp_path: Path) -> str:
@@ -313,8 +307,8 @@ def _path_without_bwrap(tmp_path: Path) -> str:
 
 def test_without_bwrap_nothing_runs_and_no_sandbox_is_named(tmp_path: Path, attack: Attack) -> None:
     attack.env["PATH"] = _path_without_bwrap(tmp_path)
-    for args in (["explain", attack.script, "--family", "python", "--runtime", "python3.12"],
-                 ["python", "--flag", "-X importtime", "--verify-with", attack.script, "-o", tmp_path / "w"]):  # fmt: skip
+    explain = ["explain", attack.script, "--family", "python", "--runtime", "python3.12"]
+    for args in (explain, ["python", "--flag", "-X importtime", "--verify-with", attack.script, "-o", tmp_path / "w"]):
         result = wrapgen(attack, *args)
         assert (result.returncode, result.stdout) == (1, "")
         assert result.stderr.startswith("error: no sandbox: bwrap (bubblewrap) is not installed (") and \
@@ -329,8 +323,8 @@ def test_without_bwrap_nothing_runs_and_no_sandbox_is_named(tmp_path: Path, atta
 def test_where_user_namespaces_are_refused_nothing_runs(attack: Attack) -> None:
     """wrapgen itself in a bubblewrap whose user namespaces are disabled: its own sandbox cannot be made."""
     outer = ["bwrap", "--unshare-user", "--disable-userns", "--dev-bind", "/", "/", "--"]
-    result = subprocess.run([*outer, *WRAPGEN, "explain", str(attack.script), "--family", "python", "--runtime",
-                             "python3.12"], capture_output=True, text=True, env=attack.env, timeout=60, check=False)  # fmt: skip
+    explain = [*WRAPGEN, "explain", str(attack.script), "--family", "python", "--runtime", "python3.12"]
+    result = subprocess.run([*outer, *explain], capture_output=True, text=True, env=attack.env, timeout=60, check=False)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr.startswith("error: no sandbox could be made here: bwrap: ") and "--no-sandbox" in result.stderr
     assert result.stderr.count("\n") == 1
@@ -469,8 +463,8 @@ def test_try_refuses_an_event_lambda_would_not_take_in_one_line(tmp_path: Path, 
 
 def test_try_holds_what_the_function_prints_and_answers_to_a_bound(tmp_path: Path) -> None:
     (tmp_path / "event.json").write_text("{}")
-    loud = ("import sys\ndef handler(event, context):\n    chunk = '\\x1b[31mx' * (1 << 20)\n"
-            "    for _ in range(100):\n        sys.stdout.write(chunk)\n    sys.stdout.flush()\n    return 1\n")  # fmt: skip
+    loud = ("import sys\ndef handler(event, context):\n    chunk = '\\x1b[31mx' * (1 << 20)\n    for _ in range(100):\n"
+            "        sys.stdout.write(chunk)\n    sys.stdout.flush()\n    return 1\n")  # fmt: skip
     result, peak = _try(tmp_path, loud, tmp_path / "event.json")
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout and "\\x1b[31m" in result.stdout  # shown escaped
