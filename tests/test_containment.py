@@ -490,3 +490,87 @@ def test_try_leaves_no_daemon_of_the_function(tmp_path: Path) -> None:
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert result.returncode == 0 and left
+
+
+def test_attach_checks_the_chain_with_the_functions_layers_at_opt(tmp_path: Path, moto: Moto) -> None:
+    """A vendor's wrapper that sources a file of its own layer and runs a tool of another: in the sandbox, /opt
+    holds the function's layers as Lambda unpacks them, so the chain is checked as it runs there. (Checked with
+    local copies of the scripts alone, --explain-with, the vendor's wrapper fails: the layers are what it needs.)"""
+    import uuid
+
+    from test_aws import executables_zip, role
+
+    env = {**os.environ, "AWS_ENDPOINT_URL": moto.url, "AWS_DEFAULT_REGION": REGION,
+           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_CONFIG_FILE": os.devnull,
+           "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"}  # fmt: skip
+    env.pop("AWS_PROFILE", None)
+
+    def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*WRAPGEN, *map(str, args)], capture_output=True, text=True, env=env, timeout=120,
+                              check=False)  # fmt: skip
+
+    lam = moto.client("lambda")
+    ours_zip, ours_script = tmp_path / "ours.zip", tmp_path / "ours"
+    assert cli("node", "--flag", "--trace-warnings", "--layer", ours_zip, "-o", ours_script).returncode == 0
+    ours = cli("publish", ours_zip, "--layer-name", f"wrapgen-{uuid.uuid4().hex[:8]}").stdout.strip()
+    wrapper = '#!/bin/bash\n. /opt/vendor/lib.sh || exit 5\n/opt/extra/bin/tool || exit 6\nexec "$@"\n'
+    zips = {"vendor": {"vendor/wrapper": wrapper, "vendor/lib.sh": "VENDOR=1\n"},
+            "extra": {"extra/bin/tool": "#!/bin/bash\nexit 0\n"}}  # fmt: skip
+    arns = []
+    for name, files in zips.items():
+        (tmp_path / f"{name}.zip").write_bytes(executables_zip(files))
+        answer = lam.publish_layer_version(LayerName=f"{name}-{uuid.uuid4().hex[:8]}",
+                                           Content={"ZipFile": (tmp_path / f"{name}.zip").read_bytes()})  # fmt: skip
+        arns.append(answer["LayerVersionArn"])
+    (tmp_path / "vendor-wrapper").write_text(wrapper)
+    (tmp_path / "vendor-wrapper").chmod(0o755)
+    given = {
+        "layer-zip": ["--layer-zip", ours_zip, "--layer-zip", tmp_path / "vendor.zip", "--layer-zip",
+                      tmp_path / "extra.zip"],
+        "explain-with": ["--explain-with", ours_script, "--explain-with", tmp_path / "vendor-wrapper"],
+    }  # fmt: skip
+    for how, args in given.items():
+        name = f"fn-{uuid.uuid4().hex[:8]}"
+        lam.create_function(FunctionName=name, Runtime="nodejs20.x", Role=role(moto), Handler="index.handler",
+                            Code={"ZipFile": executables_zip({"index.js": "exports.handler = async () => 1;"})},
+                            Layers=arns, Environment={"Variables": WRAPPER_VARIABLE})  # fmt: skip
+        result = cli("attach", "--function", name, "--layer", ours, "--dry-run", *args)
+        if how == "layer-zip":
+            assert result.returncode == 0 and "wrapper chain checked: ok" in result.stdout, result.stdout
+        else:
+            assert result.returncode == 1 and "would break the function" in result.stdout, result.stdout
+
+
+def test_layers_unpack_at_opt_and_nowhere_else(tmp_path: Path) -> None:
+    """A layer's symbolic link is left out (a later layer's file would be written through it, out of /opt); a
+    member named with .. is refused; a later layer's file replaces an earlier one's, as on Lambda."""
+    import io
+    import zipfile
+
+    from wrapgen.errors import WrapgenError
+    from wrapgen.optdir import unpack
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+
+    def layer(members: dict[str, tuple[str, int]]) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name, (text, mode) in members.items():
+                info = zipfile.ZipInfo(name)
+                info.external_attr, info.create_system = mode << 16, 3
+                archive.writestr(info, text)
+        return buffer.getvalue()
+
+    first = layer({"a": (str(outside), 0o120777), "bin/tool": ("one", 0o100755), "lib/x": ("x", 0o104755)})
+    second = layer({"a/file": ("through the link?", 0o100644), "bin/tool": ("two", 0o100644)})
+    opt = tmp_path / "opt"
+    unpack([("first", first), ("second", second)], str(opt))
+    assert list(outside.iterdir()) == []
+    assert (opt / "a").is_dir() and not (opt / "a").is_symlink()
+    assert (opt / "a" / "file").read_text() == "through the link?"
+    assert (opt / "bin" / "tool").read_text() == "two" and (opt / "bin" / "tool").stat().st_mode & 0o7777 == 0o644
+    assert (opt / "lib" / "x").stat().st_mode & 0o7777 == 0o755  # no setuid
+    with pytest.raises(WrapgenError, match=r"third: member '\.\./escape': not a path inside /opt"):
+        unpack([("third", layer({"../escape": ("x", 0o100644)}))], str(tmp_path / "opt2"))
+    assert not (tmp_path / "escape").exists()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import tempfile
 import threading
 import time
 import urllib.error
@@ -112,32 +113,44 @@ def script_in(data: bytes, member: str, what: str) -> bytes | None:
 
 @dataclass
 class Layers:
-    """Layers' zips as attach needs them: downloaded once for a whole fleet, or from --layer-zip."""
+    """Layers' zips as attach needs them: downloaded once for a whole fleet (kept on disk, in a temporary
+    directory, while it runs), or from --layer-zip."""
 
     client: Any
     local: dict[str, bytes] = field(default_factory=dict)
-    _scripts: dict[tuple[str, str], bytes | None | NotChecked] = field(default_factory=dict)
-    _locks: dict[tuple[str, str], threading.Lock] = field(default_factory=dict)
+    _zips: dict[str, str | NotChecked] = field(default_factory=dict)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _store: tempfile.TemporaryDirectory[str] = field(
+        default_factory=lambda: tempfile.TemporaryDirectory(prefix="wrapgen-layers-")
+    )
 
-    def script(self, arn: str, path: str) -> bytes | None:
-        """The file at /opt/PATH in the layer version, None if it has none; NotChecked when it cannot be had. Each
-        is fetched once for a whole fleet (other layers meanwhile fetched by other threads)."""
-        key = (arn, path)
+    def zip(self, arn: str) -> bytes:
+        """The layer version's zip; NotChecked when it cannot be had. Each is fetched once for a whole fleet (other
+        layers meanwhile fetched by other threads)."""
         with self._lock:
-            lock = self._locks.setdefault(key, threading.Lock())
+            lock = self._locks.setdefault(arn, threading.Lock())
         with lock:
-            if key not in self._scripts:
+            if arn not in self._zips:
                 try:
-                    self._scripts[key] = self._fetch(arn, path)
+                    data = self._fetch(arn)
+                    path = os.path.join(self._store.name, f"{len(self._zips)}.zip")
+                    with open(path, "wb") as stream:
+                        stream.write(data)
+                    self._zips[arn] = path
                 except NotChecked as error:
-                    self._scripts[key] = error
-            found = self._scripts[key]
+                    self._zips[arn] = error
+            found = self._zips[arn]
         if isinstance(found, NotChecked):
             raise found
-        return found
+        with open(found, "rb") as stream:
+            return stream.read()
 
-    def _fetch(self, arn: str, path: str) -> bytes | None:
+    def script(self, arn: str, path: str) -> bytes | None:
+        """The file at /opt/PATH in the layer version, None if it has none; NotChecked when it cannot be had."""
+        return script_in(self.zip(arn), path.removeprefix("/opt/"), f"layer {arn}")
+
+    def _fetch(self, arn: str) -> bytes:
         name, _, version = arn.rpartition(":")
         try:
             with translated(f"layer {arn}"):
@@ -148,7 +161,25 @@ class Layers:
         data = self.local.get(sha) if sha else None
         if data is None:
             data = download(str(content.get("Location") or ""), content.get("CodeSize"), sha, f"layer {arn}")
-        return script_in(data, path.removeprefix("/opt/"), f"layer {arn}")
+        return data
+
+
+def unpacked(layers: Layers, arns: Sequence[str], target: str) -> list[str]:
+    """The function's layers (in its order) unpacked into `target`, as Lambda unpacks them at /opt; what could not
+    be had is left out, and said in the notes returned (the scripts checked come from layers that could)."""
+    from wrapgen.optdir import unpack
+
+    found, notes = [], []
+    for arn in arns:
+        try:
+            found.append((f"layer {arn}", layers.zip(arn)))
+        except NotChecked as error:
+            notes.append(f"left out of /opt: {error.message}")
+    try:
+        unpack(found, target)
+    except WrapgenError as error:
+        raise NotChecked(error.message) from None
+    return notes
 
 
 def ours(layers: Layers, arn: str, wrapper: str) -> bytes:

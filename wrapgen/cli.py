@@ -701,8 +701,16 @@ def _chain_check(change: "object", explain_with: list[str], layers: "object", ou
                     stream.write(text)
                 scripts.append(path)
         places = [wrapper or change.env[WRAPPER], *([then] if then is not None else [])]
+        opt = None
+        if not explain_with and sandboxed:  # the function's layers at /opt, as Lambda unpacks them
+            opt = os.path.join(tmp, "opt")
+            try:
+                change.notes += chain.unpacked(layers, change.layers, opt)
+            except chain.NotChecked as error:
+                change.notes.append(f"not checked: {error.message}")
+                return
         try:
-            outcomes = explain(scripts, family, [function.runtime or ""], sandboxed=sandboxed, places=places)
+            outcomes = explain(scripts, family, [function.runtime or ""], sandboxed=sandboxed, places=places, opt=opt)
         except NoSandbox as error:
             change.notes.append(f"not checked: no sandbox ({error.message})")
             return

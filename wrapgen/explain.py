@@ -165,10 +165,10 @@ def default_places(scripts: Sequence[str]) -> list[str]:
     return places
 
 
-def _run(chain: Sequence[str], places: Sequence[str], vector: Vector, bash: str, work: Path, sandboxed: bool
-         ) -> tuple[list[str] | None, dict[str, str] | None, Ran, tuple[int, int] | None]:  # fmt: skip
-    """Run the chain on the vector (each script at its place in the sandbox); the stub's argv and environment
-    (None if it never ran), what ran, and the processes strace counted."""
+def _run(chain: Sequence[str], places: Sequence[str], vector: Vector, bash: str, work: Path, sandboxed: bool,
+         opt: str | None) -> tuple[list[str] | None, dict[str, str] | None, Ran, tuple[int, int] | None]:  # fmt: skip
+    """Run the chain on the vector (each script at its place in the sandbox, in `opt` where given); the stub's
+    argv and environment (None if it never ran), what ran, and the processes strace counted."""
     from wrapgen.sandbox import Layout, run
 
     layout = Layout(sandboxed)
@@ -181,7 +181,11 @@ def _run(chain: Sequence[str], places: Sequence[str], vector: Vector, bash: str,
     stub.write_text(_STUB.replace("{fd}", str(record_write)))
     stub.chmod(0o755)
     stub_path = os.path.join(layout.place(str(stub_dir), os.path.dirname(vector.argv[0])), name)
-    paths = [layout.place(script, place) for script, place in zip(chain, places, strict=True)]
+    if opt is not None and sandboxed:
+        layout.place(opt, "/opt")  # the scripts are in it, at their places
+        paths = list(places)
+    else:
+        paths = [layout.place(script, place) for script, place in zip(chain, places, strict=True)]
     task = work / "task"
     task.mkdir(exist_ok=True)
     cwd = layout.place(str(task), "/var/task")
@@ -285,10 +289,11 @@ def _environment(given: dict[str, str], got: dict[str, str]) -> dict[str, tuple[
 
 
 def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = (), *, sandboxed: bool = True,
-            places: Sequence[str] | None = None) -> list[Outcome]:  # fmt: skip
+            places: Sequence[str] | None = None, opt: str | None = None) -> list[Outcome]:  # fmt: skip
     """Run the chain under each runtime's vector (the first recorded for it), in the sandbox (wrapgen.sandbox)
-    unless `sandboxed` is false, each script at its place there (its Lambda path; default /opt/NAME); one outcome
-    per runtime."""
+    unless `sandboxed` is false, each script at its place there (its Lambda path; default /opt/NAME); `opt`, a
+    directory of the function's layers unpacked (wrapgen.optdir), is /opt there, the scripts written into it at
+    their places. One outcome per runtime."""
     for script in scripts:
         refused = bootstrap_check(script)
         if refused is not None:
@@ -313,25 +318,41 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
     for i, place in enumerate(places or ()):
         if place.startswith("/opt/") and os.path.normpath(place) == place and place not in where[:i]:
             where[i] = place  # a layer's file, where Lambda unzips it
+    if opt is not None and sandboxed:
+        _into(opt, chain, where)
     from concurrent.futures import ThreadPoolExecutor
 
     # Each runtime's run is its own (sandbox, work directory): they run side by side, a few at a time.
     with tempfile.TemporaryDirectory(prefix="wrapgen-explain-") as tmp, ThreadPoolExecutor(WORKERS) as pool:
         jobs = [pool.submit(_explain_one, chain, where, family, first[runtime], Path(tempfile.mkdtemp(dir=tmp)),
-                            sandboxed) for runtime in runtimes or family.runtimes if runtime in first]  # fmt: skip
+                            sandboxed, opt) for runtime in runtimes or family.runtimes if runtime in first]  # fmt: skip
         outcomes = [job.result() for job in jobs]
     return outcomes
 
 
-def _explain_one(chain: list[str], places: list[str], family: Family, vector: Vector, work: Path, sandboxed: bool
-                 ) -> Outcome:  # fmt: skip
+def _into(opt: str, chain: Sequence[str], places: Sequence[str]) -> None:
+    """Each script written into the layers' directory at its place under /opt (over what a layer has there)."""
+    for script, place in zip(chain, places, strict=True):
+        target = os.path.join(opt, place.removeprefix("/opt/"))
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.lexists(target):
+                os.unlink(target)
+            shutil.copyfile(script, target)
+            os.chmod(target, 0o755)
+        except OSError as error:
+            raise InvalidValue(f"{place}: cannot be put at /opt beside the layers: {error.strerror}") from None
+
+
+def _explain_one(chain: list[str], places: list[str], family: Family, vector: Vector, work: Path, sandboxed: bool,
+                 opt: str | None) -> Outcome:  # fmt: skip
     bash, bash_note = _bash_for(vector.runtime)
-    argv, environment, result, processes = _run(chain, places, vector, bash, work, sandboxed)
+    argv, environment, result, processes = _run(chain, places, vector, bash, work, sandboxed, opt)
     before = list(vector.argv)
     steps: list[Step] = []
     problems: list[Problem] = []
     if len(chain) == 2:
-        first_argv, _, _, _ = _run(chain[:1], places[:1], vector, bash, work, sandboxed)
+        first_argv, _, _, _ = _run(chain[:1], places[:1], vector, bash, work, sandboxed, opt)
         steps.append(Step(chain[0], before, first_argv))
         steps.append(Step(chain[1], first_argv or before, argv))
     else:
