@@ -574,3 +574,23 @@ def test_layers_unpack_at_opt_and_nowhere_else(tmp_path: Path) -> None:
     with pytest.raises(WrapgenError, match=r"third: member '\.\./escape': not a path inside /opt"):
         unpack([("third", layer({"../escape": ("x", 0o100644)}))], str(tmp_path / "opt2"))
     assert not (tmp_path / "escape").exists()
+
+
+def test_the_sandbox_bounds_memory_and_time() -> None:
+    """A program that takes 2.5 GB of data fails in the sandbox (2 GB); the same runs outside (the control). One
+    that does not end is ended at its time, with what it started."""
+    import sys
+
+    from wrapgen import children, sandbox
+
+    hog = ["-c", "x = bytearray(5 * 2**29); print(len(x))"]
+    layout = sandbox.Layout(True)
+    python = layout.expose_installation(sys.executable)
+    ran = sandbox.run(layout, [python, *hog], {"PATH": "/usr/bin:/bin"}, 60, "/tmp")
+    assert ran.returncode != 0 and b"MemoryError" in ran.stderr, ran
+    assert children.run([sys.executable, *hog], dict(os.environ), 60).returncode == 0  # no bound: it runs
+    sleep = token()
+    started = time.monotonic()
+    ran = sandbox.run(layout, ["/bin/bash", "-c", f"setsid sleep {sleep} & sleep {sleep}"], {}, 1, "/tmp")
+    assert ran.timed_out and ran.stopped and time.monotonic() - started < 10
+    assert running(sleep) == []
