@@ -414,6 +414,7 @@ def test_manifest_paths_stay_in_its_directory(tmp_path: Path, key: str, value: s
 
 # try is bounded: what it reads, holds and leaves running.
 
+
 def _try(tmp_path: Path, handler: str, event: str | Path, *args: str) -> tuple[subprocess.CompletedProcess[str], int]:
     """wrapgen try of a python function, and wrapgen's own peak memory (VmHWM, kB) while it ran."""
     code = tmp_path / "code"
