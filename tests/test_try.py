@@ -189,7 +189,7 @@ def test_interrupted_try_leaves_nothing(tmp_path: Path, sig: signal.Signals, mod
     time.sleep(0.2)
     process.send_signal(sig)
     out, err = process.communicate(timeout=30)
-    assert process.returncode == 1, out + err
+    assert process.returncode == 130, out + err
     assert err == "error: interrupted: the runtime and the local Runtime API were stopped\n"
     left_nothing(code, token, mode)
 

@@ -6,9 +6,10 @@ import os
 import shlex
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+import typer.core
 
 from wrapgen import __version__
 from wrapgen.errors import WrapgenError
@@ -37,8 +38,30 @@ class _App(typer.Typer):
             raise SystemExit(1) from None
 
 
+class _Boundary(typer.core.TyperGroup):
+    """THE error boundary, around every command: a WrapgenError is `error: MESSAGE (HINT)` on stderr and its exit
+    status (1; an Interrupted 130); Ctrl-C (SIGINT) elsewhere `error: interrupted` and 130; an OSError that names
+    its file one line too. Usage errors are typer's own (exit 2). Anything else is a bug and keeps its traceback."""
+
+    def invoke(self, ctx: typer.Context) -> object:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except WrapgenError as error:
+            _say(error)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("error: interrupted\n")
+            raise typer.Exit(130) from None
+        except OSError as error:
+            if error.filename is None:
+                raise
+            _say(WrapgenError(f"{os.fsdecode(error.filename)}: {error.strerror or error}"))
+            raise typer.Exit(1) from None
+
+
 app = _App(
     name="wrapgen",
+    cls=_Boundary,
     help="Generate correct AWS Lambda exec wrappers (AWS_LAMBDA_EXEC_WRAPPER) and lint them.",
     no_args_is_help=True,
     add_completion=True,
@@ -76,18 +99,14 @@ def _print(text: str) -> None:
     """The payload on stdout, a write error (a full disk, a closed pipe) in one line, as every other error."""
     from wrapgen.output import write_stdout
 
-    try:
-        write_stdout(text.encode("utf-8", "surrogateescape"))
-    except WrapgenError as error:
-        _fail(error)
+    write_stdout(text.encode("utf-8", "surrogateescape"))
 
 
-def _fail(error: WrapgenError) -> NoReturn:
+def _say(error: WrapgenError) -> None:
     from wrapgen.printable import printable
 
     message = error.message + (f" ({error.hint})" if error.hint else "")
     sys.stderr.write("error: " + printable(message) + "\n")
-    raise typer.Exit(1)
 
 
 def _show_version(value: bool) -> None:
@@ -300,16 +319,13 @@ def _family_command(family: Family) -> Callable[..., None]:
             output=output,
             name=name,
         )
-        try:
-            result = plan(request, Execution.unsandboxed if no_sandbox else Execution.sandboxed)
-            if dry_run:
-                result.check()
-                sys.stderr.write("".join(result.messages) + result.describe())
-                write_stdout(result.stdout)
-                return
-            commit(result)
-        except WrapgenError as error:
-            _fail(error)
+        result = plan(request, Execution.unsandboxed if no_sandbox else Execution.sandboxed)
+        if dry_run:
+            result.check()
+            sys.stderr.write("".join(result.messages) + result.describe())
+            write_stdout(result.stdout)
+            return
+        commit(result)
 
     command.__doc__ = (
         f"Generate an exec wrapper for {family.title} runtimes ({', '.join(family.runtimes)}): it inserts"
@@ -348,10 +364,7 @@ def presets_command(
     from wrapgen.presets import as_data, describe
     from wrapgen.spec import family_named
 
-    try:
-        families = [family_named(family).name] if family else list(FAMILIES)
-    except WrapgenError as error:
-        _fail(error)
+    families = [family_named(family).name] if family else list(FAMILIES)
     _print(_json(as_data(families)) if format_ is Report.json else describe(families))
 
 
@@ -378,25 +391,20 @@ def iac_command(
     from wrapgen.layer import in_opt
     from wrapgen.printable import printable
 
-    try:
-        report = inspect_layer(layer)
-        if report.defects:
-            raise WrapgenError(f"{printable(layer)}: {len(report.defects)} defect(s) would fail at cold start, the"
-                               f" first: {printable(report.defects[0])}", "see: wrapgen inspect")  # fmt: skip
-        ours = [e for e in report.entries if e.spec is not None and (name is None or e.spec.name == name)]
-        if len(ours) != 1:
-            found = ", ".join(printable(e.path) for e in report.entries if e.spec is not None) or "none"
-            raise WrapgenError(f"{layer}: want one wrapgen wrapper, found: {found}", "choose one with --name")
-        entry = ours[0]
-        assert entry.spec is not None
-        variables = (("AWS_LAMBDA_EXEC_WRAPPER", in_opt(entry.path)),)
-        relative = os.path.relpath(layer, iac_dir)
-        deployment = Deployment(entry.spec.family, entry.spec.name, relative, variables, entry.spec.selected)
-        text = snippet(form.value, deployment)
-    except OSError as error:
-        _fail(WrapgenError(f"{layer}: {error.strerror}"))
-    except WrapgenError as error:
-        _fail(error)
+    report = inspect_layer(layer)
+    if report.defects:
+        raise WrapgenError(f"{printable(layer)}: {len(report.defects)} defect(s) would fail at cold start, the"
+                           f" first: {printable(report.defects[0])}", "see: wrapgen inspect")  # fmt: skip
+    ours = [e for e in report.entries if e.spec is not None and (name is None or e.spec.name == name)]
+    if len(ours) != 1:
+        found = ", ".join(printable(e.path) for e in report.entries if e.spec is not None) or "none"
+        raise WrapgenError(f"{layer}: want one wrapgen wrapper, found: {found}", "choose one with --name")
+    entry = ours[0]
+    assert entry.spec is not None
+    variables = (("AWS_LAMBDA_EXEC_WRAPPER", in_opt(entry.path)),)
+    relative = os.path.relpath(layer, iac_dir)
+    deployment = Deployment(entry.spec.family, entry.spec.name, relative, variables, entry.spec.selected)
+    text = snippet(form.value, deployment)
     _print(text)
 
 
@@ -411,12 +419,7 @@ def inspect_command(
     """
     from wrapgen.inspection import describe_report, inspect_layer, report_json
 
-    try:
-        report = inspect_layer(zip_path)
-    except OSError as error:
-        _fail(WrapgenError(f"{zip_path}: {error.strerror}"))
-    except WrapgenError as error:
-        _fail(error)
+    report = inspect_layer(zip_path)
     for piece in report_json(report) if format_ is Report.json else describe_report(report):
         _print(piece)
     if report.defects:
@@ -450,17 +453,12 @@ def explain_command(
     from wrapgen.explain import as_data, describe, explain
     from wrapgen.spec import check_runtimes, family_named, wrapper_family
 
-    try:
-        chosen = family_named(family) if family else wrapper_family(scripts[0])
-        if chosen is None:
-            raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",
-                               "add --family python (or node, java, dotnet, ruby)")  # fmt: skip
-        check_runtimes(chosen, runtime or ())
-        outcomes = explain(scripts, chosen, runtime or (), sandboxed=not no_sandbox)
-    except OSError as error:
-        _fail(WrapgenError(f"{error.filename}: {error.strerror}"))
-    except WrapgenError as error:
-        _fail(error)
+    chosen = family_named(family) if family else wrapper_family(scripts[0])
+    if chosen is None:
+        raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",
+                           "add --family python (or node, java, dotnet, ruby)")  # fmt: skip
+    check_runtimes(chosen, runtime or ())
+    outcomes = explain(scripts, chosen, runtime or (), sandboxed=not no_sandbox)
     _print(_json(as_data(outcomes)) if format_ is Report.json else describe(outcomes, chosen))
     if any(outcome.broken for outcome in outcomes):
         raise typer.Exit(1)
@@ -478,10 +476,7 @@ def lint_command(
     """
     from wrapgen.lint import lint
 
-    try:
-        report = lint(files)
-    except WrapgenError as error:
-        _fail(error)
+    report = lint(files)
     if format_ is Report.json:
         import dataclasses
 
@@ -548,13 +543,8 @@ def try_command(
     """
     from wrapgen import trial
 
-    try:
-        report = trial.prepare_and_try(script, handler, event, code, runtime, interpreter, runtime_client, compare,
-                                       timeout, not no_sandbox)  # fmt: skip
-    except KeyboardInterrupt:
-        _fail(WrapgenError("interrupted: the runtime and the local Runtime API were stopped"))
-    except WrapgenError as error:
-        _fail(error)
+    report = trial.prepare_and_try(script, handler, event, code, runtime, interpreter, runtime_client, compare,
+                                   timeout, not no_sandbox)  # fmt: skip
     _print(_json(trial.report_data(report)) if format_ is Report.json else trial.describe(report))
     if not report.ok:
         raise typer.Exit(1)
@@ -594,13 +584,8 @@ def publish_command(
     from wrapgen.aws import clients
     from wrapgen.publish import publish
 
-    try:
-        (client,) = clients(region, profile, "lambda")
-        published = publish(client, zip_path, layer_name, runtime or (), architecture or ())
-    except OSError as error:
-        _fail(WrapgenError(f"{zip_path}: {error.strerror}"))
-    except WrapgenError as error:
-        _fail(error)
+    (client,) = clients(region, profile, "lambda")
+    published = publish(client, zip_path, layer_name, runtime or (), architecture or ())
     if published.new:
         sys.stderr.write(f"published: {', '.join(published.runtimes)}; {', '.join(published.architectures)}\n"
                          f"description: {published.description}\n")  # fmt: skip
@@ -631,20 +616,17 @@ def _fleet(command: str, region: str | None, profile: str | None, functions: lis
     from wrapgen import fleet
     from wrapgen.aws import clients
 
-    try:
-        (client,) = clients(region, profile, "lambda")
-        if prepare is not None:
-            prepare(client)
-        names = fleet.targets(client, functions or (), with_layer, tags or ())
-    except WrapgenError as error:
-        _fail(error)
+    (client,) = clients(region, profile, "lambda")
+    if prepare is not None:
+        prepare(client)
+    names = fleet.targets(client, functions or (), with_layer, tags or ())
     results = fleet.run(names, lambda name: one(client, name))  # type: ignore[arg-type,return-value]
     if dry_run:
         _print("".join(r.change.diff() for r in results if r.change is not None and r.change.changed))
     _print(fleet.summary(results, command))
     if any(result.error is not None for result in results):
         failed = sum(result.error is not None for result in results)
-        _fail(WrapgenError(f"{command}: {failed} of {len(results)} function(s) failed (see the summary)"))
+        raise WrapgenError(f"{command}: {failed} of {len(results)} function(s) failed (see the summary)")
 
 
 def _pairs(env: list[str] | None) -> list[tuple[str, str]]:
@@ -798,11 +780,8 @@ def attach_command(
     from wrapgen.errors import InvalidValue
 
     if no_explain and explain_with:
-        _fail(InvalidValue("--no-explain and --explain-with: choose one"))
-    try:
-        pairs = _pairs(env)
-    except WrapgenError as error:
-        _fail(error)
+        raise InvalidValue("--no-explain and --explain-with: choose one")
+    pairs = _pairs(env)
     infos: dict[str, attach.LayerInfo] = {}
     zips: dict[str, chain.Layers] = {}
 
@@ -900,19 +879,16 @@ def build_command(
     from wrapgen.output import commit
     from wrapgen.request import Execution
 
-    try:
-        found = _manifest(manifest_path)
-        entries = found.select(names or ())
-        plan = found.plan(entries, execute=Execution.unsandboxed if no_sandbox else Execution.sandboxed)
-        if dry_run:
-            from wrapgen.printable import printable
+    found = _manifest(manifest_path)
+    entries = found.select(names or ())
+    plan = found.plan(entries, execute=Execution.unsandboxed if no_sandbox else Execution.sandboxed)
+    if dry_run:
+        from wrapgen.printable import printable
 
-            commands = "".join(f"{printable(entry.name)}: {entry.command_line()}\n" for entry in entries)
-            sys.stderr.write("".join(plan.messages) + commands + plan.describe())
-            return
-        commit(plan)
-    except WrapgenError as error:
-        _fail(error)
+        commands = "".join(f"{printable(entry.name)}: {entry.command_line()}\n" for entry in entries)
+        sys.stderr.write("".join(plan.messages) + commands + plan.describe())
+        return
+    commit(plan)
     sys.stderr.write(f"wrapgen build: {len(entries)} entr{'y' if len(entries) == 1 else 'ies'},"
                      f" {len(plan.files)} file(s) written\n")  # fmt: skip
 
@@ -942,20 +918,17 @@ def check_command(
     from wrapgen import drift
 
     owners: dict[str, list[str]] = {}
-    try:
-        if files:
-            if manifest_path is not None:
-                raise WrapgenError("--manifest checks the manifest's files; FILEs are checked by their headers:"
-                                   " choose one")  # fmt: skip
-            found = [drift.regenerated(path) for path in drift.distinct(files)]
-        else:
-            found_manifest = _manifest(manifest_path)
-            from wrapgen.request import Execution
+    if files:
+        if manifest_path is not None:
+            raise WrapgenError("--manifest checks the manifest's files; FILEs are checked by their headers:"
+                               " choose one")  # fmt: skip
+        found = [drift.regenerated(path) for path in drift.distinct(files)]
+    else:
+        found_manifest = _manifest(manifest_path)
+        from wrapgen.request import Execution
 
-            planned = found_manifest.plan(found_manifest.entries, owners, Execution.never).files
-            found = [(file, drift.compare(file)) for file in planned]
-    except WrapgenError as error:
-        _fail(error)
+        planned = found_manifest.plan(found_manifest.entries, owners, Execution.never).files
+        found = [(file, drift.compare(file)) for file in planned]
     from wrapgen.printable import printable
 
     wanted = [file for file, _ in found]
@@ -987,11 +960,8 @@ def regenerate_command(
     from wrapgen.output import Plan, commit
 
     paths = drift.distinct(files)
-    try:
-        plan = Plan(files=[file for file, differs in map(drift.regenerated, paths) if differs is not None])
-        commit(plan)
-    except WrapgenError as error:
-        _fail(error)
+    plan = Plan(files=[file for file, differs in map(drift.regenerated, paths) if differs is not None])
+    commit(plan)
     from wrapgen.printable import printable
 
     for file in plan.files:
@@ -1050,23 +1020,20 @@ def init_command(
     from wrapgen.output import STDOUT, write_file, write_stdout
     from wrapgen.spec import family_named
 
-    try:
-        if output != STDOUT:
-            starter.check_target(output)
-        directory = os.path.dirname(os.path.abspath(output)) if output != STDOUT else os.getcwd()
-        drafts = [starter.from_family(family_named(name)) for name in families or ([] if sources else ["python"])]
-        from wrapgen.drift import distinct
+    if output != STDOUT:
+        starter.check_target(output)
+    directory = os.path.dirname(os.path.abspath(output)) if output != STDOUT else os.getcwd()
+    drafts = [starter.from_family(family_named(name)) for name in families or ([] if sources else ["python"])]
+    from wrapgen.drift import distinct
 
-        drafts += [starter.from_file(path, directory, outside) for path in distinct(sources or ())]
-        options = {d.values["family"]: starter.options_of(_family_options(d.values["family"])) for d in drafts}
-        from wrapgen.printable import utf8
+    drafts += [starter.from_file(path, directory, outside) for path in distinct(sources or ())]
+    options = {d.values["family"]: starter.options_of(_family_options(d.values["family"])) for d in drafts}
+    from wrapgen.printable import utf8
 
-        data = utf8(starter.render(drafts, options, outside), "the manifest", "a header's value or a path that is not"
-                    " UTF-8 cannot go in TOML")  # fmt: skip
-        if output == STDOUT:
-            write_stdout(data)
-            return
-        write_file(output, data, 0o644)
-    except WrapgenError as error:
-        _fail(error)
+    data = utf8(starter.render(drafts, options, outside), "the manifest", "a header's value or a path that is not"
+                " UTF-8 cannot go in TOML")  # fmt: skip
+    if output == STDOUT:
+        write_stdout(data)
+        return
+    write_file(output, data, 0o644)
     sys.stderr.write(f"wrote {output} (to build its entries: wrapgen build)\n")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 
 class WrapgenError(Exception):
-    """A mistake the user can fix; the CLI prints `error: message` (and the hint) and exits 1."""
+    """A mistake the user can fix; the CLI prints `error: message` (and the hint) and exits `exit_code`."""
+
+    exit_code = 1
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -30,3 +32,9 @@ class OutputError(WrapgenError):
 
 class LintUnavailable(WrapgenError):
     """A linter is not installed where wrapgen can find it."""
+
+
+class Interrupted(WrapgenError):
+    """SIGINT or SIGTERM ended a command; the message says what was left and how (exit 130, as a shell says)."""
+
+    exit_code = 130

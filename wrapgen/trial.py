@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from wrapgen.emulation import Local
-from wrapgen.errors import WrapgenError
+from wrapgen.errors import Interrupted, WrapgenError
 from wrapgen.printable import printable
 from wrapgen.runtime_api import FUNCTION_ARN, RuntimeApi
 
@@ -149,17 +149,21 @@ def terminated_as_interrupt() -> Iterator[None]:
 
 def try_runtime(local: Local, wrapper: str, handler: str, code: str, event: bytes, timeout: float,
                 compare: int) -> Report:  # fmt: skip
-    """The invocation through the wrapper, then `compare` init-only starts with and without it, interleaved."""
-    with terminated_as_interrupt():
-        main = run_once(local, handler, event, timeout, wrapper, init_only=False)
-        report = Report(local.runtime, [wrapper, *local.argv], local.emulated, main)
-        if main.init_ms is not None:
-            report.with_wrapper_ms.append(main.init_ms)
-        for index in range(compare):
-            if index:  # the invocation's start was the first with the wrapper
-                report.with_wrapper_ms += _init(local, handler, event, timeout, wrapper)
-            report.without_wrapper_ms += _init(local, handler, event, timeout, None)
-        return report
+    """The invocation through the wrapper, then `compare` init-only starts with and without it, interleaved.
+    SIGINT or SIGTERM: Interrupted, once the run under way has ended whole."""
+    try:
+        with terminated_as_interrupt():
+            main = run_once(local, handler, event, timeout, wrapper, init_only=False)
+            report = Report(local.runtime, [wrapper, *local.argv], local.emulated, main)
+            if main.init_ms is not None:
+                report.with_wrapper_ms.append(main.init_ms)
+            for index in range(compare):
+                if index:  # the invocation's start was the first with the wrapper
+                    report.with_wrapper_ms += _init(local, handler, event, timeout, wrapper)
+                report.without_wrapper_ms += _init(local, handler, event, timeout, None)
+            return report
+    except KeyboardInterrupt:
+        raise Interrupted("interrupted: the runtime and the local Runtime API were stopped") from None
 
 
 def _init(local: Local, handler: str, event: bytes, timeout: float, wrapper: str | None) -> list[float]:
