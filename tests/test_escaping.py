@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wrapgen.errors import InvalidValue
-from wrapgen.iac import FORMATS, Deployment, comment_text, hcl_string, snippet
-from wrapgen.runtimes import FAMILIES, TERRAFORM_AWS_5_LACKS
+from wrapgen.iac import FORMATS, TERRAFORM_AWS_5_LACKS, Deployment, comment_text, hcl_string, snippet
+from wrapgen.runtimes import FAMILIES
 
 IAC_TOOLS = ROOT / "tests" / "iac-tools"
 

@@ -12,8 +12,8 @@ import typer
 import typer.core
 
 from wrapgen import __version__
+from wrapgen.choices import Format, IacFormat, Via
 from wrapgen.errors import WrapgenError
-from wrapgen.request import Format, IacFormat, Via
 from wrapgen.runtimes import FAMILIES, Family
 
 if TYPE_CHECKING:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wrapgen.bootstrap import bootstrap_check, bootstrap_environment
 from wrapgen.children import Ran
 from wrapgen.errors import InvalidValue
 from wrapgen.grammar import Kind, classify
@@ -30,8 +31,6 @@ from wrapgen.runtimes import (
     Family,
     Grammar,
     Vector,
-    bootstrap_check,
-    bootstrap_environment,
     vectors,
 )
 

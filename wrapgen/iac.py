@@ -18,12 +18,21 @@ from typing import Any
 import yaml
 
 from wrapgen import __version__
+from wrapgen.choices import IacFormat
 from wrapgen.errors import InvalidValue
 from wrapgen.layer import wrapper_path
 from wrapgen.printable import utf8
-from wrapgen.request import IacFormat
-from wrapgen.runtimes import LAYER_NAME, SERVERLESS_SERVICE, TERRAFORM_AWS_5_LACKS, Family
+from wrapgen.runtimes import LAYER_NAME, Family
 from wrapgen.shell import ShellCode
+
+SERVERLESS_SERVICE = r"[a-zA-Z][0-9a-zA-Z-]+"
+"""A Serverless Framework service name (its schema's `service` pattern): no '_' or '.'."""
+
+TERRAFORM_AWS_5_LACKS: frozenset[str] = frozenset(
+    {"python3.14", "nodejs24.x", "java8.al2023", "java11.al2023", "java17.al2023", "java25", "dotnet10", "ruby4.0"}
+)
+"""Runtimes that the Terraform AWS provider 5.x (5.100, its last) refuses in compatible_runtimes: newer than it.
+Terraform output leaves them out unless --runtime names them (tests/test_terraform.py asks 5.100 itself)."""
 
 FORMATS = tuple(form.value for form in IacFormat)
 ARCHITECTURES = ("x86_64", "arm64")

@@ -16,12 +16,11 @@ from wrapgen.errors import InvalidValue
 from wrapgen.inspection import Entry, inspect_layer
 from wrapgen.layer import ZIPPED_LIMIT, in_opt
 from wrapgen.printable import printable
-from wrapgen.runtimes import RUNTIME_FAMILY
+from wrapgen.runtimes import LAYER_NAME, RUNTIME_FAMILY
 
 ARCHITECTURES = ("x86_64", "arm64")
 """A wrapper is a bash script: it runs on both."""
 DESCRIPTION_LIMIT = 256
-LAYER_NAME = r"[a-zA-Z0-9_-]{1,140}"
 _WRAPPER_IN_DESCRIPTION = re.compile(r"AWS_LAMBDA_EXEC_WRAPPER=(/opt/\S+)")
 
 

@@ -11,37 +11,13 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
+from wrapgen.choices import Format, IacFormat, Via
 from wrapgen.errors import InvalidValue
 
 if TYPE_CHECKING:
     from wrapgen.layer import LayerFile
     from wrapgen.output import Plan
     from wrapgen.spec import WrapperSpec
-
-
-class Via(str, enum.Enum):
-    """--via: what the command makes."""
-
-    wrapper = "wrapper"
-    env = "env"
-
-
-class Format(str, enum.Enum):
-    """--format: how --via env prints the variables."""
-
-    lines = "lines"
-    json = "json"
-
-
-class IacFormat(str, enum.Enum):
-    """--iac: the tools wrapgen.iac writes snippets for."""
-
-    sam = "sam"
-    cloudformation = "cloudformation"
-    terraform = "terraform"
-    serverless = "serverless"
-    cdk_python = "cdk-python"
-    cdk_typescript = "cdk-typescript"
 
 
 class Execution(str, enum.Enum):

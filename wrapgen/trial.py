@@ -66,7 +66,7 @@ class Report:
 def environment(local: Local, handler: str, api: str, wrapper: str | None) -> dict[str, str]:
     """The variables Lambda's bootstrap has set when it execs the wrapper (local paths for Lambda's, without a
     sandbox)."""
-    from wrapgen.runtimes import LAMBDA_PATH, bootstrap_environment
+    from wrapgen.bootstrap import LAMBDA_PATH, bootstrap_environment
 
     path = LAMBDA_PATH if local.layout.sandboxed else os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
     env = bootstrap_environment(local.runtime, handler, api, task_root=local.task_root,
@@ -296,8 +296,8 @@ def prepare_and_try(script: str, handler: str, event_path: str, code: str, runti
                     sandboxed: bool = True) -> Report:  # fmt: skip
     """Check the inputs, the wrapper as Lambda's bootstrap does, build the local runtime, run (in the sandbox:
     the wrapper at /opt/NAME, the code at /var/task)."""
+    from wrapgen.bootstrap import bootstrap_check
     from wrapgen.emulation import family_of_runtime, local_runtime
-    from wrapgen.runtimes import bootstrap_check
     from wrapgen.spec import wrapper_family
 
     event = _event(event_path)
