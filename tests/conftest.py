@@ -66,6 +66,27 @@ def aws_sample(*extra: str) -> str:
     )
 
 
+FIXTURE_MARKS = {
+    "moto": "moto",
+    "terraform": "terraform",
+    "bash42": "bash42",
+    "engine": "docker",
+    "pre_commit": "tools",
+}
+"""A test that uses one of these fixtures needs that external tool: its mark is added here."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        for fixture, mark in FIXTURE_MARKS.items():
+            if fixture in names:
+                item.add_marker(mark)
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("bash") == "4.2":
+            item.add_marker("bash42")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden from the current output")
 

@@ -20,7 +20,7 @@ from wrapgen.aws import AwsError, clients
 from wrapgen.cli import app
 
 pytest.importorskip("boto3", reason="boto3 is not installed: pip install -e '.[test]'")
-pytestmark = pytest.mark.usefixtures("no_real_aws")
+pytestmark = [pytest.mark.usefixtures("no_real_aws"), pytest.mark.moto]
 
 _RUNNER = CliRunner()
 

@@ -6,9 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 
+@pytest.mark.strace
+@pytest.mark.tools
 def test_benchmark_prints_both_sections() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench.py"), "--iterations", "3", "--cli-iterations", "2"],

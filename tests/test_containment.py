@@ -25,6 +25,8 @@ from pathlib import Path
 import pytest
 from conftest import REGION, WRAPGEN, Moto, running, token
 
+pytestmark = pytest.mark.sandbox
+
 CANARY_ENV = "canary-in-the-environment-31337"
 CANARY_FILE = "canary-in-the-credentials-file-4242"
 

@@ -21,7 +21,7 @@ import yaml
 from conftest import CREDENTIALS, REGION, ROOT, Moto, Terraform
 
 boto3 = pytest.importorskip("boto3", reason="boto3 is not installed: pip install -e '.[test]'")
-pytestmark = pytest.mark.usefixtures("no_real_aws")
+pytestmark = [pytest.mark.usefixtures("no_real_aws"), pytest.mark.moto, pytest.mark.terraform, pytest.mark.tools]
 
 IAC = ROOT / "examples" / "iac"
 

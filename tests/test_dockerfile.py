@@ -30,6 +30,8 @@ from conftest import wrapgen_cli
 from wrapgen import dockerfile
 from wrapgen.errors import InvalidValue
 
+pytestmark = pytest.mark.docker
+
 ENGINE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wrapgen" / "docker.io"
 DOCKERD = ENGINE / "usr" / "sbin" / "dockerd"
 DOCKER = ENGINE / "usr" / "bin" / "docker"

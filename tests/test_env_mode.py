@@ -154,6 +154,7 @@ def test_real_node_accepts_every_node_options_value_emitted(preset, major: str, 
         assert result.stdout == "yes\n"
 
 
+@pytest.mark.interpreters
 def test_java17_picks_up_java_tool_options_from_env_mode(tmp_path: Path) -> None:
     variables = dict(
         env_assignments(wrapper_spec("java", presets=["tiered-c1", "heap-dump-on-oom"], runtimes=["java17"]))

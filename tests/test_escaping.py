@@ -129,6 +129,7 @@ def _yaml_values(form: str) -> list[str]:
     return [value for value in HOSTILE if form != "serverless" or "${" not in value]
 
 
+@pytest.mark.node
 @pytest.mark.parametrize("form", YAML_FORMS)
 def test_yaml_1_1_and_1_2_readers_read_every_value_as_given(form: str) -> None:
     deployment = _deployment(_yaml_values(form), zip_path="build/a \"b\" 'c' #d\n1e3.zip")
@@ -140,6 +141,7 @@ def test_yaml_1_1_and_1_2_readers_read_every_value_as_given(form: str) -> None:
     assert by_pyyaml == by_js_yaml
 
 
+@pytest.mark.node
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.text(st.characters(exclude_categories=["Cs"]), max_size=12), min_size=1, max_size=30))
 def test_yaml_readers_agree_on_any_text(values: list[str]) -> None:
@@ -150,6 +152,7 @@ def test_yaml_readers_agree_on_any_text(values: list[str]) -> None:
     assert _variables("sam", yaml.safe_load(texts[0])) == _expected(deployment)
 
 
+@pytest.mark.node
 def test_a_value_cannot_end_a_comment_it_is_written_in() -> None:
     zip_path = "x\nOutputs:\n  Leak:\n    Value: injected\r\u2028\x85.zip"
     text = snippet("cloudformation", _deployment([], zip_path=zip_path))
@@ -168,6 +171,7 @@ def _sam_validate(path: Path) -> subprocess.CompletedProcess[str]:
                           env=env, cwd=path.parent, timeout=300, check=False)  # fmt: skip
 
 
+@pytest.mark.tools
 def test_cfn_lint_and_sam_validate_pass_templates_of_hostile_values(tmp_path: Path) -> None:
     paths = []
     for family in FAMILIES:
@@ -183,6 +187,7 @@ def test_cfn_lint_and_sam_validate_pass_templates_of_hostile_values(tmp_path: Pa
             assert result.returncode == 0, (path.name, result.stdout + result.stderr)
 
 
+@pytest.mark.tools
 def test_sam_validate_still_reports_a_broken_template(tmp_path: Path) -> None:
     path = tmp_path / "template.yaml"
     path.write_text(snippet("sam", _deployment(["x"])).replace("AWS::Serverless::Function", "AWS::Serverless::Funtion"))
@@ -224,6 +229,7 @@ def _serverless_print(tmp_path: Path, text: str) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
+@pytest.mark.node
 def test_serverless_print_shows_every_value_unresolved(tmp_path: Path) -> None:
     deployment = _deployment(_yaml_values("serverless"), zip_path="build/odd $name 'q'.zip")
     printed = _serverless_print(tmp_path, snippet("serverless", deployment))
@@ -364,6 +370,7 @@ def test_cdk_python_literals_read_back_exactly(tmp_path: Path) -> None:
     assert all(ord(char) < 128 for char in source.split("import jsii", 1)[1])
 
 
+@pytest.mark.node
 def test_cdk_typescript_compiles_and_reads_back_exactly(tmp_path: Path) -> None:
     tsc = IAC_TOOLS / "node_modules" / ".bin" / "tsc"
     assert tsc.exists(), "scripts/test installs tests/iac-tools (npm ci)"

@@ -12,6 +12,8 @@ from conftest import INTERPRETER, ROOT, Sandbox, cfn_lint, encode, wrapgen_cli
 from wrapgen import manifest
 from wrapgen.lint import lint
 
+pytestmark = [pytest.mark.tools, pytest.mark.node, pytest.mark.terraform]
+
 EXAMPLES = ROOT / "examples" / "wrappers"
 
 

@@ -283,6 +283,7 @@ class TestSwitches:
         assert run.argv == encode(argv) and run.env == {"VENDOR_WAS_HERE": b"1"}
 
 
+@pytest.mark.strace
 def test_no_external_command_and_no_subshell(sandbox: Sandbox) -> None:
     """The wrapper's only process image change is its final exec: traced, and with no PATH at all."""
     second = sandbox.script("second", render("python", ["-u"], name="second"))

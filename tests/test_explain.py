@@ -18,6 +18,8 @@ from conftest import SHARED_TOOLS, WRAPGEN, aws_sample, running, token
 
 from wrapgen.runtimes import BASH_42_RUNTIMES, FAMILIES, vectors
 
+pytestmark = pytest.mark.sandbox
+
 
 @pytest.fixture(scope="module")
 def environment(request: pytest.FixtureRequest) -> dict[str, str]:

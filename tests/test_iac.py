@@ -30,6 +30,7 @@ def _make(tmp_path: Path, family: str, form: str, *extra: str) -> str:
     return result.stdout
 
 
+@pytest.mark.tools
 def test_sam_and_cloudformation_pass_cfn_lint_as_printed(tmp_path: Path) -> None:
     paths = []
     for family in FAMILIES:
@@ -201,6 +202,7 @@ app.synth()
 """
 
 
+@pytest.mark.node
 @pytest.mark.parametrize("mode", ["layer", "env"])
 def test_cdk_python_synthesizes_with_the_layer_and_variables(tmp_path: Path, mode: str) -> None:
     (tmp_path / "src").mkdir()
@@ -238,6 +240,7 @@ app.synth();
 """
 
 
+@pytest.mark.node
 def test_cdk_typescript_type_checks_and_synthesizes(tmp_path: Path) -> None:
     import shutil
     import tempfile
@@ -262,6 +265,7 @@ def test_cdk_typescript_type_checks_and_synthesizes(tmp_path: Path) -> None:
         shutil.rmtree(work)
 
 
+@pytest.mark.node
 @pytest.mark.parametrize("mode", ["layer", "env"])
 def test_serverless_v3_print_resolves_the_config(tmp_path: Path, mode: str) -> None:
     from conftest import ROOT
@@ -301,6 +305,7 @@ def test_terraform_fmt_check_where_terraform_is_installed(tmp_path: Path) -> Non
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.tools
 def test_cfn_lint_as_configured_still_reports_a_broken_template(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("Resources:\n  L:\n    Type: AWS::Lambda::LayerVersion\n    Properties:\n      Contnet: x.zip\n")
@@ -343,6 +348,7 @@ def test_runtime_is_recorded_in_the_wrapper_and_read_back_from_the_layer(tmp_pat
     assert wrapper["command"][-2:] == ["--runtime", "java21"]
 
 
+@pytest.mark.interpreters
 def test_runtime_checks_flags_for_those_runtimes_only() -> None:
     everywhere = wrapgen_cli("java", "--flag", "-XX:+UseCompactObjectHeaders")  # Java 24+ only
     assert everywhere.returncode == 1 and "--runtime" in everywhere.stderr

@@ -16,6 +16,8 @@ from conftest import ROOT, wrapgen_cli
 from wrapgen.options import table
 from wrapgen.runtimes import FAMILIES
 
+pytestmark = pytest.mark.interpreters
+
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wrapgen"
 INTERPRETERS = ROOT / "tests" / "interpreters" / "node_modules"
 TABLE_SCRIPTS = ROOT / "scripts" / "tables"

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import GOLDEN, ROOT
 
+pytestmark = pytest.mark.tools
+
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:

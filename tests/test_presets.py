@@ -206,6 +206,7 @@ def test_python_presets_take_effect_in_the_real_interpreter(preset: str, sandbox
     assert plain.stdout == "False\n"
 
 
+@pytest.mark.interpreters
 def test_node_require_preset_runs_a_real_preload(sandbox: Sandbox, tmp_path: Path) -> None:
     preload = tmp_path / "preload.cjs"
     preload.write_text("globalThis.PRELOADED = 'yes'\n")
@@ -217,6 +218,7 @@ def test_node_require_preset_runs_a_real_preload(sandbox: Sandbox, tmp_path: Pat
     assert json.loads(result.stdout) == ["yes", ["--expose-gc", "--require", str(preload), "--stack-trace-limit=7"]]
 
 
+@pytest.mark.interpreters
 def test_java_tiered_c1_ends_with_tiered_on_and_stop_level_1(sandbox: Sandbox, tmp_path: Path) -> None:
     """A java11-style vector (flags, -classpath, main class last) that turns tiered compilation off."""
     source = tmp_path / "Main.java"

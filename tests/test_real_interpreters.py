@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import Sandbox, aws_sample, fixtures, render
 
+pytestmark = pytest.mark.interpreters
+
 
 def _tool(name: str) -> str:
     found = shutil.which(name)

@@ -225,6 +225,7 @@ class TestListVariablesSplitOnAsciiWhiteSpaceOnly:
                           show=["JAVA_TOOL_OPTIONS"])  # fmt: skip
         assert run.env == {"JAVA_TOOL_OPTIONS": f"{already} -Dother=1 -Dthird=2".encode()}
 
+    @pytest.mark.interpreters
     def test_the_real_jvm_reads_it_so(self, tmp_path: Path) -> None:
         java = shutil.which("java")
         assert java, "a JDK is installed by scripts/test"

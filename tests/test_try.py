@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, WRAPGEN, running, token, wrapgen_cli
 
+pytestmark = [pytest.mark.sandbox, pytest.mark.interpreters]
+
 NODE22 = ROOT / "tests" / "interpreters" / "node_modules" / "node22" / "bin" / "node"
 RIC = ROOT / "tests" / "interpreters" / "node_modules" / "aws-lambda-ric"
 
