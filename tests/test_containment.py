@@ -111,6 +111,13 @@ class Attack:
     def assert_contained(self) -> None:
         assert self.leaks() == {"received": b"", "markers": [], "left": []}
 
+    def assert_held(self, sandboxed: bool) -> None:
+        """Contained in the sandbox; escaped without it (the control)."""
+        if sandboxed:
+            self.assert_contained()
+        else:
+            self.assert_escaped()
+
     def assert_escaped(self) -> None:
         """The control: without the sandbox, every attempt succeeds."""
         found = self.leaks()
@@ -164,11 +171,8 @@ def test_explain(attack: Attack, sandboxed: bool) -> None:
     assert result.returncode == 1, result.stderr
     outcome = json.loads(result.stdout)[0]
     assert outcome["breaks"] and outcome["exit_status"] == 3  # the verdict it earns: it never starts the runtime
-    if sandboxed:
-        assert all(not name.startswith("WRAPGEN_") for name in outcome["environment"])
-        attack.assert_contained()
-    else:
-        attack.assert_escaped()
+    assert all(not name.startswith("WRAPGEN_") for name in outcome["environment"])
+    attack.assert_held(sandboxed)
 
 
 @pytest.mark.parametrize("sandboxed", [True, False], ids=["sandbox", "control"])
@@ -180,10 +184,7 @@ def test_explain_a_chain_with_it_second(tmp_path: Path, attack: Attack, sandboxe
     assert result.returncode == 1, result.stderr
     outcome = json.loads(result.stdout)[0]
     assert outcome["breaks"] and outcome["steps"][1]["after"] is None
-    if sandboxed:
-        attack.assert_contained()
-    else:
-        attack.assert_escaped()
+    attack.assert_held(sandboxed)
 
 
 @pytest.mark.parametrize("sandboxed", [True, False], ids=["sandbox", "control"])
@@ -192,10 +193,7 @@ def test_verify_with(tmp_path: Path, attack: Attack, sandboxed: bool) -> None:
                      tmp_path / "w", *([] if sandboxed else ["--no-sandbox"]))  # fmt: skip
     assert result.returncode == 1 and "it refused to start (exit 3)" in result.stderr, result.stderr
     assert not (tmp_path / "w").exists()
-    if sandboxed:
-        attack.assert_contained()
-    else:
-        attack.assert_escaped()
+    attack.assert_held(sandboxed)
 
 
 @pytest.mark.parametrize("sandboxed", [True, False], ids=["sandbox", "control"])
@@ -210,10 +208,7 @@ def test_try(tmp_path: Path, attack: Attack, sandboxed: bool) -> None:
     assert result.returncode == 1, result.stderr
     report = json.loads(result.stdout)
     assert report["outcome"] == "exit" and report["exit_status"] == 3, report
-    if sandboxed:
-        attack.assert_contained()
-    else:
-        attack.assert_escaped()
+    attack.assert_held(sandboxed)
 
 
 @dataclass
@@ -275,10 +270,7 @@ def test_attach(tmp_path: Path, attack: Attack, moto: Moto, mode: tuple[str, ...
         given = ["--layer-zip", fleet.ours_zip, "--layer-zip", fleet.vendor_zip, *mode[1:]]
     result = wrapgen(attack, "attach", "--function", fleet.name, "--layer", fleet.ours, *given)
     assert result.returncode == 1 and "would break the function on nodejs20.x" in result.stdout, result.stdout
-    if "--no-sandbox" in mode:
-        attack.assert_escaped()
-    else:
-        attack.assert_contained()
+    attack.assert_held("--no-sandbox" not in mode)
     assert fleet.variables(moto) == WRAPPER_VARIABLE  # refused: nothing changed
 
 
