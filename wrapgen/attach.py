@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from wrapgen.attach_record import NAME, Record, RecordError, decode, encode
 from wrapgen.aws import AwsError, code_of, translated
 from wrapgen.envmode import check_configuration
 from wrapgen.errors import InvalidValue, WrapgenError
@@ -25,10 +26,8 @@ from wrapgen.variables import units
 
 WRAPPER = "AWS_LAMBDA_EXEC_WRAPPER"
 THEN = "WRAPGEN_THEN"
-MARK = "WRAPGEN_ATTACHED"
-"""What attach added, as compact JSON in the function's own configuration: detach reads it and undoes exactly that.
-l: our layer version; r: the version of the same layer it replaced; s: variables set, name -> [before (null: there
-was none), ours]; a: list variables appended to, name -> [the text appended, whether the variable was there]."""
+MARK = NAME
+"""What attach added (wrapgen.attach_record): detach reads it and undoes exactly that."""
 MAX_LAYERS = 5
 WAIT = {"Delay": 2, "MaxAttempts": 150}
 
@@ -145,86 +144,101 @@ def plan_attach(function: Function, layer: LayerInfo, env: Sequence[tuple[str, s
     """The configuration with the layer, the wrapper (chained after any other already there) and the variables."""
     _check_function(function, layer, force)
     if MARK in function.env:
-        attached = _record(function)["l"]
-        if attached == layer.arn:
-            return Change(function, list(function.layers), dict(function.env), ["already attached: nothing to do"])
-        if layer_name(attached) != layer_name(layer.arn):
-            raise Refused(f"{function.name}: wrapgen attached {attached} already", "wrapgen detach it first")
-        return _move(function, attached, layer, env, force)
-    record: dict[str, Any] = {"l": layer.arn}
-    layers = list(function.layers)
-    same = [i for i, arn in enumerate(layers) if layer_name(arn) == layer_name(layer.arn)]
-    if same:
-        record["r"] = layers[same[0]]
-        layers[same[0]] = layer.arn
-        for i in reversed(same[1:]):
-            del layers[i]
-    else:
-        if len(layers) >= MAX_LAYERS:
-            raise Refused(f"{function.name}: it has {len(layers)} layers, Lambda's most: a sixth cannot be added")
-        layers.append(layer.arn)
-    new = dict(function.env)
-    sets: dict[str, list[str | None]] = {}
-    appended: dict[str, list[Any]] = {}
-
-    def set_variable(name: str, value: str) -> None:
-        before = new.get(name)
-        if before == value:
-            return
-        if before is not None and not force:
-            raise Refused(f"{function.name}: {name} is set already (to {printable(before)!r}); attach does not"
-                          " overwrite it", "--force to replace it (detach puts it back)")  # fmt: skip
-        sets[name] = [before, value]
-        new[name] = value
-
+        return _again(function, layer, env, force)
+    layers, replaced = _with_layer(function, layer)
     if layer.wrapper is None:
         raise InvalidValue(f"{layer.arn}: its description names no wrapper (not published by wrapgen)",
                            "say --wrapper /opt/wrapgen/NAME")  # fmt: skip
-    current = new.get(WRAPPER)
-    if current is not None and current != layer.wrapper:
-        if THEN in new:
-            raise Refused(f"{function.name}: {WRAPPER} is {printable(current)} and {THEN} is set already: a chain"
-                          " of three is not attached")  # fmt: skip
-        set_variable(THEN, current)
-        sets[WRAPPER] = [current, layer.wrapper]
-        new[WRAPPER] = layer.wrapper
-        record_note = f"chained: {layer.wrapper} runs first, then {current} ({THEN})"
-    else:
-        set_variable(WRAPPER, layer.wrapper)
-        record_note = ""
+    variables = _Variables(function, force, dict(function.env))
+    chained = variables.wrapper(layer.wrapper)
     for name, value in env:
-        if name in (WRAPPER, THEN, MARK):
-            raise InvalidValue(f"--env {name}: attach sets it itself")
-        if name in MERGED_VARIABLES:
-            separator = MERGED_VARIABLES[name]
-            before = new.get(name)
-            there = units(name, before or "")
-            added = [unit for unit in units(name, value) if unit not in there]
-            if not added:
-                continue
-            text = (separator if before else "") + separator.join(added)
-            new[name] = (before or "") + text
-            if name in appended:
-                appended[name][0] += text
-            else:
-                appended[name] = [text, before is not None]
-        else:
-            set_variable(name, value)
-    if sets:
-        record["s"] = sets
-    if appended:
-        record["a"] = appended
-    new[MARK] = json.dumps(record, separators=(",", ":"), ensure_ascii=False)
+        variables.add(name, value)
+    new = variables.env
+    new[MARK] = encode(Record(layer.arn, replaced, variables.sets, variables.appended))
     try:
         check_configuration(list(new.items()))
     except InvalidValue as error:
         raise Refused(f"{function.name}: {error.message}") from None
-    change = Change(function, layers, new)
-    if "r" in record:
-        change.notes.append(f"replaced {record['r']}")
-    if record_note:
-        change.notes.append(record_note)
-    return change
+    notes = ([f"replaced {replaced}"] if replaced else []) + ([chained] if chained else [])
+    return Change(function, layers, new, notes)
+
+
+def _again(function: Function, layer: LayerInfo, env: Sequence[tuple[str, str]], force: bool) -> Change:
+    """A function wrapgen attached a layer to already: nothing to do, or a move to another version of it."""
+    attached = _record(function).layer
+    if attached == layer.arn:
+        return Change(function, list(function.layers), dict(function.env), ["already attached: nothing to do"])
+    if layer_name(attached) != layer_name(layer.arn):
+        raise Refused(f"{function.name}: wrapgen attached {attached} already", "wrapgen detach it first")
+    return _move(function, attached, layer, env, force)
+
+
+def _with_layer(function: Function, layer: LayerInfo) -> tuple[list[str], str | None]:
+    """The function's layers with ours: in place of another version of it (which it returns), else last."""
+    layers = list(function.layers)
+    same = [i for i, arn in enumerate(layers) if layer_name(arn) == layer_name(layer.arn)]
+    if not same:
+        if len(layers) >= MAX_LAYERS:
+            raise Refused(f"{function.name}: it has {len(layers)} layers, Lambda's most: a sixth cannot be added")
+        return [*layers, layer.arn], None
+    replaced = layers[same[0]]
+    layers[same[0]] = layer.arn
+    for i in reversed(same[1:]):
+        del layers[i]
+    return layers, replaced
+
+
+@dataclass
+class _Variables:
+    """The function's variables as attach changes them, and what it changed (for the record)."""
+
+    function: Function
+    force: bool
+    env: dict[str, str]
+    sets: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    appended: dict[str, tuple[str, bool]] = field(default_factory=dict)
+
+    def set(self, name: str, value: str) -> None:
+        before = self.env.get(name)
+        if before == value:
+            return
+        if before is not None and not self.force:
+            raise Refused(f"{self.function.name}: {name} is set already (to {printable(before)!r}); attach does not"
+                          " overwrite it", "--force to replace it (detach puts it back)")  # fmt: skip
+        self.sets[name] = (before, value)
+        self.env[name] = value
+
+    def wrapper(self, ours: str) -> str:
+        """AWS_LAMBDA_EXEC_WRAPPER ours, another wrapper there chained after it (WRAPGEN_THEN): what was done."""
+        current = self.env.get(WRAPPER)
+        if current is None or current == ours:
+            self.set(WRAPPER, ours)
+            return ""
+        if THEN in self.env:
+            raise Refused(f"{self.function.name}: {WRAPPER} is {printable(current)} and {THEN} is set already: a"
+                          " chain of three is not attached")  # fmt: skip
+        self.set(THEN, current)
+        self.sets[WRAPPER] = (current, ours)
+        self.env[WRAPPER] = ours
+        return f"chained: {ours} runs first, then {current} ({THEN})"
+
+    def add(self, name: str, value: str) -> None:
+        """--env: a list variable appended to, unit by unit (a unit there already is not added); another set."""
+        if name in (WRAPPER, THEN, MARK):
+            raise InvalidValue(f"--env {name}: attach sets it itself")
+        if name not in MERGED_VARIABLES:
+            self.set(name, value)
+            return
+        separator = MERGED_VARIABLES[name]
+        before = self.env.get(name)
+        there = units(name, before or "")
+        added = [unit for unit in units(name, value) if unit not in there]
+        if not added:
+            return
+        text = (separator if before else "") + separator.join(added)
+        self.env[name] = (before or "") + text
+        previous = self.appended.get(name)
+        self.appended[name] = (previous[0] + text, previous[1]) if previous else (text, before is not None)
 
 
 def _move(function: Function, attached: str, layer: LayerInfo, env: Sequence[tuple[str, str]],
@@ -242,14 +256,11 @@ def _move(function: Function, attached: str, layer: LayerInfo, env: Sequence[tup
     return Change(function, planned.layers, planned.env, [f"moved from {attached}", *planned.notes])
 
 
-def _record(function: Function) -> dict[str, Any]:
+def _record(function: Function) -> Record:
     try:
-        record = json.loads(function.env[MARK])
-    except ValueError:
-        record = None
-    if not isinstance(record, dict) or not isinstance(record.get("l"), str):
-        raise Refused(f"{function.name}: {MARK} is not what wrapgen attach wrote: left as it is")
-    return record
+        return decode(function.env[MARK])
+    except RecordError as error:
+        raise Refused(f"{function.name}: {error.message}: left as it is") from None
 
 
 def plan_detach(function: Function, layer: str | None = None) -> Change:
@@ -257,27 +268,27 @@ def plan_detach(function: Function, layer: str | None = None) -> Change:
     if MARK not in function.env:
         return Change(function, list(function.layers), dict(function.env), ["nothing attached by wrapgen"])
     record = _record(function)
-    ours = str(record["l"])
+    ours = record.layer
     if layer is not None and layer not in (ours, layer_name(ours)):
         return Change(function, list(function.layers), dict(function.env), [f"wrapgen attached {ours}, not that"])
     change = Change(function, list(function.layers), dict(function.env))
     if ours in change.layers:
         at = change.layers.index(ours)
-        if record.get("r"):
-            change.layers[at] = str(record["r"])
+        if record.replaced:
+            change.layers[at] = record.replaced
         else:
             del change.layers[at]
     else:
         change.notes.append(f"{ours} is no longer on it")
     env = change.env
-    for name, (before, value) in (record.get("s") or {}).items():
+    for name, (before, value) in record.sets.items():
         if env.get(name) != value:
             change.notes.append(f"{name} changed since attach: left as it is")
         elif before is None:
             del env[name]
         else:
             env[name] = before
-    for name, (text, existed) in (record.get("a") or {}).items():
+    for name, (text, existed) in record.appended.items():
         now = env.get(name)
         if now is None or not now.endswith(text):
             change.notes.append(f"{name} changed since attach: left as it is")
