@@ -6,6 +6,9 @@ and read with wrapgen's safe zip reader; only the one script is written out.
 
 What cannot be had (a Location that is no URL, as moto's "s3://"; a network error; the wrapper not in any layer)
 is NotChecked: attach then says "not checked: WHY" rather than failing.
+
+`check` runs the chain as the function's runtime starts it (wrapgen explain, in the sandbox: the function's layers
+unpacked at /opt, ours and theirs at their paths) and says, in the change's notes or by refusing it, what it found.
 """
 
 from __future__ import annotations
@@ -22,14 +25,19 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from wrapgen.attach import THEN, WRAPPER, Change, Refused
 from wrapgen.aws import translated
-from wrapgen.errors import WrapgenError
+from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.header import read_command
 from wrapgen.lint import shebang_program
 from wrapgen.printable import printable
 from wrapgen.zipread import HEAD, read_zip
+
+if TYPE_CHECKING:
+    from wrapgen.explain import Outcome
+    from wrapgen.runtimes import Family
 
 MAX_ZIPPED = 50 * 1024 * 1024
 """Bytes of a layer's zip: Lambda's limit for a zip uploaded directly."""
@@ -207,3 +215,88 @@ def theirs(layers: Layers, function_layers: Sequence[str], skip: str, wrapper: s
             raise NotChecked(f"{printable(wrapper)} (layer {arn}) is no bash or sh script: not run here")
         return script
     raise NotChecked(f"none of the function's layers holds {printable(wrapper)}")
+
+
+@dataclass(frozen=True)
+class Check:
+    """How attach checks a function's wrapper chain."""
+
+    layers: Layers
+    ours: str
+    """Our layer version's ARN."""
+    wrapper: str | None
+    """Our wrapper's path (--wrapper, or the layer's description), else the function's AWS_LAMBDA_EXEC_WRAPPER."""
+    explain_with: Sequence[str] = ()
+    """Local copies of the scripts to run instead of the layers' (--explain-with): a failure is then an error."""
+    force: bool = False
+    sandboxed: bool = True
+
+
+def check(change: Change, how: Check) -> None:
+    """Run the chain (ours, then the wrapper it chains) as the function's runtime starts it: a note on the change
+    ("wrapper chain checked: ok", "not checked: WHY"), or Refused where it would break the function (unless
+    --force: then a note)."""
+    from wrapgen.runtimes import RUNTIME_FAMILY
+
+    function = change.function
+    family = RUNTIME_FAMILY.get(function.runtime or "")
+    if family is None:
+        change.notes.append(f"not checked: wrapgen explain knows no runtime {function.runtime}")
+        return
+    with tempfile.TemporaryDirectory(prefix="wrapgen-attach-") as tmp:
+        try:
+            outcomes = _explained(change, how, family, tmp)
+        except NotChecked as error:
+            change.notes.append(f"not checked: {error.message}")
+            return
+    if not any(outcome.broken for outcome in outcomes):
+        change.notes.append("wrapper chain checked: ok")
+        return
+    shown = " ".join(how.explain_with) if how.explain_with else "the wrappers (the layers' scripts)"
+    if not how.force:
+        raise Refused(f"{function.name}: the wrapper chain would break the function on {function.runtime}",
+                      f"see: wrapgen explain {shown}; --force to attach anyway")  # fmt: skip
+    change.notes.append("the wrapper chain BREAKS the function (attached: --force)")
+
+
+def _explained(change: Change, how: Check, family: Family, tmp: str) -> list[Outcome]:
+    """The chain's scripts (local copies, or the layers' with the layers at /opt), run; NotChecked where it cannot
+    be had or run."""
+    from wrapgen.explain import explain
+    from wrapgen.sandbox import NoSandbox
+
+    then = change.env.get(THEN)
+    places = [how.wrapper or change.env[WRAPPER], *([then] if then is not None else [])]
+    scripts, opt = list(how.explain_with), None
+    if how.explain_with:
+        if len(how.explain_with) != len(places):
+            raise InvalidValue(f"{change.function.name}: --explain-with: give {len(places)} local script(s) (ours"
+                               + (f", then {then})" if then is not None else ")"))  # fmt: skip
+    else:
+        scripts = _written(change, how, places, tmp)
+        if how.sandboxed:  # the function's layers at /opt, as Lambda unpacks them
+            opt = os.path.join(tmp, "opt")
+            change.notes += unpacked(how.layers, change.layers, opt)
+    try:
+        return explain(scripts, family, [change.function.runtime or ""], sandboxed=how.sandboxed, places=places,
+                       opt=opt)  # fmt: skip
+    except NoSandbox as error:
+        raise NotChecked(f"no sandbox ({error.message})") from None
+    except WrapgenError as error:
+        if how.explain_with:
+            raise
+        raise NotChecked(error.message) from None
+
+
+def _written(change: Change, how: Check, places: Sequence[str], tmp: str) -> list[str]:
+    """Ours from the layer attached, theirs from the function's layers: each written out, mode 0755."""
+    texts = [ours(how.layers, how.ours, places[0])]
+    if len(places) > 1:
+        texts.append(theirs(how.layers, change.layers, how.ours, places[1]))
+    scripts = []
+    for i, (text, place) in enumerate(zip(texts, places, strict=True)):
+        path = os.path.join(tmp, f"{i}-" + os.path.basename(place))
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o755), "wb") as stream:
+            stream.write(text)
+        scripts.append(path)
+    return scripts

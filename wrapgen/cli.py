@@ -641,76 +641,6 @@ def _pairs(env: list[str] | None) -> list[tuple[str, str]]:
     return pairs
 
 
-def _chain_check(change: "object", explain_with: list[str], layers: "object", ours: str, wrapper: str | None,
-                 force: bool, sandboxed: bool) -> None:  # fmt: skip
-    """Run the chain (ours, then the wrapper it chains) as the function's runtime starts it (wrapgen explain):
-    local copies from --explain-with, else the scripts taken from the layers (wrapgen.chain)."""
-    import tempfile
-
-    from wrapgen import chain
-    from wrapgen.attach import THEN, WRAPPER, Change, Refused
-    from wrapgen.errors import InvalidValue
-    from wrapgen.explain import explain
-    from wrapgen.runtimes import RUNTIME_FAMILY
-    from wrapgen.sandbox import NoSandbox
-
-    assert isinstance(change, Change) and isinstance(layers, chain.Layers)
-    function = change.function
-    family = RUNTIME_FAMILY.get(function.runtime or "")
-    then = change.env.get(THEN)
-    wanted = 2 if then is not None else 1
-    if family is None:
-        change.notes.append(f"not checked: wrapgen explain knows no runtime {function.runtime}")
-        return
-    with tempfile.TemporaryDirectory(prefix="wrapgen-attach-") as tmp:
-        if explain_with:
-            if len(explain_with) != wanted:
-                raise InvalidValue(f"{function.name}: --explain-with: give {wanted} local script(s) (ours"
-                                   + (f", then {then})" if then is not None else ")"))  # fmt: skip
-            scripts = list(explain_with)
-        else:
-            try:
-                texts = [chain.ours(layers, ours, wrapper or change.env[WRAPPER])]
-                if then is not None:
-                    texts.append(chain.theirs(layers, change.layers, ours, then))
-            except chain.NotChecked as error:
-                change.notes.append(f"not checked: {error.message}")
-                return
-            scripts = []
-            for i, text in enumerate(texts):
-                path = os.path.join(tmp, f"{i}-" + os.path.basename(change.env[WRAPPER] if i == 0 else then or ""))
-                with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o755), "wb") as stream:
-                    stream.write(text)
-                scripts.append(path)
-        places = [wrapper or change.env[WRAPPER], *([then] if then is not None else [])]
-        opt = None
-        if not explain_with and sandboxed:  # the function's layers at /opt, as Lambda unpacks them
-            opt = os.path.join(tmp, "opt")
-            try:
-                change.notes += chain.unpacked(layers, change.layers, opt)
-            except chain.NotChecked as error:
-                change.notes.append(f"not checked: {error.message}")
-                return
-        try:
-            outcomes = explain(scripts, family, [function.runtime or ""], sandboxed=sandboxed, places=places, opt=opt)
-        except NoSandbox as error:
-            change.notes.append(f"not checked: no sandbox ({error.message})")
-            return
-        except WrapgenError as error:
-            if explain_with:
-                raise
-            change.notes.append(f"not checked: {error.message}")
-            return
-    if any(outcome.broken for outcome in outcomes):
-        shown = " ".join(explain_with) if explain_with else "the wrappers (the layers' scripts)"
-        if not force:
-            raise Refused(f"{function.name}: the wrapper chain would break the function on {function.runtime}",
-                          f"see: wrapgen explain {shown}; --force to attach anyway")  # fmt: skip
-        change.notes.append("the wrapper chain BREAKS the function (attached: --force)")
-    else:
-        change.notes.append("wrapper chain checked: ok")
-
-
 @_command("attach")
 def attach_command(
     layer: Annotated[str, typer.Option(help="The layer version's ARN (e.g. from wrapgen publish).", metavar="ARN")],
@@ -795,8 +725,9 @@ def attach_command(
         if change.changed and no_explain:
             change.notes.append("not checked (--no-explain)")
         elif change.changed:
-            _chain_check(change, explain_with or [], zips["layers"], infos["layer"].arn, infos["layer"].wrapper,
-                         force, not no_sandbox)  # fmt: skip
+            how = chain.Check(zips["layers"], infos["layer"].arn, infos["layer"].wrapper, explain_with or (), force,
+                              not no_sandbox)  # fmt: skip
+            chain.check(change, how)
         if change.changed and not dry_run:
             attach.apply(client, change)
             return change, True
