@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from wrapgen.errors import InvalidValue
 from wrapgen.options import read_flags
-from wrapgen.presets import check_runtime, presets_for
+from wrapgen.presets import Applied, check_runtime, presets_for
 from wrapgen.runtimes import (
     CONFIGURATION_KEY,
     CONFIGURATION_RESERVED,
@@ -94,20 +94,7 @@ def env_assignments(spec: WrapperSpec) -> list[tuple[str, str]]:
     for name, value in spec.env:
         out.add(name, value)
     for use in spec.presets:
-        preset = use.preset
-        for runtime in runtimes:
-            check_runtime(use, runtime)
-        if preset.env_refused and (
-            not preset.env_refused_on or not runtimes or set(runtimes) & set(preset.env_refused_on)
-        ):
-            on = " or ".join(preset.env_refused_on)
-            hint = f" (say --runtime, if it is not {on})" if on and not runtimes else ""
-            _refuse(f"--preset {preset.name}", preset.env_refused + hint)
-        if use.env:
-            for name, value in use.env:
-                out.add(name, value)
-        else:
-            _add_flags(out, family, _options(spec, use.flags), f"--preset {preset.name}")
+        _add_preset(out, spec, use)
     _add_flags(out, family, _options(spec, spec.flags), "--flag")
     _add_flags(out, family, spec.unchecked, "--unchecked-flag")
     for name, value in spec.env_defaults:
@@ -120,18 +107,38 @@ def env_assignments(spec: WrapperSpec) -> list[tuple[str, str]]:
             out.add(family.path_variable, path.replace("{version}", family.version_of(runtimes[0])))
     items = out.items()
     for name, value in items:
-        choices: Sequence[str | None] = runtimes or (None,)
-        for target in choices:
-            problem = node_options_problem(value, target) if name == "NODE_OPTIONS" else None
-            if problem:
-                hint = (
-                    " (say --runtime if the function runs a version that accepts it)"
-                    if problem[2] and not runtimes
-                    else ""
-                )
-                _refuse(f"NODE_OPTIONS {problem[0]}", problem[1] + hint)
+        if name == "NODE_OPTIONS":
+            _check_node_options(value, runtimes)
     check_configuration(items)
     return items
+
+
+def _add_preset(out: _Assignments, spec: WrapperSpec, use: Applied) -> None:
+    """A preset's variables, or its flags as variables; refused where a variable cannot do what it does."""
+    preset, runtimes = use.preset, spec.selected
+    for runtime in runtimes:
+        check_runtime(use, runtime)
+    if preset.env_refused and (not preset.env_refused_on or not runtimes or set(runtimes) & set(preset.env_refused_on)):
+        on = " or ".join(preset.env_refused_on)
+        hint = f" (say --runtime, if it is not {on})" if on and not runtimes else ""
+        _refuse(f"--preset {preset.name}", preset.env_refused + hint)
+    if use.env:
+        for name, value in use.env:
+            out.add(name, value)
+    else:
+        _add_flags(out, spec.family, _options(spec, use.flags), f"--preset {preset.name}")
+
+
+def _check_node_options(value: str, runtimes: Sequence[str]) -> None:
+    """NODE_OPTIONS holds only what node accepts there, in each runtime chosen (or in any, none chosen)."""
+    choices: Sequence[str | None] = runtimes or (None,)
+    for target in choices:
+        problem = node_options_problem(value, target)
+        if problem:
+            hint = (
+                " (say --runtime if the function runs a version that accepts it)" if problem[2] and not runtimes else ""
+            )
+            _refuse(f"NODE_OPTIONS {problem[0]}", problem[1] + hint)
 
 
 def check_configuration(items: Sequence[tuple[str, str]]) -> None:
