@@ -152,18 +152,7 @@ def commit(plan: Plan) -> None:
     made: list[Path] = []
     try:
         with _signals_raise():
-            for target in targets:
-                if not target.in_place:
-                    _make_parents(target.resolved.parent, made, target.file.path)
-                    _write_temp(target)
-            for target in targets:
-                if target.in_place:
-                    _write_in_place(target)
-            with _signals_held():
-                for target in targets:
-                    if target.temp is not None:
-                        os.replace(target.temp, target.resolved)
-                        target.temp = None
+            _write_all(targets, made)
     except _Interrupted as interrupted:
         _clean(targets, made)
         raise SystemExit(128 + interrupted.signum) from None
@@ -179,6 +168,23 @@ def commit(plan: Plan) -> None:
             write_stdout(file.data)
     if plan.stdout:
         write_stdout(plan.stdout)
+
+
+def _write_all(targets: list[_Target], made: list[Path]) -> None:
+    """Every file beside its place (the directories it needs made, recorded in `made`), devices and FIFOs written
+    in place, then the renames: once begun, they all end (a signal is taken after them)."""
+    for target in targets:
+        if not target.in_place:
+            _make_parents(target.resolved.parent, made, target.file.path)
+            _write_temp(target)
+    for target in targets:
+        if target.in_place:
+            _write_in_place(target)
+    with _signals_held():
+        for target in targets:
+            if target.temp is not None:
+                os.replace(target.temp, target.resolved)
+                target.temp = None
 
 
 def _make_parents(directory: Path, made: list[Path], shown: str) -> None:
