@@ -229,14 +229,7 @@ def _extend(table: Mapping[str, dict[str, Any]], name: str, where: Mapping[str, 
 def _entry(name: str, items: Mapping[str, Any], where: str) -> Entry:
     from wrapgen.spec import family_named
 
-    for key in items:
-        if key not in KEYS and key not in _ONLY_HERE:
-            close = difflib.get_close_matches(key, [*KEYS, *_ONLY_HERE], n=1)
-            raise InvalidValue(f"{where} {key}: unknown key", f"did you mean {close[0]!r}?" if close else
-                               "keys are the family command's options without '--' (see: wrapgen init)")  # fmt: skip
-    for key, value in items.items():
-        if any(isinstance(text, str) and "\0" in text for text in (value if isinstance(value, list) else [value])):
-            raise InvalidValue(f"{where} {key}: holds a NUL character, which no argument or path can")
+    _known_keys(items, where)
     family = items.get("family")
     if family is None:
         raise InvalidValue(f"{where} family: missing", "say which command: python, node, java, dotnet or ruby")
@@ -248,26 +241,37 @@ def _entry(name: str, items: Mapping[str, Any], where: str) -> Entry:
     stdout = items.get("stdout")
     if stdout is not None:
         _want(where, "stdout", stdout, str)
-    given: dict[str, Any] = {}
-    for key, value in items.items():
-        field = KEYS.get(key)
-        if field is None:
-            continue
-        if takes_list(key):
-            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-                raise InvalidValue(f"{where} {key}: want a list of strings, got {_kind(value)}",
-                                   f'e.g. {key} = ["..."]')  # fmt: skip
-            given[field] = tuple(value)
-        elif isinstance(Request._field_defaults[field], bool):
-            _want(where, key, value, bool)
-            given[field] = value
-        else:
-            _want(where, key, value, str)
-            given[field] = (value,) if field in SINGLE else value
+    given = {KEYS[key]: _value(key, value, where) for key, value in items.items() if key in KEYS}
     for key in ("output", "stdout", "layer"):
         if items.get(key) == STDOUT:
             raise InvalidValue(f"{where} {key}: '-' is stdout: an entry writes files", "give a path")
     return Entry(name, Request(family, **given), stdout, where)
+
+
+def _known_keys(items: Mapping[str, Any], where: str) -> None:
+    """Every key is an option's or one of the manifest's own, and holds no NUL."""
+    for key in items:
+        if key not in KEYS and key not in _ONLY_HERE:
+            close = difflib.get_close_matches(key, [*KEYS, *_ONLY_HERE], n=1)
+            raise InvalidValue(f"{where} {key}: unknown key", f"did you mean {close[0]!r}?" if close else
+                               "keys are the family command's options without '--' (see: wrapgen init)")  # fmt: skip
+    for key, value in items.items():
+        if any(isinstance(text, str) and "\0" in text for text in (value if isinstance(value, list) else [value])):
+            raise InvalidValue(f"{where} {key}: holds a NUL character, which no argument or path can")
+
+
+def _value(key: str, value: object, where: str) -> Any:
+    """An option's key's value as its Request field takes it: a tuple of strings, a switch, or a string."""
+    field = KEYS[key]
+    if takes_list(key):
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise InvalidValue(f"{where} {key}: want a list of strings, got {_kind(value)}", f'e.g. {key} = ["..."]')
+        return tuple(value)
+    if isinstance(Request._field_defaults[field], bool):
+        _want(where, key, value, bool)
+        return value
+    _want(where, key, value, str)
+    return (value,) if field in SINGLE else value
 
 
 def _want(where: str, key: str, value: object, kind: type) -> None:
