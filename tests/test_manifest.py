@@ -27,7 +27,8 @@ from typer.testing import CliRunner  # noqa: TID251 - it runs wrapgen's own app,
 from wrapgen import __version__, manifest, starter
 from wrapgen.cli import app
 from wrapgen.errors import WrapgenError
-from wrapgen.request import Request, plan
+from wrapgen.plan import plan
+from wrapgen.request import Request
 from wrapgen.runtimes import FAMILIES
 
 MANIFEST = """\

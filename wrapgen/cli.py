@@ -293,7 +293,8 @@ def _family_command(family: Family) -> Callable[..., None]:
         no_sandbox: _NoSandbox = False,
     ) -> None:
         from wrapgen.output import commit, write_stdout
-        from wrapgen.request import Execution, Request, plan
+        from wrapgen.plan import plan
+        from wrapgen.request import Execution, Request
 
         request = Request(
             family.name,

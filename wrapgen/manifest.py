@@ -29,7 +29,8 @@ import tomli  # not the standard library's tomllib: tomli 2.5 bounds a key's par
 from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.files import read_regular
 from wrapgen.output import STDOUT, File, Plan
-from wrapgen.request import Execution, Request, option_name, plan
+from wrapgen.plan import plan
+from wrapgen.request import Execution, Request, option_name
 
 MANIFEST = "wrapgen.toml"
 PYPROJECT = "pyproject.toml"

@@ -12,6 +12,7 @@ from wrapgen import shell
 from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue, WrapgenError
 from wrapgen.grammar import Kind, classify
 from wrapgen.presets import Applied, apply_presets, check_runtime
+from wrapgen.request import HEADER_FIELDS, Request
 from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, RESERVED_ENV, Family
 from wrapgen.variables import node_options_problem
 
@@ -104,27 +105,21 @@ class WrapperSpec(NamedTuple):
         return tuple(found)
 
     def command(self) -> list[str]:
-        """The wrapgen command line that regenerates this wrapper."""
-        argv = ["wrapgen", self.family.name]
-        for use in self.presets:
-            argv += ["--preset", use.preset.name + ("" if use.value is None else f"={use.value}")]
-        if self.flags:
-            argv += ["--flag", shlex.join(self.flags)]
-        for group in self.unchecked:
-            argv += ["--unchecked-flag", shlex.join(group)]
-        for drop in self.drops:
-            argv += ["--drop-flag", shlex.quote(drop)]  # split like a shell splits words, as --flag is
-        for key, value in self.env:
-            argv += ["--env", f"{key}={value}"]
-        for key, value in self.env_defaults:
-            argv += ["--env-default", f"{key}={value}"]
-        if self.then:
-            argv += ["--then", self.then]
-        if self.name != default_name(self.family):
-            argv += ["--name", self.name]
-        for runtime in self.selected:
-            argv += ["--runtime", runtime]
-        return argv
+        """The wrapgen command line that regenerates this wrapper: its HEADER_FIELDS, each as the spec holds it
+        (flags joined as a shell would split them again, presets with their values, the default name left out)."""
+        given = Request(
+            self.family.name,
+            preset=tuple(use.preset.name + ("" if use.value is None else f"={use.value}") for use in self.presets),
+            flag=(shlex.join(self.flags),) if self.flags else (),
+            unchecked_flag=tuple(shlex.join(group) for group in self.unchecked),
+            drop_flag=tuple(shlex.quote(drop) for drop in self.drops),  # split like a shell splits words, as --flag is
+            env=tuple(f"{key}={value}" for key, value in self.env),
+            env_default=tuple(f"{key}={value}" for key, value in self.env_defaults),
+            then=(self.then,) if self.then else (),
+            name=None if self.name == default_name(self.family) else self.name,
+            runtime=self.selected,
+        )
+        return given.argv(HEADER_FIELDS)
 
 
 def default_name(family: Family) -> str:
@@ -398,11 +393,6 @@ def wrapper_spec(
     return spec
 
 
-_COMMAND_OPTIONS = frozenset(
-    {"--flag", "--env", "--preset", "--drop-flag", "--env-default", "--then", "--name", "--unchecked-flag", "--runtime"}
-)
-
-
 def check_exec_size(spec: WrapperSpec) -> None:
     """What the wrapper passes to exec must fit Linux's limits, or exec fails (E2BIG) and the function with it:
     each option and each variable (a list variable's values joined) in ARG_STRLEN, all in EXEC_BUDGET."""
@@ -423,27 +413,25 @@ def check_exec_size(spec: WrapperSpec) -> None:
                            " little of exec's 2 MiB (E2BIG) to Lambda's own")  # fmt: skip
 
 
+def spec_of(request: Request) -> WrapperSpec:
+    """The spec of the wrapper a Request (a command line, a manifest entry, a header's command) asks for."""
+    return wrapper_spec(
+        request.family,
+        request.flag,
+        request.env,
+        request.then[-1] if request.then else None,
+        request.name,
+        presets=request.preset,
+        drops=request.drop_flag,
+        env_defaults=request.env_default,
+        unchecked=request.unchecked_flag,
+        runtimes=request.runtime,
+    )
+
+
 def spec_from_command(argv: Sequence[str]) -> WrapperSpec:
     """The spec that a wrapgen command line (as WrapperSpec.command() writes it) asks for."""
-    if len(argv) < 2 or argv[0] != "wrapgen" or len(argv) % 2:
-        raise InvalidValue(f"not a wrapgen command: {shlex.join(argv)!r}")
-    given: dict[str, list[str]] = {}
-    for option, value in zip(argv[2::2], argv[3::2], strict=True):
-        if option not in _COMMAND_OPTIONS:
-            raise InvalidValue(f"not a wrapgen command: unknown option {option!r}")
-        given.setdefault(option, []).append(value)
-    return wrapper_spec(
-        argv[1],
-        given.get("--flag", []),
-        given.get("--env", []),
-        given.get("--then", [None])[-1],
-        given.get("--name", [None])[-1],
-        presets=given.get("--preset", []),
-        drops=given.get("--drop-flag", []),
-        env_defaults=given.get("--env-default", []),
-        unchecked=given.get("--unchecked-flag", []),
-        runtimes=given.get("--runtime", []),
-    )
+    return spec_of(Request.from_argv(argv, HEADER_FIELDS))
 
 
 def wrapper_family(path: str) -> Family | None:
