@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wrapgen.attach import Function, plan_detach
-from wrapgen.attach_record import Record, RecordError, decode, encode
+from wrapgen.aws.attach import Function, plan_detach
+from wrapgen.aws.record import Record, RecordError, decode, encode
 from wrapgen.errors import WrapgenError
 
 ARN = "arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node:3"

@@ -15,8 +15,8 @@ import pytest
 from conftest import REGION, Moto, aws_sample
 from typer.testing import CliRunner  # noqa: TID251 - it runs wrapgen's own app, in this process
 
-from wrapgen import attach
-from wrapgen.aws import AwsError, clients
+from wrapgen.aws import attach
+from wrapgen.aws.client import AwsError, clients
 from wrapgen.cli import app
 
 pytest.importorskip("boto3", reason="boto3 is not installed: pip install -e '.[test]'")
@@ -338,7 +338,7 @@ def test_a_layer_zip_is_downloaded_bounded_and_checked(tmp_path: Path) -> None:
     import http.server
     import threading
 
-    from wrapgen import chain
+    from wrapgen.aws import chain
 
     data = tmp_path / "x.zip"
     with zipfile.ZipFile(data, "w") as archive:

@@ -1,4 +1,4 @@
-"""Everything wrapgen runs that it did not write runs in the sandbox (wrapgen.sandbox): a hostile script run
+"""Everything wrapgen runs that it did not write runs in the sandbox (wrapgen.local.sandbox): a hostile script run
 through explain, explain A B, attach's chain check, try and --verify-with reaches neither the operator's
 credentials (its ancestors' /proc/PID/environ, ~/.aws/credentials) nor the network (a listener on 127.0.0.1) nor
 the operator's files (markers in $HOME, in the working directory, in a directory it knows), leaves no process
@@ -543,7 +543,7 @@ def test_layers_unpack_at_opt_and_nowhere_else(tmp_path: Path) -> None:
     import zipfile
 
     from wrapgen.errors import WrapgenError
-    from wrapgen.optdir import unpack
+    from wrapgen.local.optdir import unpack
 
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -576,7 +576,7 @@ def test_the_sandbox_bounds_memory_and_time() -> None:
     that does not end is ended at its time, with what it started."""
     import sys
 
-    from wrapgen import children, sandbox
+    from wrapgen.local import children, sandbox
 
     hog = ["-c", "x = bytearray(5 * 2**29); print(len(x))"]
     layout = sandbox.Layout(True)

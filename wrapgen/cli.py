@@ -451,7 +451,7 @@ def explain_command(
 
     Example: wrapgen explain build/wrapgen-java --runtime java21
     """
-    from wrapgen.explain import as_data, describe, explain
+    from wrapgen.local.explain import as_data, describe, explain
     from wrapgen.spec import check_runtimes, family_named, wrapper_family
 
     chosen = family_named(family) if family else wrapper_family(scripts[0])
@@ -542,7 +542,7 @@ def try_command(
 
     Example: wrapgen try wrapgen-python --handler app.handler --event event.json --code src --compare 5
     """
-    from wrapgen import trial
+    from wrapgen.local import trial
 
     report = trial.prepare_and_try(script, handler, event, code, runtime, interpreter, runtime_client, compare,
                                    timeout, not no_sandbox)  # fmt: skip
@@ -582,8 +582,8 @@ def publish_command(
 
     Example: wrapgen publish build/wrapgen-python.zip --layer-name wrapgen-python --region eu-west-1
     """
-    from wrapgen.aws import clients
-    from wrapgen.publish import publish
+    from wrapgen.aws.client import clients
+    from wrapgen.aws.publish import publish
 
     (client,) = clients(region, profile, "lambda")
     published = publish(client, zip_path, layer_name, runtime or (), architecture or ())
@@ -614,8 +614,8 @@ def _fleet(command: str, region: str | None, profile: str | None, functions: lis
            prepare: Callable[[object], None] | None = None) -> None:  # fmt: skip
     """`prepare(client)` once, then `one(client, name)` on every function chosen; the diffs (--dry-run), the
     summary."""
-    from wrapgen import fleet
-    from wrapgen.aws import clients
+    from wrapgen.aws import fleet
+    from wrapgen.aws.client import clients
 
     (client,) = clients(region, profile, "lambda")
     if prepare is not None:
@@ -707,7 +707,7 @@ def attach_command(
 
     Example: wrapgen attach --layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node:3 --tag team=web
     """
-    from wrapgen import attach, chain
+    from wrapgen.aws import attach, chain
     from wrapgen.errors import InvalidValue
 
     if no_explain and explain_with:
@@ -758,7 +758,7 @@ def detach_command(
 
     Example: wrapgen detach --all-with-layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node
     """
-    from wrapgen import attach
+    from wrapgen.aws import attach
 
     def one(client: object, name: str) -> tuple[object, bool]:
         change = attach.plan_detach(attach.read_function(client, name), layer)

@@ -96,7 +96,7 @@ def _env_plan(result: Plan, spec: WrapperSpec, request: Request, sandboxed: bool
         utf8(value, f"--via env: {key}'s value", "a function's configuration holds text only; a wrapper"
              " passes any bytes: leave out --via env")  # fmt: skip
     if request.verify_with is not None:
-        from wrapgen.verify import verify
+        from wrapgen.local.verify import verify
 
         verify(spec, request.verify_with, variables, flags=False, sandboxed=sandboxed)
     if request.iac is not None:
@@ -158,7 +158,7 @@ def _wrapper_plan(result: Plan, spec: WrapperSpec, request: Request, sandboxed: 
     if request.iac is not None and request.layer is None:
         raise InvalidValue("--iac references the layer zip: add --layer PATH.zip (or use --via env)")
     if request.verify_with is not None:
-        from wrapgen.verify import verify
+        from wrapgen.local.verify import verify
 
         verify(spec, request.verify_with, spec.variables + spec.defaults, sandboxed=sandboxed)
     artifact = render_wrapper(spec)
@@ -187,7 +187,7 @@ def _explanation(spec: WrapperSpec, script: bytes, sandboxed: bool) -> str:
     """--explain: the wrapper about to be written, run as each of its runtimes would start it (wrapgen explain)."""
     import tempfile
 
-    from wrapgen.explain import describe, explain
+    from wrapgen.local.explain import describe, explain
 
     with tempfile.TemporaryDirectory(prefix="wrapgen-") as tmp:
         path = os.path.join(tmp, spec.name)

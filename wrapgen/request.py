@@ -18,7 +18,7 @@ class Execution(str, enum.Enum):
     and the next wrapper it execs): not an option of the Request, so that no manifest can choose it."""
 
     sandboxed = "sandboxed"
-    """Run it in wrapgen.sandbox (the default; an error where none can be made)."""
+    """Run it in wrapgen.local.sandbox (the default; an error where none can be made)."""
     unsandboxed = "unsandboxed"
     """--no-sandbox: run it on this machine, with the operator's environment and access."""
     never = "never"

@@ -8,7 +8,7 @@ sees a fresh /proc (no process of the host), the host's system directories read-
 and only what the run places at Lambda's paths (/var/lang/bin, /var/task, /var/runtime, /opt) or exposes at its
 own (an interpreter's installation); has no network but its own loopback; gets the environment the caller gives
 (Lambda's) and nothing of wrapgen's; dies with wrapgen (--die-with-parent), and everything it started ends with
-the run (its PID namespace ends). Time, data memory and output are bounded (wrapgen.children).
+the run (its PID namespace ends). Time, data memory and output are bounded (wrapgen.local.children).
 
 Where no sandbox can be made (no bwrap, user namespaces refused, not Linux), nothing is run: one error naming
 what is missing and --no-sandbox, which runs the program on this machine with the operator's access.
@@ -21,9 +21,9 @@ import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
 
-from wrapgen import children
-from wrapgen.children import Ran
 from wrapgen.errors import WrapgenError
+from wrapgen.local import children
+from wrapgen.local.children import Ran
 
 UID, GID = 993, 990
 """Lambda's sandbox user (sbx_user1051) and group."""
@@ -142,7 +142,7 @@ def run(layout: Layout, argv: Sequence[str], env: Mapping[str, str], timeout: fl
         memory: int = MEMORY, reads: Mapping[int, int] | None = None, pass_fds: Sequence[int] = (),
         until: Callable[[Mapping[int, bytearray]], bool] | None = None) -> Ran:  # fmt: skip
     """Run `argv` with exactly `env` in `cwd` (a path as `layout` gives them), in the sandbox where `layout` is
-    sandboxed, else on this machine; bounded as wrapgen.children.run is."""
+    sandboxed, else on this machine; bounded as wrapgen.local.children.run is."""
     if not layout.sandboxed:
         return children.run(argv, env, timeout, cwd, reads=reads, pass_fds=pass_fds, until=until, memory=memory)
     started, started_write = os.pipe()

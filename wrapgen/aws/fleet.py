@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wrapgen.attach import Change, layer_name
-from wrapgen.aws import translated
+from wrapgen.aws.attach import Change, layer_name
+from wrapgen.aws.client import translated
 from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.printable import printable
 

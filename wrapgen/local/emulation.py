@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wrapgen.errors import WrapgenError
+from wrapgen.local.sandbox import Layout
 from wrapgen.runtimes import RUNTIME_FAMILY, Family, vectors
-from wrapgen.sandbox import Layout
 
 CLIENTS = Path(__file__).parent / "runtime_clients"
 """wrapgen's runtime entries (package data); LAMBDA_RUNTIME_DIR points here, as it points to /var/runtime."""
@@ -62,7 +62,7 @@ def vector_of(runtime: str) -> list[str]:
 
 def _probe(argv: list[str], what: str, sandboxed: bool) -> str:
     """What the local interpreter prints for `argv` (its version, an import), run in the sandbox."""
-    from wrapgen.sandbox import run
+    from wrapgen.local.sandbox import run
 
     layout = Layout(sandboxed)
     argv = [layout.expose_installation(argv[0]), *argv[1:]]

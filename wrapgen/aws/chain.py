@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from wrapgen.attach import THEN, WRAPPER, Change, Refused
-from wrapgen.aws import translated
+from wrapgen.aws.attach import THEN, WRAPPER, Change, Refused
+from wrapgen.aws.client import translated
 from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.header import read_command
 from wrapgen.lint import shebang_program
@@ -36,7 +36,7 @@ from wrapgen.printable import printable
 from wrapgen.zipread import HEAD, read_zip
 
 if TYPE_CHECKING:
-    from wrapgen.explain import Outcome
+    from wrapgen.local.explain import Outcome
     from wrapgen.runtimes import Family
 
 MAX_ZIPPED = 50 * 1024 * 1024
@@ -175,7 +175,7 @@ class Layers:
 def unpacked(layers: Layers, arns: Sequence[str], target: str) -> list[str]:
     """The function's layers (in its order) unpacked into `target`, as Lambda unpacks them at /opt; what could not
     be had is left out, and said in the notes returned (the scripts checked come from layers that could)."""
-    from wrapgen.optdir import unpack
+    from wrapgen.local.optdir import unpack
 
     found, notes = [], []
     for arn in arns:
@@ -262,8 +262,8 @@ def check(change: Change, how: Check) -> None:
 def _explained(change: Change, how: Check, family: Family, tmp: str) -> list[Outcome]:
     """The chain's scripts (local copies, or the layers' with the layers at /opt), run; NotChecked where it cannot
     be had or run."""
-    from wrapgen.explain import explain
-    from wrapgen.sandbox import NoSandbox
+    from wrapgen.local.explain import explain
+    from wrapgen.local.sandbox import NoSandbox
 
     then = change.env.get(THEN)
     places = [how.wrapper or change.env[WRAPPER], *([then] if then is not None else [])]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wrapgen import __version__, shell
-from wrapgen.aws import translated
+from wrapgen.aws.client import translated
 from wrapgen.errors import InvalidValue
 from wrapgen.inspection import Entry, inspect_layer
 from wrapgen.layer import ZIPPED_LIMIT, in_opt

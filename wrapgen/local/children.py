@@ -1,6 +1,6 @@
 """Programs wrapgen runs but did not write (an interpreter for --verify-with, a wrapper for explain, a runtime for
 try): each in a process group of its own, ended whole; what they print kept only up to a bound. They are started
-through wrapgen.sandbox, which puts them in bubblewrap first."""
+through wrapgen.local.sandbox, which puts them in bubblewrap first."""
 
 from __future__ import annotations
 

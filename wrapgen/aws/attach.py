@@ -15,19 +15,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wrapgen.attach_record import NAME, Record, RecordError, decode, encode
-from wrapgen.aws import AwsError, code_of, translated
+from wrapgen.aws.client import AwsError, code_of, translated
+from wrapgen.aws.publish import wrapper_from_description
+from wrapgen.aws.record import NAME, Record, RecordError, decode, encode
 from wrapgen.envmode import check_configuration
 from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.printable import printable
-from wrapgen.publish import wrapper_from_description
 from wrapgen.runtimes import MERGED_VARIABLES
 from wrapgen.variables import units
 
 WRAPPER = "AWS_LAMBDA_EXEC_WRAPPER"
 THEN = "WRAPGEN_THEN"
 MARK = NAME
-"""What attach added (wrapgen.attach_record): detach reads it and undoes exactly that."""
+"""What attach added (wrapgen.aws.record): detach reads it and undoes exactly that."""
 MAX_LAYERS = 5
 WAIT = {"Delay": 2, "MaxAttempts": 150}
 

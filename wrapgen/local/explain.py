@@ -20,11 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wrapgen.bootstrap import bootstrap_check, bootstrap_environment
-from wrapgen.children import Ran
 from wrapgen.errors import InvalidValue
 from wrapgen.grammar import Kind, classify
 from wrapgen.header import read_file_command
+from wrapgen.local.bootstrap import bootstrap_check, bootstrap_environment
+from wrapgen.local.children import Ran
 from wrapgen.printable import printable
 from wrapgen.runtimes import (
     BASH_42_RUNTIMES,
@@ -168,7 +168,7 @@ def _run(chain: Sequence[str], places: Sequence[str], vector: Vector, bash: str,
          opt: str | None) -> tuple[list[str] | None, dict[str, str] | None, Ran, tuple[int, int] | None]:  # fmt: skip
     """Run the chain on the vector (each script at its place in the sandbox, in `opt` where given); the stub's
     argv and environment (None if it never ran), what ran, and the processes strace counted."""
-    from wrapgen.sandbox import Layout, run
+    from wrapgen.local.sandbox import Layout, run
 
     layout = Layout(sandboxed)
     record, record_write = os.pipe()
@@ -289,9 +289,9 @@ def _environment(given: dict[str, str], got: dict[str, str]) -> dict[str, tuple[
 
 def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = (), *, sandboxed: bool = True,
             places: Sequence[str] | None = None, opt: str | None = None) -> list[Outcome]:  # fmt: skip
-    """Run the chain under each runtime's vector (the first recorded for it), in the sandbox (wrapgen.sandbox)
+    """Run the chain under each runtime's vector (the first recorded for it), in the sandbox (wrapgen.local.sandbox)
     unless `sandboxed` is false, each script at its place there (its Lambda path; default /opt/NAME); `opt`, a
-    directory of the function's layers unpacked (wrapgen.optdir), is /opt there, the scripts written into it at
+    directory of the function's layers unpacked (wrapgen.local.optdir), is /opt there, the scripts written into it at
     their places. One outcome per runtime."""
     for script in scripts:
         refused = bootstrap_check(script)

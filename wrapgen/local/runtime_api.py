@@ -1,5 +1,5 @@
 """A local Lambda Runtime API (2018-06-01) for `wrapgen try`: stdlib http.server in a thread, on a Unix socket
-(which wrapgen.relay serves as 127.0.0.1:PORT inside the sandbox) or, without a sandbox, on 127.0.0.1.
+(which wrapgen.local.relay serves as 127.0.0.1:PORT inside the sandbox) or, without a sandbox, on 127.0.0.1.
 
 It serves one event to the first GET .../invocation/next and records when that request arrived (the end of init);
 later GETs wait until the server stops, as a frozen Lambda sandbox would. It collects the handler's response or

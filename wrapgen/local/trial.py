@@ -19,10 +19,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from wrapgen.emulation import Local
 from wrapgen.errors import Interrupted, WrapgenError
+from wrapgen.local.emulation import Local
+from wrapgen.local.runtime_api import FUNCTION_ARN, RuntimeApi
 from wrapgen.printable import printable
-from wrapgen.runtime_api import FUNCTION_ARN, RuntimeApi
 
 FUNCTION_NAME = FUNCTION_ARN.rsplit(":", 1)[-1]
 RELAY_PORT = 9001
@@ -66,7 +66,7 @@ class Report:
 def environment(local: Local, handler: str, api: str, wrapper: str | None) -> dict[str, str]:
     """The variables Lambda's bootstrap has set when it execs the wrapper (local paths for Lambda's, without a
     sandbox)."""
-    from wrapgen.bootstrap import LAMBDA_PATH, bootstrap_environment
+    from wrapgen.local.bootstrap import LAMBDA_PATH, bootstrap_environment
 
     path = LAMBDA_PATH if local.layout.sandboxed else os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
     env = bootstrap_environment(local.runtime, handler, api, task_root=local.task_root,
@@ -84,8 +84,8 @@ def environment(local: Local, handler: str, api: str, wrapper: str | None) -> di
 def run_once(local: Local, handler: str, event: bytes, timeout: float, wrapper: str | None,
              init_only: bool) -> Run:  # fmt: skip
     """Start the runtime (through the wrapper, or directly) and wait for its first request for work (init_only),
-    or for the invocation's end; then stop it all. In the sandbox, wrapgen.relay serves the Runtime API there."""
-    from wrapgen import sandbox
+    or for the invocation's end; then stop it all. In the sandbox, wrapgen.local.relay serves the Runtime API there."""
+    from wrapgen.local import sandbox
 
     layout = local.layout.copy()
     argv = [wrapper, *local.argv] if wrapper else list(local.argv)
@@ -296,8 +296,8 @@ def prepare_and_try(script: str, handler: str, event_path: str, code: str, runti
                     sandboxed: bool = True) -> Report:  # fmt: skip
     """Check the inputs, the wrapper as Lambda's bootstrap does, build the local runtime, run (in the sandbox:
     the wrapper at /opt/NAME, the code at /var/task)."""
-    from wrapgen.bootstrap import bootstrap_check
-    from wrapgen.emulation import family_of_runtime, local_runtime
+    from wrapgen.local.bootstrap import bootstrap_check
+    from wrapgen.local.emulation import family_of_runtime, local_runtime
     from wrapgen.spec import wrapper_family
 
     event = _event(event_path)

@@ -21,10 +21,10 @@ SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin"
 def verify(spec: WrapperSpec, interpreter: str, variables: Sequence[tuple[str, str]] = (), flags: bool = True, *,
            sandboxed: bool = True) -> None:  # fmt: skip
     """Run `interpreter` with the spec's flags (where `flags`) and these variables, and a program that does
-    nothing, in the sandbox (wrapgen.sandbox: the interpreter's installation, no home, an environment of PATH,
+    nothing, in the sandbox (wrapgen.local.sandbox: the interpreter's installation, no home, an environment of PATH,
     LANG and these variables) unless `sandboxed` is false (then with this process's environment); raise with the
     interpreter's own error if it does not start."""
-    from wrapgen.sandbox import Layout, run
+    from wrapgen.local.sandbox import Layout, run
 
     family = spec.family
     if not family.noop_program:
