@@ -630,18 +630,6 @@ def _fleet(command: str, region: str | None, profile: str | None, functions: lis
         raise WrapgenError(f"{command}: {failed} of {len(results)} function(s) failed (see the summary)")
 
 
-def _pairs(env: list[str] | None) -> list[tuple[str, str]]:
-    from wrapgen.errors import InvalidEnv
-
-    pairs = []
-    for item in env or ():
-        name, equals, value = item.partition("=")
-        if not equals or not name:
-            raise InvalidEnv(f"--env {item!r}: want NAME=VALUE")
-        pairs.append((name, value))
-    return pairs
-
-
 @_command("attach")
 def attach_command(
     layer: Annotated[str, typer.Option(help="The layer version's ARN (e.g. from wrapgen publish).", metavar="ARN")],
@@ -709,10 +697,11 @@ def attach_command(
     """
     from wrapgen.aws import attach, chain
     from wrapgen.errors import InvalidValue
+    from wrapgen.spec import assignment
 
     if no_explain and explain_with:
         raise InvalidValue("--no-explain and --explain-with: choose one")
-    pairs = _pairs(env)
+    pairs = [assignment(item, "--env") for item in env or ()]
     infos: dict[str, attach.LayerInfo] = {}
     zips: dict[str, chain.Layers] = {}
 

@@ -235,14 +235,20 @@ def split_unchecked(family: Family, texts: Sequence[str]) -> tuple[tuple[str, ..
     return tuple(groups)
 
 
+def assignment(item: str, option: str) -> tuple[str, str]:
+    """NAME=VALUE as (NAME, VALUE); InvalidEnv for anything else (no '=', no name)."""
+    name, sep, value = item.partition("=")
+    if not sep or not name:
+        raise InvalidEnv(f"{option} {item!r} is not NAME=VALUE")
+    return name, value
+
+
 def parse_env(items: Sequence[str], option: str = "--env") -> tuple[tuple[str, str], ...]:
     """NAME=VALUE items as pairs, each name valid and settable; a name given twice must be a list variable."""
     pairs: list[tuple[str, str]] = []
     for item in items:
         _check_text(option, item)
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise InvalidEnv(f"{option} {item!r} is not NAME=VALUE")
+        name, value = assignment(item, option)
         if not _ENV_NAME.fullmatch(name):
             raise InvalidEnv(
                 f"{option} name {name!r} is not a valid variable name (letters, digits and '_', not starting with"
