@@ -91,8 +91,8 @@ class Layout:
 
 
 def _system(path: str) -> bool:
-    top = os.path.abspath(path).split(os.sep)[1:2]
-    return bool(top) and top[0] in SYSTEM and top[0] != ""
+    """Under one of the system's directories, which every sandbox has already."""
+    return os.path.abspath(path).split(os.sep)[1] in SYSTEM
 
 
 def _installation(prefix: str) -> bool:
