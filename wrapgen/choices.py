@@ -30,3 +30,10 @@ class IacFormat(str, enum.Enum):
     serverless = "serverless"
     cdk_python = "cdk-python"
     cdk_typescript = "cdk-typescript"
+
+
+class Report(str, enum.Enum):
+    """--format of the reports (explain, inspect, lint, check, try, presets): text, or JSON."""
+
+    text = "text"
+    json = "json"

@@ -330,3 +330,10 @@ def _prefixed(name: str, message: str) -> str:
     from wrapgen.printable import printable
 
     return "".join(f"{printable(name)}: {line}" for line in message.splitlines(keepends=True))
+
+
+def entered(path: str | None) -> Manifest:
+    """The manifest (load), and this process then working in its directory, where its paths are relative to."""
+    found = load(path)
+    os.chdir(found.directory)
+    return found

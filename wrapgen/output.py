@@ -239,3 +239,17 @@ def _clean(targets: list[_Target], made: list[Path]) -> None:
 def write_file(path: str, data: bytes, mode: int) -> None:
     """One file, written as a plan of its own."""
     commit(Plan(files=[File(path, data, mode)]))
+
+
+def print_text(text: str) -> None:
+    """Text on stdout (bytes that are not UTF-8 kept as they came); a write error in one line, as write_stdout."""
+    write_stdout(text.encode("utf-8", "surrogateescape"))
+
+
+def json_text(data: object) -> str:
+    """JSON in UTF-8: a byte that is not UTF-8 (a path's, a file's) written as an escape (raw, it was not JSON)."""
+    import json
+
+    from wrapgen.printable import surrogates_escaped
+
+    return surrogates_escaped(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"

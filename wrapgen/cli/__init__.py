@@ -1,7 +1,6 @@
 """The command line: a thin typer layer. Each command builds a spec, calls the core, writes the result."""
 
 import contextlib
-import enum
 import os
 import shlex
 import sys
@@ -12,12 +11,12 @@ import typer
 import typer.core
 
 from wrapgen import __version__
-from wrapgen.choices import Format, IacFormat, Via
+from wrapgen.choices import Format, IacFormat, Report, Via
 from wrapgen.errors import WrapgenError
 from wrapgen.runtimes import FAMILIES, Family
 
 if TYPE_CHECKING:
-    from wrapgen.manifest import Manifest
+    pass
 
 
 class _App(typer.Typer):
@@ -81,25 +80,10 @@ _NoSandbox = Annotated[
 ]
 
 
-class Report(str, enum.Enum):
-    text = "text"
-    json = "json"
-
-
-def _json(data: object) -> str:
-    """JSON in UTF-8: a byte that is not UTF-8 (a path's, a file's) written as an escape (raw, it was not JSON)."""
-    import json
-
-    from wrapgen.printable import surrogates_escaped
-
-    return surrogates_escaped(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
-
-
-def _print(text: str) -> None:
-    """The payload on stdout, a write error (a full disk, a closed pipe) in one line, as every other error."""
-    from wrapgen.output import write_stdout
-
-    write_stdout(text.encode("utf-8", "surrogateescape"))
+def _exit(code: int) -> None:
+    """A command's exit status, as typer ends with it."""
+    if code:
+        raise typer.Exit(code)
 
 
 def _say(error: WrapgenError) -> None:
@@ -292,9 +276,8 @@ def _family_command(family: Family) -> Callable[..., None]:
         ] = False,
         no_sandbox: _NoSandbox = False,
     ) -> None:
-        from wrapgen.output import commit, write_stdout
-        from wrapgen.plan import plan
-        from wrapgen.request import Execution, Request
+        from wrapgen.commands import family as family_command
+        from wrapgen.request import Request
 
         request = Request(
             family.name,
@@ -320,13 +303,7 @@ def _family_command(family: Family) -> Callable[..., None]:
             output=output,
             name=name,
         )
-        result = plan(request, Execution.unsandboxed if no_sandbox else Execution.sandboxed)
-        if dry_run:
-            result.check()
-            sys.stderr.write("".join(result.messages) + result.describe())
-            write_stdout(result.stdout)
-            return
-        commit(result)
+        _exit(family_command.run(request, dry_run, no_sandbox))
 
     command.__doc__ = (
         f"Generate an exec wrapper for {family.title} runtimes ({', '.join(family.runtimes)}): it inserts"
@@ -362,11 +339,9 @@ def presets_command(
 
     Example: wrapgen presets java --format json
     """
-    from wrapgen.presets import as_data, describe
-    from wrapgen.spec import family_named
+    from wrapgen.commands import presets
 
-    families = [family_named(family).name] if family else list(FAMILIES)
-    _print(_json(as_data(families)) if format_ is Report.json else describe(families))
+    _exit(presets.run(family, format_))
 
 
 @_command("iac")
@@ -387,26 +362,9 @@ def iac_command(
 
     Example: wrapgen iac terraform --layer build/wrapgen-python.zip --iac-dir infra > infra/wrapgen.tf
     """
-    from wrapgen.iac import Deployment, snippet
-    from wrapgen.inspection import inspect_layer
-    from wrapgen.layer import in_opt
-    from wrapgen.printable import printable
+    from wrapgen.commands import iac
 
-    report = inspect_layer(layer)
-    if report.defects:
-        raise WrapgenError(f"{printable(layer)}: {len(report.defects)} defect(s) would fail at cold start, the"
-                           f" first: {printable(report.defects[0])}", "see: wrapgen inspect")  # fmt: skip
-    ours = [e for e in report.entries if e.spec is not None and (name is None or e.spec.name == name)]
-    if len(ours) != 1:
-        found = ", ".join(printable(e.path) for e in report.entries if e.spec is not None) or "none"
-        raise WrapgenError(f"{layer}: want one wrapgen wrapper, found: {found}", "choose one with --name")
-    entry = ours[0]
-    assert entry.spec is not None
-    variables = (("AWS_LAMBDA_EXEC_WRAPPER", in_opt(entry.path)),)
-    relative = os.path.relpath(layer, iac_dir)
-    deployment = Deployment(entry.spec.family, entry.spec.name, relative, variables, entry.spec.selected)
-    text = snippet(form.value, deployment)
-    _print(text)
+    _exit(iac.run(form, layer, iac_dir, name))
 
 
 @_command("inspect")
@@ -418,13 +376,9 @@ def inspect_command(
 
     Example: wrapgen inspect build/wrapgen-python.zip --format json
     """
-    from wrapgen.inspection import describe_report, inspect_layer, report_json
+    from wrapgen.commands import inspect
 
-    report = inspect_layer(zip_path)
-    for piece in report_json(report) if format_ is Report.json else describe_report(report):
-        _print(piece)
-    if report.defects:
-        raise typer.Exit(1)
+    _exit(inspect.run(zip_path, format_))
 
 
 @_command("explain")
@@ -451,18 +405,9 @@ def explain_command(
 
     Example: wrapgen explain build/wrapgen-java --runtime java21
     """
-    from wrapgen.local.explain import as_data, describe, explain
-    from wrapgen.spec import check_runtimes, family_named, wrapper_family
+    from wrapgen.commands import explain
 
-    chosen = family_named(family) if family else wrapper_family(scripts[0])
-    if chosen is None:
-        raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",
-                           "add --family python (or node, java, dotnet, ruby)")  # fmt: skip
-    check_runtimes(chosen, runtime or ())
-    outcomes = explain(scripts, chosen, runtime or (), sandboxed=not no_sandbox)
-    _print(_json(as_data(outcomes)) if format_ is Report.json else describe(outcomes, chosen))
-    if any(outcome.broken for outcome in outcomes):
-        raise typer.Exit(1)
+    _exit(explain.run(scripts, family, runtime, format_, no_sandbox))
 
 
 @_command("lint")
@@ -475,24 +420,9 @@ def lint_command(
 
     Example: wrapgen lint /opt/vendor/wrapper wrapgen-python
     """
-    from wrapgen.lint import lint
+    from wrapgen.commands import lint
 
-    report = lint(files)
-    if format_ is Report.json:
-        import dataclasses
-
-        findings = [dataclasses.asdict(finding) for finding in report.findings]
-        _print(_json({"findings": findings, "skipped": [{"path": p, "what": w} for p, w in report.skipped]}))
-        raise typer.Exit(1 if report.findings else 0)
-    from wrapgen.printable import printable
-
-    for path, what in report.skipped:
-        sys.stderr.write(printable(f"wrapgen lint: {path}: skipped: {what}") + "\n")
-    _print("".join(f"{printable(str(finding))}\n" for finding in report.findings))
-    if report.findings:
-        sys.stderr.write(f"wrapgen lint: {len(report.findings)} finding(s) in {len(files)} file(s)\n")
-        raise typer.Exit(1)
-    sys.stderr.write(f"wrapgen lint: {len(files) - len(report.skipped)} file(s) clean\n")
+    _exit(lint.run(files, format_))
 
 
 @_command("try")
@@ -542,13 +472,13 @@ def try_command(
 
     Example: wrapgen try wrapgen-python --handler app.handler --event event.json --code src --compare 5
     """
-    from wrapgen.local import trial
+    from wrapgen.commands import try_
 
-    report = trial.prepare_and_try(script, handler, event, code, runtime, interpreter, runtime_client, compare,
-                                   timeout, not no_sandbox)  # fmt: skip
-    _print(_json(trial.report_data(report)) if format_ is Report.json else trial.describe(report))
-    if not report.ok:
-        raise typer.Exit(1)
+    _exit(
+        try_.run(
+            script, handler, event, code, runtime, interpreter, runtime_client, compare, timeout, format_, no_sandbox
+        )
+    )
 
 
 _Region = Annotated[
@@ -582,17 +512,9 @@ def publish_command(
 
     Example: wrapgen publish build/wrapgen-python.zip --layer-name wrapgen-python --region eu-west-1
     """
-    from wrapgen.aws.client import clients
-    from wrapgen.aws.publish import publish
+    from wrapgen.commands import publish
 
-    (client,) = clients(region, profile, "lambda")
-    published = publish(client, zip_path, layer_name, runtime or (), architecture or ())
-    if published.new:
-        sys.stderr.write(f"published: {', '.join(published.runtimes)}; {', '.join(published.architectures)}\n"
-                         f"description: {published.description}\n")  # fmt: skip
-    else:
-        sys.stderr.write("not published: the latest version holds the same code (CodeSha256); its ARN:\n")
-    _print(published.arn + "\n")
+    _exit(publish.run(zip_path, layer_name, runtime, architecture, region, profile))
 
 
 _Functions = Annotated[
@@ -607,27 +529,6 @@ _WithLayer = Annotated[
 _Tags = Annotated[
     list[str] | None, typer.Option("--tag", help="Every function with this tag (all of them given).", metavar="K=V")
 ]
-
-
-def _fleet(command: str, region: str | None, profile: str | None, functions: list[str] | None,
-           with_layer: str | None, tags: list[str] | None, one: Callable[..., object], dry_run: bool,
-           prepare: Callable[[object], None] | None = None) -> None:  # fmt: skip
-    """`prepare(client)` once, then `one(client, name)` on every function chosen; the diffs (--dry-run), the
-    summary."""
-    from wrapgen.aws import fleet
-    from wrapgen.aws.client import clients
-
-    (client,) = clients(region, profile, "lambda")
-    if prepare is not None:
-        prepare(client)
-    names = fleet.targets(client, functions or (), with_layer, tags or ())
-    results = fleet.run(names, lambda name: one(client, name))  # type: ignore[arg-type,return-value]
-    if dry_run:
-        _print("".join(r.change.diff() for r in results if r.change is not None and r.change.changed))
-    _print(fleet.summary(results, command))
-    if any(result.error is not None for result in results):
-        failed = sum(result.error is not None for result in results)
-        raise WrapgenError(f"{command}: {failed} of {len(results)} function(s) failed (see the summary)")
 
 
 @_command("attach")
@@ -695,35 +596,26 @@ def attach_command(
 
     Example: wrapgen attach --layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node:3 --tag team=web
     """
-    from wrapgen.aws import attach, chain
-    from wrapgen.errors import InvalidValue
-    from wrapgen.spec import assignment
+    from wrapgen.commands import attach
 
-    if no_explain and explain_with:
-        raise InvalidValue("--no-explain and --explain-with: choose one")
-    pairs = [assignment(item, "--env") for item in env or ()]
-    infos: dict[str, attach.LayerInfo] = {}
-    zips: dict[str, chain.Layers] = {}
-
-    def prepare(client: object) -> None:
-        infos["layer"] = attach.read_layer(client, layer, wrapper)
-        zips["layers"] = chain.Layers(client, chain.local_zips(layer_zip or ()))
-
-    def one(client: object, name: str) -> tuple[object, bool]:
-        found = attach.read_function(client, name)
-        change = attach.plan_attach(found, infos["layer"], pairs, force)
-        if change.changed and no_explain:
-            change.notes.append("not checked (--no-explain)")
-        elif change.changed:
-            how = chain.Check(zips["layers"], infos["layer"].arn, infos["layer"].wrapper, explain_with or (), force,
-                              not no_sandbox)  # fmt: skip
-            chain.check(change, how)
-        if change.changed and not dry_run:
-            attach.apply(client, change)
-            return change, True
-        return change, False
-
-    _fleet("attach", region, profile, function, all_with_layer, tag, one, dry_run, prepare)
+    _exit(
+        attach.run(
+            layer,
+            function,
+            all_with_layer,
+            tag,
+            env,
+            wrapper,
+            explain_with,
+            layer_zip,
+            no_explain,
+            dry_run,
+            force,
+            region,
+            profile,
+            no_sandbox,
+        )
+    )
 
 
 @_command("detach")
@@ -747,16 +639,9 @@ def detach_command(
 
     Example: wrapgen detach --all-with-layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node
     """
-    from wrapgen.aws import attach
+    from wrapgen.commands import detach
 
-    def one(client: object, name: str) -> tuple[object, bool]:
-        change = attach.plan_detach(attach.read_function(client, name), layer)
-        if change.changed and not dry_run:
-            attach.apply(client, change)
-            return change, True
-        return change, False
-
-    _fleet("detach", region, profile, function, all_with_layer, tag, one, dry_run)
+    _exit(detach.run(function, all_with_layer, tag, layer, dry_run, region, profile))
 
 
 _Manifest = Annotated[
@@ -768,15 +653,6 @@ _Manifest = Annotated[
         metavar="PATH",
     ),
 ]
-
-
-def _manifest(path: str | None) -> "Manifest":
-    """The manifest, read; the process then works in its directory, where its paths are relative to."""
-    from wrapgen import manifest
-
-    found = manifest.load(path)
-    os.chdir(found.directory)
-    return found
 
 
 @_command("build")
@@ -797,21 +673,9 @@ def build_command(
 
     Example: wrapgen build orders-python
     """
-    from wrapgen.output import commit
-    from wrapgen.request import Execution
+    from wrapgen.commands import build
 
-    found = _manifest(manifest_path)
-    entries = found.select(names or ())
-    plan = found.plan(entries, execute=Execution.unsandboxed if no_sandbox else Execution.sandboxed)
-    if dry_run:
-        from wrapgen.printable import printable
-
-        commands = "".join(f"{printable(entry.name)}: {entry.command_line()}\n" for entry in entries)
-        sys.stderr.write("".join(plan.messages) + commands + plan.describe())
-        return
-    commit(plan)
-    sys.stderr.write(f"wrapgen build: {len(entries)} entr{'y' if len(entries) == 1 else 'ies'},"
-                     f" {len(plan.files)} file(s) written\n")  # fmt: skip
+    _exit(build.run(names, manifest_path, dry_run, no_sandbox))
 
 
 @_command("check")
@@ -836,36 +700,9 @@ def check_command(
 
     Example: wrapgen check build/wrapgen-python build/wrapgen-python.zip
     """
-    from wrapgen import drift
+    from wrapgen.commands import check
 
-    owners: dict[str, list[str]] = {}
-    if files:
-        if manifest_path is not None:
-            raise WrapgenError("--manifest checks the manifest's files; FILEs are checked by their headers:"
-                               " choose one")  # fmt: skip
-        found = [drift.regenerated(path) for path in drift.distinct(files)]
-    else:
-        found_manifest = _manifest(manifest_path)
-        from wrapgen.request import Execution
-
-        planned = found_manifest.plan(found_manifest.entries, owners, Execution.never).files
-        found = [(file, drift.compare(file)) for file in planned]
-    from wrapgen.printable import printable
-
-    wanted = [file for file, _ in found]
-    drifts = [d for _, d in found if d is not None]
-    if format_ is Report.json:
-        differ = [{"path": d.path, "what": d.what, "entries": owners.get(d.path, []), "diff": d.diff} for d in drifts]
-        _print(_json({"checked": [file.path for file in wanted], "differ": differ}))
-    else:
-        by = {path: f" (entr{'y' if len(names) == 1 else 'ies'} {', '.join(names)})" for path, names in owners.items()}
-        _print("".join(f"{printable(f'{d.path}: {d.what}' + by.get(d.path, ''))}\n{d.diff}" for d in drifts))
-    if drifts:
-        fix = "wrapgen regenerate FILE..." if files else "wrapgen build"
-        sys.stderr.write(f"wrapgen check: {len(drifts)} of {len(wanted)} file(s) differ from what wrapgen builds now"
-                         f" (to rebuild them: {fix})\n")  # fmt: skip
-        raise typer.Exit(1)
-    sys.stderr.write(f"wrapgen check: {len(wanted)} file(s) up to date\n")
+    _exit(check.run(files, manifest_path, format_))
 
 
 @_command("regenerate")
@@ -877,17 +714,9 @@ def regenerate_command(
 
     Example: wrapgen regenerate build/wrapgen-python build/wrapgen-python.zip
     """
-    from wrapgen import drift
-    from wrapgen.output import Plan, commit
+    from wrapgen.commands import regenerate
 
-    paths = drift.distinct(files)
-    plan = Plan(files=[file for file, differs in map(drift.regenerated, paths) if differs is not None])
-    commit(plan)
-    from wrapgen.printable import printable
-
-    for file in plan.files:
-        sys.stderr.write(f"regenerated {printable(file.path)}\n")
-    sys.stderr.write(f"wrapgen regenerate: {len(plan.files)} of {len(paths)} file(s) rewritten\n")
+    _exit(regenerate.run(files))
 
 
 def _family_options(family: str) -> list[dict[str, object]]:
@@ -937,24 +766,6 @@ def init_command(
 
     Example: wrapgen init --from build/wrapgen-python --from build/wrapgen-node.zip
     """
-    from wrapgen import starter
-    from wrapgen.output import STDOUT, write_file, write_stdout
-    from wrapgen.spec import family_named
+    from wrapgen.commands import init
 
-    if output != STDOUT:
-        starter.check_target(output)
-    directory = os.path.dirname(os.path.abspath(output)) if output != STDOUT else os.getcwd()
-    drafts = [starter.from_family(family_named(name)) for name in families or ([] if sources else ["python"])]
-    from wrapgen.drift import distinct
-
-    drafts += [starter.from_file(path, directory, outside) for path in distinct(sources or ())]
-    options = {d.values["family"]: starter.options_of(_family_options(d.values["family"])) for d in drafts}
-    from wrapgen.printable import utf8
-
-    data = utf8(starter.render(drafts, options, outside), "the manifest", "a header's value or a path that is not"
-                " UTF-8 cannot go in TOML")  # fmt: skip
-    if output == STDOUT:
-        write_stdout(data)
-        return
-    write_file(output, data, 0o644)
-    sys.stderr.write(f"wrote {output} (to build its entries: wrapgen build)\n")
+    _exit(init.run(families, sources, output, outside, _family_options))

@@ -1,0 +1,27 @@
+"""`wrapgen explain`: Run a wrapper (or a chain: a wrapgen wrapper and its next wrapper) for real under bash, as
+each Lambda runtime of the family starts it, with a recording stub as the interpreter: show the command line
+before and after, the variables it sets, and what would break the function or silently undo the wrapper; exit 1
+if anything would. The scripts run in a sandbox (bubblewrap): as /opt/NAME, with Lambda's environment only, no
+network, nothing of this machine's but its system directories, read-only."""
+
+from __future__ import annotations
+
+from wrapgen.choices import Report
+from wrapgen.errors import WrapgenError
+from wrapgen.output import json_text, print_text
+
+
+def run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool) -> int:
+    from wrapgen.local.explain import as_data, describe, explain
+    from wrapgen.spec import check_runtimes, family_named, wrapper_family
+
+    chosen = family_named(family) if family else wrapper_family(scripts[0])
+    if chosen is None:
+        raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",
+                           "add --family python (or node, java, dotnet, ruby)")  # fmt: skip
+    check_runtimes(chosen, runtime or ())
+    outcomes = explain(scripts, chosen, runtime or (), sandboxed=not no_sandbox)
+    print_text(json_text(as_data(outcomes)) if format_ == "json" else describe(outcomes, chosen))
+    if any(outcome.broken for outcome in outcomes):
+        return 1
+    return 0
