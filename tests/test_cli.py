@@ -10,6 +10,7 @@ import pytest
 from conftest import GOLDEN, wrapgen_cli
 
 from wrapgen import __version__
+from wrapgen.runtimes import FAMILIES
 
 
 def test_version() -> None:
@@ -153,3 +154,16 @@ def test_a_wrapper_with_nothing_to_do_is_warned_about(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert result.stderr == "warning: nothing to insert, set or chain: the wrapper only starts the runtime\n"
     assert wrapgen_cli("ruby", "--env", "A=1", "-o", str(tmp_path / "w")).stderr == ""
+
+
+@pytest.mark.parametrize("family", list(FAMILIES))
+def test_every_option_of_a_family_command_is_a_field_of_the_one_option_model(family: str) -> None:
+    """The command's parameters are named as Request's fields (so its Request is built from them, and the manifest
+    keys, the header and init's starter follow), besides what is no option of a Request."""
+    import typer  # noqa: TID251 - it reads wrapgen's own app
+
+    from wrapgen.cli import app
+    from wrapgen.request import Request
+
+    params = {param.name for param in typer.main.get_command(app).commands[family].params}  # type: ignore[attr-defined]
+    assert params == {*Request._fields[1:], "dry_run", "no_sandbox"}

@@ -5,7 +5,7 @@ import os
 import shlex
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import typer.core
@@ -16,7 +16,7 @@ from wrapgen.errors import WrapgenError
 from wrapgen.runtimes import FAMILIES, Family
 
 if TYPE_CHECKING:
-    pass
+    from wrapgen.request import Request
 
 
 class _App(typer.Typer):
@@ -109,6 +109,24 @@ def main(
     """Generate correct AWS Lambda exec wrappers (AWS_LAMBDA_EXEC_WRAPPER) and lint them."""
 
 
+def _request(family: str, given: dict[str, object]) -> "Request":
+    """The Request of a family command's options: each parameter of the command is named as its Request field (a
+    test holds the two to each other), so that a new option is a field and its typer declaration, nothing else."""
+    import enum
+
+    from wrapgen.request import Request
+
+    values: dict[str, Any] = {}
+    for field in Request._fields[1:]:
+        value: Any = given[field]
+        if isinstance(value, enum.Enum):
+            value = value.value
+        elif isinstance(Request._field_defaults[field], tuple):
+            value = tuple(value or ())
+        values[field] = value
+    return Request(family, **values)
+
+
 def _family_command(family: Family) -> Callable[..., None]:
     def command(
         flag: Annotated[
@@ -180,7 +198,7 @@ def _family_command(family: Family) -> Callable[..., None]:
                 " (for IaC), or an error saying why a variable cannot do what was asked."
             ),
         ] = Via.wrapper,
-        format_: Annotated[
+        format: Annotated[
             Format,
             typer.Option("--format", help="With --via env: NAME=VALUE lines, or a JSON object."),
         ] = Format.lines,
@@ -239,7 +257,7 @@ def _family_command(family: Family) -> Callable[..., None]:
                 metavar="DIR",
             ),
         ] = None,
-        explain_it: Annotated[
+        explain: Annotated[
             bool,
             typer.Option(
                 "--explain",
@@ -247,7 +265,7 @@ def _family_command(family: Family) -> Callable[..., None]:
                 " recording stub as the interpreter) and say on stderr what it does (see: wrapgen explain).",
             ),
         ] = False,
-        dynamic_references: Annotated[
+        allow_dynamic_references: Annotated[
             bool,
             typer.Option(
                 "--allow-dynamic-references",
@@ -277,33 +295,9 @@ def _family_command(family: Family) -> Callable[..., None]:
         no_sandbox: _NoSandbox = False,
     ) -> None:
         from wrapgen.commands import family as family_command
-        from wrapgen.request import Request
 
-        request = Request(
-            family.name,
-            flag=tuple(flag or ()),
-            unchecked_flag=tuple(unchecked_flag or ()),
-            verify_with=verify_with,
-            preset=tuple(preset or ()),
-            drop_flag=tuple(drop_flag or ()),
-            env=tuple(env or ()),
-            env_default=tuple(env_default or ()),
-            then=tuple(then or ()),
-            via=via.value,
-            format=format_.value,
-            runtime=tuple(runtime or ()),
-            layer=layer,
-            include=tuple(include or ()),
-            include_exec=tuple(include_exec or ()),
-            dockerfile=dockerfile,
-            iac=iac and iac.value,
-            iac_dir=iac_dir,
-            explain=explain_it,
-            allow_dynamic_references=dynamic_references,
-            output=output,
-            name=name,
-        )
-        _exit(family_command.run(request, dry_run, no_sandbox))
+        given = locals()
+        _exit(family_command.run(_request(family.name, given), given["dry_run"], given["no_sandbox"]))
 
     command.__doc__ = (
         f"Generate an exec wrapper for {family.title} runtimes ({', '.join(family.runtimes)}): it inserts"
