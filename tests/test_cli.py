@@ -167,3 +167,10 @@ def test_every_option_of_a_family_command_is_a_field_of_the_one_option_model(fam
 
     params = {param.name for param in typer.main.get_command(app).commands[family].params}  # type: ignore[attr-defined]
     assert params == {*Request._fields[1:], "dry_run", "no_sandbox"}
+
+
+def test_every_field_of_the_model_has_its_option_help() -> None:
+    """The help that the command line and init's starter show comes from the model, one entry per field."""
+    from wrapgen.request import OPTIONS, Request
+
+    assert list(OPTIONS) == list(Request._fields[1:])

@@ -87,6 +87,64 @@ class Request(NamedTuple):
         return cls(argv[1], **values)
 
 
+class Option(NamedTuple):
+    """How a field's option is shown: its metavar and its help. In the help, {example}, {family} and {runtimes}
+    stand for the family's own (a flag for the example, its name, its runtime ids)."""
+
+    metavar: str
+    help: str
+
+
+OPTIONS: dict[str, Option] = {
+    "flag": Option("TEXT", "Interpreter options, split like a shell splits words (e.g. {example}). Repeatable."),
+    "unchecked_flag": Option("TEXT", "One interpreter option (with its value) that wrapgen's option tables do not"
+                             " know, e.g. one newer than them: inserted after the --flag options, with a warning."
+                             " Repeatable."),
+    "verify_with": Option("PATH", "Before writing anything, run this local interpreter with the flags (and the"
+                          " variables) and a program that does nothing; stop with its error if it refuses them."),
+    "preset": Option("NAME[=VALUE]", "A named set of flags and variables, NAME or NAME=VALUE (see: wrapgen presets"
+                     " {family}). Repeatable."),
+    "drop_flag": Option("OPTION", "An option the runtime itself passes, removed (with its value) before the flags go"
+                        " in. Repeatable."),
+    "env": Option("NAME=VALUE", "NAME=VALUE exported before the runtime starts; list variables (NODE_OPTIONS,"
+                  " JAVA_TOOL_OPTIONS, RUBYOPT, DOTNET_STARTUP_HOOKS, PYTHONPATH) are appended to. Repeatable."),
+    "env_default": Option("NAME=VALUE", "NAME=VALUE exported only where the variable is unset or empty. Repeatable."),
+    "then": Option("PATH", "Exec this next wrapper (e.g. /opt/otel-handler) with the modified command line instead"
+                   " of the interpreter; if it is missing at run time, warn and start the runtime."),
+    "via": Option("wrapper|env", "wrapper: a script for AWS_LAMBDA_EXEC_WRAPPER; env: only the variables to set"
+                  " (for IaC), or an error saying why a variable cannot do what was asked."),
+    "format": Option("lines|json", "With --via env: NAME=VALUE lines, or a JSON object."),
+    "runtime": Option("RUNTIME", "Only for this Lambda runtime: flags are checked for it, a layer and the IaC list it"
+                      " as compatible, --via env writes its variables ({runtimes}; default: all). Repeatable."),
+    "layer": Option("PATH.zip", "Also write a Lambda layer zip with the wrapper at /opt/wrapgen/NAME (byte-identical"
+                    " on every build)."),
+    "include": Option("SRC=DEST", "With --layer or --dockerfile: add the file SRC at DEST under /opt, mode 0644 (in a"
+                      " layer, UTF-8 text with LF line endings and no BOM). Repeatable."),
+    "include_exec": Option("SRC=DEST", "With --layer or --dockerfile: like --include, for a script or binary: mode"
+                           " 0755."),
+    "dockerfile": Option("", "Print the Dockerfile lines that install the wrapper (written with -o, a path in the"
+                         " build context) in a Lambda base image."),
+    "iac": Option("sam|cloudformation|terraform|serverless|cdk-python|cdk-typescript", "Print the IaC snippet that"
+                  " declares the layer (from --layer) or sets the variables (from --via env), instead of the script."),
+    "iac_dir": Option("DIR", "With --iac and --layer: where the IaC template lives, the zip referenced relative to it"
+                      " (default: here)."),
+    "explain": Option("", "Before writing, run the wrapper as each of its Lambda runtimes would start it (with a"
+                      " recording stub as the interpreter) and say on stderr what it does (see: wrapgen explain)."),
+    "allow_dynamic_references": Option("", "With --iac sam or cloudformation: let a value hold {{{{resolve:...}}}},"
+                                       " which CloudFormation replaces with a secret or parameter at deploy time"
+                                       " (refused by default: a literal value would change)."),
+    "output": Option("PATH", "Write the script here (mode 0755, atomically); default stdout."),
+    "name": Option("NAME", "The wrapper's file name (default wrapgen-{family})."),
+}  # fmt: skip
+"""Every field's option, as the command line's help and init's starter show it (a test holds the keys to the
+fields)."""
+
+
+def option_help(field: str, family: str, example: str, runtimes: Sequence[str]) -> str:
+    """A field's help for one family."""
+    return OPTIONS[field].help.format(example=repr(example), family=family, runtimes=", ".join(runtimes))
+
+
 HEADER_FIELDS = ("preset", "flag", "unchecked_flag", "drop_flag", "env", "env_default", "then", "name", "runtime")
 """The fields that shape a wrapper's bytes, in the order its header's "regenerate with" command names them
 (wrapgen.spec writes and reads that command through Request.argv and Request.from_argv)."""

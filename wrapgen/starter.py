@@ -12,7 +12,7 @@ from typing import Any
 import tomli_w
 
 from wrapgen.errors import InvalidValue, WrapgenError
-from wrapgen.manifest import KEYS, MANIFEST, OUTSIDE, SINGLE, TABLE, takes_list
+from wrapgen.manifest import KEYS, MANIFEST, OUTSIDE, TABLE, takes_list
 from wrapgen.runtimes import Family
 
 INTRO = f"""\
@@ -165,14 +165,16 @@ def _commented(option: Option) -> str:
     return f"# {option.key} = {example}\n" + "".join(f"#     {line}\n" for line in lines)
 
 
-def options_of(params: Sequence[Mapping[str, Any]]) -> list[Option]:
-    """The keys an entry takes, with their help, from the family command's options (wrapgen.cli gives them)."""
+def options_of(family: Family) -> list[Option]:
+    """The keys an entry of this family takes, with their help, from the option model (wrapgen.request)."""
+    from wrapgen.request import OPTIONS, Request, option_help
+
     found = []
-    for param in params:
-        key = param["option"][2:]
-        if key in KEYS:
-            repeatable = param["multiple"] and KEYS[key] not in SINGLE
-            found.append(Option(key, param["metavar"] or "TEXT", param["help"] or "", repeatable, param["switch"]))
+    for key, field in KEYS.items():
+        metavar, _ = OPTIONS[field]
+        switch = isinstance(Request._field_defaults[field], bool)
+        text = option_help(field, family.name, family.flag_example, family.runtimes)
+        found.append(Option(key, metavar or "TEXT", text, takes_list(key), switch))
     return found
 
 

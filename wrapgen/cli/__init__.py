@@ -13,6 +13,7 @@ import typer.core
 from wrapgen import __version__
 from wrapgen.choices import Format, IacFormat, Report, Via
 from wrapgen.errors import WrapgenError
+from wrapgen.request import OPTIONS, option_help
 from wrapgen.runtimes import FAMILIES, Family
 
 if TYPE_CHECKING:
@@ -128,162 +129,49 @@ def _request(family: str, given: dict[str, object]) -> "Request":
 
 
 def _family_command(family: Family) -> Callable[..., None]:
+    def h(field: str) -> str:
+        return option_help(field, family.name, family.flag_example, family.runtimes)
+
     def command(
-        flag: Annotated[
-            list[str] | None,
-            typer.Option(
-                help=f"Interpreter options, split like a shell splits words (e.g. {family.flag_example!r})."
-                " Repeatable.",
-                metavar="TEXT",
-            ),
-        ] = None,
+        flag: Annotated[list[str] | None, typer.Option(help=h("flag"), metavar=OPTIONS["flag"].metavar)] = None,
         unchecked_flag: Annotated[
-            list[str] | None,
-            typer.Option(
-                help="One interpreter option (with its value) that wrapgen's option tables do not know, e.g. one"
-                " newer than them: inserted after the --flag options, with a warning. Repeatable.",
-                metavar="TEXT",
-            ),
+            list[str] | None, typer.Option(help=h("unchecked_flag"), metavar=OPTIONS["unchecked_flag"].metavar)
         ] = None,
         verify_with: Annotated[
-            str | None,
-            typer.Option(
-                help="Before writing anything, run this local interpreter with the flags (and the variables) and a"
-                " program that does nothing; stop with its error if it refuses them.",
-                metavar="PATH",
-            ),
+            str | None, typer.Option(help=h("verify_with"), metavar=OPTIONS["verify_with"].metavar)
         ] = None,
-        preset: Annotated[
-            list[str] | None,
-            typer.Option(
-                help=f"A named set of flags and variables, NAME or NAME=VALUE (see: wrapgen presets {family.name})."
-                " Repeatable.",
-                metavar="NAME[=VALUE]",
-            ),
-        ] = None,
+        preset: Annotated[list[str] | None, typer.Option(help=h("preset"), metavar=OPTIONS["preset"].metavar)] = None,
         drop_flag: Annotated[
-            list[str] | None,
-            typer.Option(
-                help="An option the runtime itself passes, removed (with its value) before the flags go in."
-                " Repeatable.",
-                metavar="OPTION",
-            ),
+            list[str] | None, typer.Option(help=h("drop_flag"), metavar=OPTIONS["drop_flag"].metavar)
         ] = None,
-        env: Annotated[
-            list[str] | None,
-            typer.Option(
-                help="NAME=VALUE exported before the runtime starts; list variables (NODE_OPTIONS,"
-                " JAVA_TOOL_OPTIONS, RUBYOPT, DOTNET_STARTUP_HOOKS, PYTHONPATH) are appended to. Repeatable.",
-                metavar="NAME=VALUE",
-            ),
-        ] = None,
+        env: Annotated[list[str] | None, typer.Option(help=h("env"), metavar=OPTIONS["env"].metavar)] = None,
         env_default: Annotated[
-            list[str] | None,
-            typer.Option(
-                help="NAME=VALUE exported only where the variable is unset or empty. Repeatable.", metavar="NAME=VALUE"
-            ),
+            list[str] | None, typer.Option(help=h("env_default"), metavar=OPTIONS["env_default"].metavar)
         ] = None,
-        then: Annotated[
-            list[str] | None,
-            typer.Option(
-                help="Exec this next wrapper (e.g. /opt/otel-handler) with the modified command line instead"
-                " of the interpreter; if it is missing at run time, warn and start the runtime.",
-                metavar="PATH",
-            ),
-        ] = None,
-        via: Annotated[
-            Via,
-            typer.Option(
-                help="wrapper: a script for AWS_LAMBDA_EXEC_WRAPPER; env: only the variables to set"
-                " (for IaC), or an error saying why a variable cannot do what was asked."
-            ),
-        ] = Via.wrapper,
-        format: Annotated[
-            Format,
-            typer.Option("--format", help="With --via env: NAME=VALUE lines, or a JSON object."),
-        ] = Format.lines,
+        then: Annotated[list[str] | None, typer.Option(help=h("then"), metavar=OPTIONS["then"].metavar)] = None,
+        via: Annotated[Via, typer.Option(help=h("via"))] = Via.wrapper,
+        format: Annotated[Format, typer.Option("--format", help=h("format"))] = Format.lines,
         runtime: Annotated[
-            list[str] | None,
-            typer.Option(
-                help="Only for this Lambda runtime: flags are checked for it, a layer and the IaC list it as"
-                f" compatible, --via env writes its variables ({', '.join(family.runtimes)}; default: all)."
-                " Repeatable.",
-                metavar="RUNTIME",
-            ),
+            list[str] | None, typer.Option(help=h("runtime"), metavar=OPTIONS["runtime"].metavar)
         ] = None,
-        layer: Annotated[
-            str | None,
-            typer.Option(
-                help="Also write a Lambda layer zip with the wrapper at /opt/wrapgen/NAME (byte-identical"
-                " on every build).",
-                metavar="PATH.zip",
-            ),
-        ] = None,
+        layer: Annotated[str | None, typer.Option(help=h("layer"), metavar=OPTIONS["layer"].metavar)] = None,
         include: Annotated[
-            list[str] | None,
-            typer.Option(
-                help="With --layer or --dockerfile: add the file SRC at DEST under /opt, mode 0644 (in a layer, UTF-8"
-                " text with LF line endings and no BOM). Repeatable.",
-                metavar="SRC=DEST",
-            ),
+            list[str] | None, typer.Option(help=h("include"), metavar=OPTIONS["include"].metavar)
         ] = None,
         include_exec: Annotated[
-            list[str] | None,
-            typer.Option(
-                help="With --layer or --dockerfile: like --include, for a script or binary: mode 0755.",
-                metavar="SRC=DEST",
-            ),
+            list[str] | None, typer.Option(help=h("include_exec"), metavar=OPTIONS["include_exec"].metavar)
         ] = None,
-        dockerfile: Annotated[
-            bool,
-            typer.Option(
-                "--dockerfile",
-                help="Print the Dockerfile lines that install the wrapper (written with"
-                " -o, a path in the build context) in a Lambda base image.",
-            ),
-        ] = False,
-        iac: Annotated[
-            IacFormat | None,
-            typer.Option(
-                help="Print the IaC snippet that declares the layer (from --layer) or sets the variables"
-                " (from --via env), instead of the script."
-            ),
-        ] = None,
-        iac_dir: Annotated[
-            str | None,
-            typer.Option(
-                help="With --iac and --layer: where the IaC template lives, the zip referenced relative to it"
-                " (default: here).",
-                metavar="DIR",
-            ),
-        ] = None,
-        explain: Annotated[
-            bool,
-            typer.Option(
-                "--explain",
-                help="Before writing, run the wrapper as each of its Lambda runtimes would start it (with a"
-                " recording stub as the interpreter) and say on stderr what it does (see: wrapgen explain).",
-            ),
-        ] = False,
+        dockerfile: Annotated[bool, typer.Option("--dockerfile", help=h("dockerfile"))] = False,
+        iac: Annotated[IacFormat | None, typer.Option(help=h("iac"))] = None,
+        iac_dir: Annotated[str | None, typer.Option(help=h("iac_dir"), metavar=OPTIONS["iac_dir"].metavar)] = None,
+        explain: Annotated[bool, typer.Option("--explain", help=h("explain"))] = False,
         allow_dynamic_references: Annotated[
-            bool,
-            typer.Option(
-                "--allow-dynamic-references",
-                help="With --iac sam or cloudformation: let a value hold {{resolve:...}}, which CloudFormation"
-                " replaces with a secret or parameter at deploy time (refused by default: a literal value would"
-                " change).",
-            ),
+            bool, typer.Option("--allow-dynamic-references", help=h("allow_dynamic_references"))
         ] = False,
         output: Annotated[
-            str | None,
-            typer.Option(
-                "--output", "-o", help="Write the script here (mode 0755, atomically); default stdout.", metavar="PATH"
-            ),
+            str | None, typer.Option("--output", "-o", help=h("output"), metavar=OPTIONS["output"].metavar)
         ] = None,
-        name: Annotated[
-            str | None,
-            typer.Option(help=f"The wrapper's file name (default wrapgen-{family.name}).", metavar="NAME"),
-        ] = None,
+        name: Annotated[str | None, typer.Option(help=h("name"), metavar=OPTIONS["name"].metavar)] = None,
         dry_run: Annotated[
             bool,
             typer.Option(
@@ -713,21 +601,6 @@ def regenerate_command(
     _exit(regenerate.run(files))
 
 
-def _family_options(family: str) -> list[dict[str, object]]:
-    """The family command's options as typer built them: the one source of their help, for wrapgen init. (typer
-    0.2x carries its own click: its objects are read by their attributes.)"""
-    command = typer.main.get_command(app)
-    found = []
-    for param in command.commands[family].params:  # type: ignore[attr-defined]
-        if param.param_type_name != "option":
-            continue
-        choices = getattr(param.type, "choices", None)
-        found.append({"option": max(param.opts, key=len), "metavar": "|".join(map(str, choices)) if choices else
-                      param.metavar, "help": param.help, "multiple": param.multiple,
-                      "switch": param.is_flag})  # fmt: skip
-    return found
-
-
 @_command("init")
 def init_command(
     families: Annotated[
@@ -762,4 +635,4 @@ def init_command(
     """
     from wrapgen.commands import init
 
-    _exit(init.run(families, sources, output, outside, _family_options))
+    _exit(init.run(families, sources, output, outside))

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
 
 
 def run(
@@ -14,7 +13,6 @@ def run(
     sources: list[str] | None,
     output: str,
     outside: bool,
-    family_options: Callable[[str], list[dict[str, object]]],
 ) -> int:
     from wrapgen import starter
     from wrapgen.output import STDOUT, write_file, write_stdout
@@ -27,7 +25,7 @@ def run(
     from wrapgen.drift import distinct
 
     drafts += [starter.from_file(path, directory, outside) for path in distinct(sources or ())]
-    options = {d.values["family"]: starter.options_of(family_options(d.values["family"])) for d in drafts}
+    options = {d.values["family"]: starter.options_of(family_named(d.values["family"])) for d in drafts}
     from wrapgen.printable import utf8
 
     data = utf8(starter.render(drafts, options, outside), "the manifest", "a header's value or a path that is not"
