@@ -157,13 +157,20 @@ def test_text_report_and_errors(tmp_path: Path, environment: dict) -> None:
     assert "java17: BREAKS the function" in result.stdout and "changed: inserted -Dx=1 before" in result.stdout
     assert re.search(r"^java17 +BREAKS +1 +0 +", result.stdout, re.M), result.stdout  # the summary table
     unknown = subprocess.run([*WRAPGEN, "explain", str(sample)], capture_output=True, text=True, check=False)
-    assert unknown.returncode == 1 and "--family" in unknown.stderr
+    assert unknown.returncode == 2 and "--family" in unknown.stderr  # 2: it could not check
     missing = subprocess.run([*WRAPGEN, "explain", str(tmp_path / "nope"), "--family", "java"], capture_output=True,
                              text=True, check=False)  # fmt: skip
-    assert missing.returncode == 1 and "not an executable file" in missing.stderr
+    assert missing.returncode == 2 and missing.stderr == (
+        f"error: {tmp_path / 'nope'}: not an executable file (Lambda's"
+        f" bootstrap: '{tmp_path / 'nope'}: does not exist', exit 127)\n"
+    )
     foreign_first = subprocess.run([*WRAPGEN, "explain", str(sample), str(sample), "--family", "java"],
                                    capture_output=True, text=True, check=False)  # fmt: skip
-    assert foreign_first.returncode == 1 and "not a wrapgen wrapper" in foreign_first.stderr
+    assert foreign_first.returncode == 2 and "not a wrapgen wrapper" in foreign_first.stderr
+    ok = script(tmp_path, "ok", '#!/bin/bash\nexec "$@"\n')
+    fine = subprocess.run([*WRAPGEN, "explain", str(ok), "--family", "java", "--runtime", "java17"],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert fine.returncode == 0, fine.stdout  # 0: checked, nothing breaks
 
 
 def test_explain_option_shows_what_is_about_to_be_written(tmp_path: Path) -> None:
@@ -253,6 +260,6 @@ def test_a_first_wrapper_built_with_then_is_not_followed_by_another(tmp_path: Pa
     assert made.returncode == 0, made.stderr
     theirs = script(tmp_path, "theirs", "#!/bin/bash\nexit 1\n")
     code, outcomes, stderr = explain(dict(os.environ), ours, theirs, "--runtime", "python3.12")
-    assert (code, outcomes) == (1, [])
+    assert (code, outcomes) == (2, [])
     assert stderr == (f"error: {ours}: it was built with --then /opt/vendor, which it runs instead of {theirs}"
                       " (explain each alone, or build the first without --then)\n")  # fmt: skip

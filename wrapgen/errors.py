@@ -38,3 +38,10 @@ class Interrupted(WrapgenError):
     """SIGINT or SIGTERM ended a command; the message says what was left and how (exit 130, as a shell says)."""
 
     exit_code = 130
+
+
+class NotChecked(WrapgenError):
+    """What was asked cannot be checked (a file that is missing, a refusal, no sandbox): exit 2, apart from what
+    was checked and found wrong (exit 1)."""
+
+    exit_code = 2

@@ -201,5 +201,6 @@ def _explanation(spec: WrapperSpec, script: bytes, sandboxed: bool) -> str:
     broken = [outcome.runtime for outcome in outcomes if outcome.broken]
     if broken:
         raise InvalidValue(f"--explain: the wrapper would break the function on {', '.join(broken)}",
-                           "see: wrapgen explain on the written script")  # fmt: skip
+                           "nothing was written; to see how: write it without --explain, then wrapgen explain"
+                           " it")  # fmt: skip
     return describe(outcomes, spec.family)

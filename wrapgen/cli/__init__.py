@@ -280,10 +280,11 @@ def explain_command(
     no_sandbox: _NoSandbox = False,
 ) -> None:
     """Run a wrapper (or a chain: a wrapgen wrapper and its next wrapper) for real under bash, as each Lambda runtime
-    of the family starts it, with a recording stub as the interpreter: show the command line before and after,
-    the variables it sets, and what would break the function or silently undo the wrapper; exit 1 if anything
-    would. The scripts run in a sandbox (bubblewrap): as /opt/NAME, with Lambda's environment only, no network,
-    nothing of this machine's but its system directories, read-only.
+    of the family starts it, with a recording stub as the interpreter: show the command line before and after, the
+    variables it sets, and what would break the function or silently undo the wrapper; exit 1 if anything would, 2
+    if it could not check (a missing file, a refusal, no sandbox). The scripts run in a sandbox (bubblewrap): as
+    /opt/NAME, with Lambda's environment only, no network, nothing of this machine's but its system directories,
+    read-only.
 
     Example: wrapgen explain build/wrapgen-java --runtime java21
     """

@@ -1,20 +1,36 @@
 """`wrapgen explain`: Run a wrapper (or a chain: a wrapgen wrapper and its next wrapper) for real under bash, as
 each Lambda runtime of the family starts it, with a recording stub as the interpreter: show the command line
 before and after, the variables it sets, and what would break the function or silently undo the wrapper; exit 1
-if anything would. The scripts run in a sandbox (bubblewrap): as /opt/NAME, with Lambda's environment only, no
-network, nothing of this machine's but its system directories, read-only."""
+if anything would, 2 if it could not check. The scripts run in a sandbox (bubblewrap): as /opt/NAME, with
+Lambda's environment only, no network, nothing of this machine's but its system directories, read-only."""
 
 from __future__ import annotations
 
 from wrapgen.choices import Report
-from wrapgen.errors import WrapgenError
+from wrapgen.errors import NotChecked, WrapgenError
 from wrapgen.output import json_text, print_text
 
 
 def run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool) -> int:
+    """Exit 0 where nothing breaks the function, 1 where something does, 2 where it could not be checked."""
+    try:
+        return _run(scripts, family, runtime, format_, no_sandbox)
+    except NotChecked:
+        raise
+    except WrapgenError as error:
+        raise NotChecked(error.message, error.hint) from None
+
+
+def _run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool) -> int:
+    from wrapgen.local.bootstrap import bootstrap_check
     from wrapgen.local.explain import as_data, describe, explain
     from wrapgen.spec import check_runtimes, family_named, wrapper_family
 
+    for script in scripts:
+        refused = bootstrap_check(script)
+        if refused is not None:
+            status, said = refused
+            raise NotChecked(f"{script}: not an executable file (Lambda's bootstrap: {said!r}, exit {status})")
     chosen = family_named(family) if family else wrapper_family(scripts[0])
     if chosen is None:
         raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",
