@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, WRAPGEN, running, token, wrapgen_cli
+from conftest import ROOT, WRAPGEN, aws_sample, running, token, wrapgen_cli
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.interpreters]
 
@@ -272,3 +272,52 @@ def test_no_process_of_the_test_run_is_left(tmp_path: Path) -> None:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     assert group_members(process.pid) == []
+
+
+PROBE = 'public class Probe {\n  public String handleRequest(String event) {\n    return "ok " + event;\n  }\n}\n'
+
+
+def _java_code(tmp_path: Path) -> Path:
+    code = code_dir(tmp_path, {"Probe.java": PROBE})
+    subprocess.run(["javac", "--release", "11", "-d", str(code), str(code / "Probe.java")], check=True)
+    return code
+
+
+@pytest.mark.skipif(not shutil.which("javac"), reason="no JDK (javac) on PATH (scripts/test installs Debian's)")
+@pytest.mark.parametrize(("runtime", "version"), [("java17", "17"), ("java21", "21"), ("java25", "25")])
+def test_what_kills_java17_and_later_fails_try_as_it_fails_lambda(tmp_path: Path, runtime: str, version: str) -> None:
+    """AWS's java17+ client reads the handler from its first argument: the documentation's sample (a flag before
+    the last argument, so after the main class) and a wrapper that drops the handler both fail at init there. try's
+    stand-in read the last argument, and said both worked."""
+    from test_option_tables import java
+
+    code = _java_code(tmp_path)
+    jvm = ("--interpreter", java(version), "--runtime", runtime)
+    good = wrapper(tmp_path, "java", "--flag", "-Dx=y")
+    status, report = try_json(tmp_path, good, "Probe::handleRequest", code, *jvm)
+    assert status == 0 and report["result"] == 'ok {"answer": 42}', report  # the control
+    sample = tmp_path / "aws-sample"
+    sample.write_text(aws_sample("-Dx=y"))
+    dropped = tmp_path / "drops-the-handler"
+    dropped.write_text('#!/bin/bash\nexec "${@:1:$#-1}"\n')
+    for script in (sample, dropped):
+        script.chmod(0o755)
+        status, report = try_json(tmp_path, str(script), "Probe::handleRequest", code, *jvm)
+        assert status == 1 and report["outcome"] != "response", report
+        assert "Init error" in str(report["stderr"]), report["stderr"]
+
+
+@pytest.mark.skipif(not shutil.which("javac"), reason="no JDK (javac) on PATH (scripts/test installs Debian's)")
+def test_java11s_main_class_reads_the_handler_from_the_environment(tmp_path: Path) -> None:
+    """On java8/11 the main class is lambdainternal.AWSLambda, which reads _HANDLER: the sample's flag before the
+    last argument is before the main class there, and works."""
+    from test_option_tables import java
+
+    code = _java_code(tmp_path)
+    sample = tmp_path / "aws-sample"
+    sample.write_text(aws_sample("-Dx=y"))
+    sample.chmod(0o755)
+    status, report = try_json(tmp_path, str(sample), "Probe::handleRequest", code, "--interpreter", java("11"),
+                              "--runtime", "java11")  # fmt: skip
+    assert status == 0 and report["result"] == 'ok {"answer": 42}', report
+    assert "lambdainternal.AWSLambda" in report["command"]  # type: ignore[operator]

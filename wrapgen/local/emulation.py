@@ -202,15 +202,16 @@ def _java(local: Local, code: str, handler: str, client: str | None) -> None:
         elif arg == "-Xshare:on":
             argv.append("-Xshare:auto")
             dropped.append(arg)
-        elif arg in JAVA_MAINS:
-            argv.append(JAVA_MAIN)
         else:
             argv.append(arg)
     if local.vector[-2:-1] == [JAVA_MAIN]:
         argv[-1] = handler  # java17+: the handler is the last argument
     local.argv = argv
-    local.emulated.append(f"main class: wrapgen's {JAVA_MAIN} ({CLIENTS / 'AWSLambda.java'}, compiled in {classes}):"
-                          " the handler gets the event as a String, context null; no aws-lambda-java-core")  # fmt: skip
+    main = next((arg for arg in local.vector if arg in JAVA_MAINS), JAVA_MAIN)
+    reads = "its first argument" if main == JAVA_MAIN else "_HANDLER"
+    local.emulated.append(f"main class: wrapgen's {main} (in {CLIENTS}, compiled in {classes}): it reads the handler"
+                          f" from {reads}, as AWS's does; the handler gets the event as a String, context null; no"
+                          " aws-lambda-java-core")  # fmt: skip
     local.emulated.append(f"class path: wrapgen's classes, {task}, {task}/lib/* in place of Lambda's jars")
     if dropped:
         local.emulated.append(f"left out (Lambda's files, absent here): {' '.join(dropped)}; -Xshare:auto instead")
@@ -218,7 +219,8 @@ def _java(local: Local, code: str, handler: str, client: str | None) -> None:
 
 def _compiled_entry(java: str) -> Path:
     """AWSLambda.java compiled for Java 11+, once per source, in the user's cache."""
-    source = (CLIENTS / "AWSLambda.java").read_bytes()
+    sources = [CLIENTS / "AWSLambda.java", CLIENTS / "lambdainternal" / "AWSLambda.java"]
+    source = b"".join(path.read_bytes() for path in sources)
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wrapgen" / "try-java"
     target = cache / hashlib.sha256(source).hexdigest()[:16]
     if (target / "com").is_dir():
@@ -232,7 +234,7 @@ def _compiled_entry(java: str) -> Path:
 
     cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=cache))
-    done = subprocess.run([javac, "--release", "11", "-d", str(work), str(CLIENTS / "AWSLambda.java")],
+    done = subprocess.run([javac, "--release", "11", "-d", str(work), *map(str, sources)],
                           capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
     if done.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)

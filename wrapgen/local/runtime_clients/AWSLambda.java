@@ -1,7 +1,8 @@
 // wrapgen's stand-in for the Java runtime interface client's main class, for `wrapgen try` (compiled once with the
 // JDK's javac into wrapgen's cache). It speaks the Runtime API (AWS_LAMBDA_RUNTIME_API) with java.net.http:
-// loads the handler (the last argument, as on java17+, else _HANDLER as on java8/11: Class or Class::method, method
-// default handleRequest) from the class path, then for the one event calls method(String event) or
+// loads the handler (its first argument, as AWS's java17+ client reads it: AWSLambda.main -> startRuntime(args[0]);
+// lambdainternal.AWSLambda, java8/11's main class, reads _HANDLER: Class or Class::method, method default
+// handleRequest) from the class path, then for the one event calls method(String event) or
 // method(String event, Object context) with context null, or method(), and posts the result: a String as a JSON
 // string, null as null, anything else as its toString() in a JSON string. No POJO or Map (de)serialisation.
 package com.amazonaws.services.lambda.runtime.api.client;
@@ -22,7 +23,14 @@ public final class AWSLambda {
     private static String base;
 
     public static void main(String[] args) throws Exception {
-        String handler = args.length > 0 ? args[args.length - 1] : System.getenv("_HANDLER");
+        run(args.length > 0 ? args[0] : null);
+    }
+
+    public static void run(String handler) throws Exception {
+        if (handler == null) {
+            System.err.println("Init error: no handler (java17+'s main class takes it as its first argument)");
+            System.exit(1);
+        }
         base = "http://" + System.getenv("AWS_LAMBDA_RUNTIME_API") + "/2018-06-01/runtime";
         Object target = null;
         Method method = null;
