@@ -321,3 +321,34 @@ def test_java11s_main_class_reads_the_handler_from_the_environment(tmp_path: Pat
                               "--runtime", "java11")  # fmt: skip
     assert status == 0 and report["result"] == 'ok {"answer": 42}', report
     assert "lambdainternal.AWSLambda" in report["command"]  # type: ignore[operator]
+
+
+@needs_awslambdaric
+def test_the_layers_are_at_opt_in_their_order(tmp_path: Path) -> None:
+    """--layer: the function imports a module from its layer (/opt/python) and reads a file a later layer puts over
+    an earlier one's; without the layers it fails (the control)."""
+    import io
+    import zipfile
+
+    def layer(name: str, files: dict[str, str]) -> Path:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for member, text in files.items():
+                archive.writestr(member, text)
+        path = tmp_path / name
+        path.write_bytes(buffer.getvalue())
+        return path
+
+    first = layer("first.zip", {"python/layermod.py": "WHO = 'first'\n", "data/which": "first\n"})
+    second = layer("second.zip", {"data/which": "second\n"})
+    handler = ("import layermod\ndef handler(event, context):\n"
+               "    return [layermod.WHO, open('/opt/data/which').read().strip()]\n")  # fmt: skip
+    code = code_dir(tmp_path, {"app.py": handler})
+    script = wrapper(tmp_path, "python", "--flag", "-X importtime")
+    status, report = try_json(tmp_path, script, "app.handler", code, "--layer", str(first), "--layer", str(second))
+    assert status == 0 and report["result"] == ["first", "second"], report
+    status, report = try_json(tmp_path, script, "app.handler", code)
+    assert status == 1 and "layermod" in str(report["stderr"]) + str(report["error"]), report
+    refused = wrapgen_cli("try", script, "--handler", "app.handler", "--event", str(tmp_path / "event.json"),
+                          "--code", str(code), "--layer", str(first), "--no-sandbox")  # fmt: skip
+    assert refused.returncode == 1 and refused.stderr.startswith("error: --layer: the layers are unpacked at /opt")

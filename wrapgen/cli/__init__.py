@@ -346,6 +346,14 @@ def try_command(
     ] = 30.0,
     format_: Annotated[Report, typer.Option("--format", help="text, or a JSON object.")] = Report.text,
     no_sandbox: _NoSandbox = False,
+    layer: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A layer zip, unpacked at /opt in the sandbox, in the order given (a later one's files over an"
+            " earlier one's), as Lambda unpacks the function's layers; the wrapper goes over them. Repeatable.",
+            metavar="PATH.zip",
+        ),
+    ] = None,
 ) -> None:
     """Start the real local runtime through the wrapper as Lambda does, invoke the handler once through a local
     Runtime API, and print its result, what it wrote and its init time with and without the wrapper; exit 1 unless
@@ -359,7 +367,18 @@ def try_command(
 
     _exit(
         try_.run(
-            script, handler, event, code, runtime, interpreter, runtime_client, compare, timeout, format_, no_sandbox
+            script,
+            handler,
+            event,
+            code,
+            runtime,
+            interpreter,
+            runtime_client,
+            compare,
+            timeout,
+            format_,
+            no_sandbox,
+            layer,
         )
     )
 

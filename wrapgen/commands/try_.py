@@ -22,11 +22,12 @@ def run(
     timeout: float,
     format_: Report,
     no_sandbox: bool,
+    layer: list[str] | None = None,
 ) -> int:
     from wrapgen.local import trial
 
     report = trial.prepare_and_try(script, handler, event, code, runtime, interpreter, runtime_client, compare,
-                                   timeout, not no_sandbox)  # fmt: skip
+                                   timeout, not no_sandbox, layer or ())  # fmt: skip
     print_text(json_text(trial.report_data(report)) if format_ == "json" else trial.describe(report))
     if not report.ok:
         return 1

@@ -318,7 +318,9 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
         if place.startswith("/opt/") and os.path.normpath(place) == place and place not in where[:i]:
             where[i] = place  # a layer's file, where Lambda unzips it
     if opt is not None and sandboxed:
-        _into(opt, chain, where)
+        from wrapgen.local.optdir import put
+
+        put(opt, list(zip(chain, where, strict=True)))
     from concurrent.futures import ThreadPoolExecutor
 
     # Each runtime's run is its own (sandbox, work directory): they run side by side, a few at a time.
@@ -327,20 +329,6 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
                             sandboxed, opt) for runtime in runtimes or family.runtimes if runtime in first]  # fmt: skip
         outcomes = [job.result() for job in jobs]
     return outcomes
-
-
-def _into(opt: str, chain: Sequence[str], places: Sequence[str]) -> None:
-    """Each script written into the layers' directory at its place under /opt (over what a layer has there)."""
-    for script, place in zip(chain, places, strict=True):
-        target = os.path.join(opt, place.removeprefix("/opt/"))
-        try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            if os.path.lexists(target):
-                os.unlink(target)
-            shutil.copyfile(script, target)
-            os.chmod(target, 0o755)
-        except OSError as error:
-            raise InvalidValue(f"{place}: cannot be put at /opt beside the layers: {error.strerror}") from None
 
 
 def _explain_one(chain: list[str], places: list[str], family: Family, vector: Vector, work: Path, sandboxed: bool,

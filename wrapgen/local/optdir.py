@@ -57,3 +57,20 @@ def _write(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: str, name: s
     except OSError as error:
         raise InvalidValue(printable(f"{name}: member {info.filename!r}: cannot be unpacked at /opt: "
                                      f"{error.strerror}")) from None  # fmt: skip
+
+
+def put(target: str, files: Sequence[tuple[str, str]]) -> None:
+    """Each (host file, path under /opt) copied into the unpacked layers at that path, mode 0755, over what a layer
+    has there (a wrapper explained or tried beside the layers it needs)."""
+    for source, place in files:
+        path = os.path.join(target, place.removeprefix("/opt/"))
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            if os.path.lexists(path):
+                os.unlink(path)
+            shutil.copyfile(source, path)
+            os.chmod(path, 0o755)
+        except OSError as error:
+            raise InvalidValue(
+                printable(f"{place}: cannot be put at /opt beside the layers: {error.strerror}")
+            ) from None

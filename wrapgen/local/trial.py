@@ -16,7 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from wrapgen.errors import Interrupted, WrapgenError
@@ -293,9 +293,9 @@ def _code(code: str) -> str:
 
 def prepare_and_try(script: str, handler: str, event_path: str, code: str, runtime: str | None,
                     interpreter: str | None, client: str | None, compare: int, timeout: float,
-                    sandboxed: bool = True) -> Report:  # fmt: skip
+                    sandboxed: bool = True, layers: Sequence[str] = ()) -> Report:  # fmt: skip
     """Check the inputs, the wrapper as Lambda's bootstrap does, build the local runtime, run (in the sandbox:
-    the wrapper at /opt/NAME, the code at /var/task)."""
+    the layers unpacked at /opt in their order, the wrapper at /opt/NAME over them, the code at /var/task)."""
     from wrapgen.local.bootstrap import bootstrap_check
     from wrapgen.local.emulation import family_of_runtime, local_runtime
     from wrapgen.spec import wrapper_family
@@ -313,6 +313,26 @@ def prepare_and_try(script: str, handler: str, event_path: str, code: str, runti
         if found is None:
             raise WrapgenError(f"{script}: not a wrapgen wrapper, so its runtime is unknown", "give --runtime")
         family = found
+    if layers and not sandboxed:
+        raise WrapgenError("--layer: the layers are unpacked at /opt in the sandbox", "leave out --no-sandbox")
     local = local_runtime(family, runtime, interpreter, code, handler, client, sandboxed)
-    placed = local.layout.place(wrapper, "/opt/" + os.path.basename(wrapper))
-    return try_runtime(local, placed, handler, code, event, timeout, compare)
+    place = "/opt/" + os.path.basename(wrapper)
+    with tempfile.TemporaryDirectory(prefix="wrapgen-try-layers-") as tmp:
+        if layers:
+            from wrapgen.local.optdir import put, unpack
+
+            opt = os.path.join(tmp, "opt")
+            unpack([(f"--layer {path}", _layer(path)) for path in layers], opt)
+            put(opt, [(wrapper, place)])
+            local.layout.place(opt, "/opt")
+        else:
+            place = local.layout.place(wrapper, place)
+        return try_runtime(local, place, handler, code, event, timeout, compare)
+
+
+def _layer(path: str) -> bytes:
+    """A layer zip given with --layer: a regular file, at most Lambda's 250 MB (what a layer unzips to)."""
+    from wrapgen.files import read_regular
+    from wrapgen.layer import UNZIPPED_LIMIT
+
+    return read_regular(path, UNZIPPED_LIMIT, f"--layer {path}")
