@@ -263,3 +263,27 @@ def test_a_first_wrapper_built_with_then_is_not_followed_by_another(tmp_path: Pa
     assert (code, outcomes) == (2, [])
     assert stderr == (f"error: {ours}: it was built with --then /opt/vendor, which it runs instead of {theirs}"
                       " (explain each alone, or build the first without --then)\n")  # fmt: skip
+
+
+def test_the_functions_own_variables_are_what_the_wrapper_sees(tmp_path: Path) -> None:
+    """Vendor wrappers branch on the function's variables (a fast-start mode): explain judged the wrong branch
+    without them. --env and --env-file (NAME=VALUE lines or a JSON object) give them; reserved keys are refused."""
+    fast = script(tmp_path, "fast", '#!/bin/bash\nif [ "${FAST_START:-}" = 1 ]; then exec "$@"; fi\nexit 3\n')
+    args = ("--family", "python", "--runtime", "python3.12")
+    assert explain(dict(os.environ), fast, *args)[0] == 1  # without: the other branch, which breaks
+    (tmp_path / "lines.env").write_text("# the function's configuration\nFAST_START=1\nOTHER=a b\n")
+    (tmp_path / "vars.json").write_text('{"FAST_START": "1"}')
+    for given in (
+        ("--env", "FAST_START=1"),
+        ("--env-file", tmp_path / "lines.env"),
+        ("--env-file", tmp_path / "vars.json"),
+    ):
+        code, outcomes, stderr = explain(dict(os.environ), fast, *args, *given)
+        assert code == 0, (given, stderr)
+        assert "FAST_START" not in outcomes[0]["environment"]  # the function's, not the wrapper's doing
+    code, _, stderr = explain(
+        dict(os.environ), fast, *args, "--env-file", tmp_path / "lines.env", "--env", "FAST_START=0"
+    )
+    assert code == 1  # --env wins over the file
+    code, _, stderr = explain(dict(os.environ), fast, *args, "--env", "AWS_REGION=eu-west-1")
+    assert code == 2 and stderr == "error: AWS_REGION is reserved by Lambda: a function's configuration cannot set it\n"

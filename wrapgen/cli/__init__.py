@@ -278,6 +278,22 @@ def explain_command(
     ] = None,
     format_: Annotated[Report, typer.Option("--format", help="text, or a JSON list.")] = Report.text,
     no_sandbox: _NoSandbox = False,
+    env: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A variable of the function's configuration, in the environment the scripts see (vendor wrappers"
+            " branch on theirs). Repeatable.",
+            metavar="NAME=VALUE",
+        ),
+    ] = None,
+    env_file: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="The function's variables from a file: NAME=VALUE lines or a JSON object (as wrapgen --via env"
+            " prints them); --env's win. Repeatable.",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """Run a wrapper (or a chain: a wrapgen wrapper and its next wrapper) for real under bash, as each Lambda runtime
     of the family starts it, with a recording stub as the interpreter: show the command line before and after, the
@@ -290,7 +306,7 @@ def explain_command(
     """
     from wrapgen.commands import explain
 
-    _exit(explain.run(scripts, family, runtime, format_, no_sandbox))
+    _exit(explain.run(scripts, family, runtime, format_, no_sandbox, env, env_file))
 
 
 @_command("lint")

@@ -6,22 +6,64 @@ Lambda's environment only, no network, nothing of this machine's but its system 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from wrapgen.choices import Report
-from wrapgen.errors import NotChecked, WrapgenError
+from wrapgen.errors import InvalidValue, NotChecked, WrapgenError
 from wrapgen.output import json_text, print_text
 
+ENV_FILE_MAX = 64 * 1024
+"""Bytes of an --env-file (a function's configuration holds 4 KB)."""
 
-def run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool) -> int:
+
+def run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool,
+        env: list[str] | None = None, env_file: list[str] | None = None) -> int:  # fmt: skip
     """Exit 0 where nothing breaks the function, 1 where something does, 2 where it could not be checked."""
     try:
-        return _run(scripts, family, runtime, format_, no_sandbox)
+        variables = function_variables(env or (), env_file or ())
+        return _run(scripts, family, runtime, format_, no_sandbox, variables)
     except NotChecked:
         raise
     except WrapgenError as error:
         raise NotChecked(error.message, error.hint) from None
 
 
-def _run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool) -> int:
+def function_variables(env: Sequence[str], files: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """The function's own variables: each --env-file's (NAME=VALUE lines, # comments, or a JSON object, as
+    `wrapgen ... --via env` prints them), then --env's; held to Lambda's rules for a configuration."""
+    from wrapgen.envmode import check_configuration
+    from wrapgen.spec import assignment
+
+    found: dict[str, str] = {}
+    for path in files:
+        found.update(_env_file(path))
+    found.update(assignment(item, "--env") for item in env)
+    check_configuration(list(found.items()))
+    return tuple(found.items())
+
+
+def _env_file(path: str) -> list[tuple[str, str]]:
+    import json
+
+    from wrapgen.files import read_regular
+
+    text = read_regular(path, ENV_FILE_MAX, f"--env-file {path}").decode("utf-8", "surrogateescape")
+    if text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            raise InvalidValue(f"--env-file {path}: not a JSON object of strings") from None
+        if not isinstance(data, dict) or not all(isinstance(value, str) for value in data.values()):
+            raise InvalidValue(f"--env-file {path}: not a JSON object of strings")
+        return list(data.items())
+    from wrapgen.spec import assignment
+
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [assignment(line, f"--env-file {path}:") for line in lines]
+
+
+def _run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool,
+         variables: tuple[tuple[str, str], ...]) -> int:  # fmt: skip
     from wrapgen.local.bootstrap import bootstrap_check
     from wrapgen.local.explain import as_data, describe, explain
     from wrapgen.spec import check_runtimes, family_named, wrapper_family
@@ -36,7 +78,7 @@ def _run(scripts: list[str], family: str | None, runtime: list[str] | None, form
         raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",
                            "add --family python (or node, java, dotnet, ruby)")  # fmt: skip
     check_runtimes(chosen, runtime or ())
-    outcomes = explain(scripts, chosen, runtime or (), sandboxed=not no_sandbox)
+    outcomes = explain(scripts, chosen, runtime or (), sandboxed=not no_sandbox, variables=variables)
     print_text(json_text(as_data(outcomes)) if format_ == "json" else describe(outcomes, chosen))
     if any(outcome.broken for outcome in outcomes):
         return 1

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from wrapgen.errors import InvalidValue
 from wrapgen.grammar import Kind, classify
@@ -91,10 +92,22 @@ class Outcome:
         return any(p.breaks for p in self.problems) or any(p.breaks for s in self.steps for p in s.problems)
 
 
-def lambda_environment(vector: Vector, wrapper: str) -> dict[str, str]:
-    """What Lambda's bootstrap has set when it execs AWS_LAMBDA_EXEC_WRAPPER (example values)."""
+def lambda_environment(vector: Vector, wrapper: str, variables: Sequence[tuple[str, str]] = ()) -> dict[str, str]:
+    """What Lambda's bootstrap has set when it execs AWS_LAMBDA_EXEC_WRAPPER (example values), with the function's
+    own variables (its configuration's, which may replace what Lambda does not reserve: PATH, LANG, ...)."""
     handler = vector.argv[-1] if vector.handler_in_argv else "app.handler"
-    return {**bootstrap_environment(vector.runtime, handler, "127.0.0.1:9001"), "AWS_LAMBDA_EXEC_WRAPPER": wrapper}
+    bootstrap = bootstrap_environment(vector.runtime, handler, "127.0.0.1:9001")
+    return {**bootstrap, **dict(variables), "AWS_LAMBDA_EXEC_WRAPPER": wrapper}
+
+
+class How(NamedTuple):
+    """How a chain is run: where each script stands (its Lambda path), in the sandbox or not, the function's layers
+    unpacked (at /opt in the sandbox), and the function's own variables."""
+
+    places: list[str]
+    sandboxed: bool
+    opt: str | None
+    variables: tuple[tuple[str, str], ...]
 
 
 def program_index(grammar: Grammar, argv: Sequence[str]) -> int | None:
@@ -164,12 +177,13 @@ def default_places(scripts: Sequence[str]) -> list[str]:
     return places
 
 
-def _run(chain: Sequence[str], places: Sequence[str], vector: Vector, bash: str, work: Path, sandboxed: bool,
-         opt: str | None) -> tuple[list[str] | None, dict[str, str] | None, Ran, tuple[int, int] | None]:  # fmt: skip
+def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path
+         ) -> tuple[list[str] | None, dict[str, str] | None, Ran, tuple[int, int] | None]:  # fmt: skip
     """Run the chain on the vector (each script at its place in the sandbox, in `opt` where given); the stub's
     argv and environment (None if it never ran), what ran, and the processes strace counted."""
     from wrapgen.local.sandbox import Layout, run
 
+    places, sandboxed, opt = how.places[: len(chain)], how.sandboxed, how.opt
     layout = Layout(sandboxed)
     record, record_write = os.pipe()
     trace, trace_write = os.pipe()
@@ -188,7 +202,7 @@ def _run(chain: Sequence[str], places: Sequence[str], vector: Vector, bash: str,
     task = work / "task"
     task.mkdir(exist_ok=True)
     cwd = layout.place(str(task), "/var/task")
-    env = lambda_environment(vector, paths[0])
+    env = lambda_environment(vector, paths[0], how.variables)
     if len(chain) > 1:
         env["WRAPGEN_THEN"] = paths[1]
     argv = [*_command(layout.expose(bash), chain[0], paths[0]), stub_path, *vector.argv[1:]]
@@ -288,11 +302,13 @@ def _environment(given: dict[str, str], got: dict[str, str]) -> dict[str, tuple[
 
 
 def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = (), *, sandboxed: bool = True,
-            places: Sequence[str] | None = None, opt: str | None = None) -> list[Outcome]:  # fmt: skip
+            places: Sequence[str] | None = None, opt: str | None = None,
+            variables: Sequence[tuple[str, str]] = ()) -> list[Outcome]:  # fmt: skip
     """Run the chain under each runtime's vector (the first recorded for it), in the sandbox (wrapgen.local.sandbox)
     unless `sandboxed` is false, each script at its place there (its Lambda path; default /opt/NAME); `opt`, a
     directory of the function's layers unpacked (wrapgen.local.optdir), is /opt there, the scripts written into it at
-    their places. One outcome per runtime."""
+    their places; `variables` are the function's own, in the environment the scripts see. One outcome per
+    runtime."""
     for script in scripts:
         refused = bootstrap_check(script)
         if refused is not None:
@@ -325,21 +341,21 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
 
     # Each runtime's run is its own (sandbox, work directory): they run side by side, a few at a time.
     with tempfile.TemporaryDirectory(prefix="wrapgen-explain-") as tmp, ThreadPoolExecutor(WORKERS) as pool:
-        jobs = [pool.submit(_explain_one, chain, where, family, first[runtime], Path(tempfile.mkdtemp(dir=tmp)),
-                            sandboxed, opt) for runtime in runtimes or family.runtimes if runtime in first]  # fmt: skip
+        how = How(where, sandboxed, opt, tuple(variables))
+        jobs = [pool.submit(_explain_one, chain, how, family, first[runtime], Path(tempfile.mkdtemp(dir=tmp)))
+                for runtime in runtimes or family.runtimes if runtime in first]  # fmt: skip
         outcomes = [job.result() for job in jobs]
     return outcomes
 
 
-def _explain_one(chain: list[str], places: list[str], family: Family, vector: Vector, work: Path, sandboxed: bool,
-                 opt: str | None) -> Outcome:  # fmt: skip
+def _explain_one(chain: list[str], how: How, family: Family, vector: Vector, work: Path) -> Outcome:
     bash, bash_note = _bash_for(vector.runtime)
-    argv, environment, result, processes = _run(chain, places, vector, bash, work, sandboxed, opt)
+    argv, environment, result, processes = _run(chain, how, vector, bash, work)
     before = list(vector.argv)
     steps: list[Step] = []
     problems: list[Problem] = []
     if len(chain) == 2:
-        first_argv, _, _, _ = _run(chain[:1], places[:1], vector, bash, work, sandboxed, opt)
+        first_argv, _, _, _ = _run(chain[:1], how, vector, bash, work)
         steps.append(Step(chain[0], before, first_argv))
         steps.append(Step(chain[1], first_argv or before, argv))
     else:
@@ -363,7 +379,7 @@ def _explain_one(chain: list[str], places: list[str], family: Family, vector: Ve
             problems.append(Problem(f"{forks} fork(s): each costs cold-start time (bash builtins need none)", False))
         if execs > len(chain) + 1:
             problems.append(Problem(f"{execs - len(chain) - 1} exec(s) more than the chain needs", False))
-    given = lambda_environment(vector, places[0] if sandboxed else chain[0])
+    given = lambda_environment(vector, how.places[0] if how.sandboxed else chain[0], how.variables)
     return Outcome(
         runtime=vector.runtime,
         bash=bash_note,
