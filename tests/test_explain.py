@@ -287,3 +287,23 @@ def test_the_functions_own_variables_are_what_the_wrapper_sees(tmp_path: Path) -
     assert code == 1  # --env wins over the file
     code, _, stderr = explain(dict(os.environ), fast, *args, "--env", "AWS_REGION=eu-west-1")
     assert code == 2 and stderr == "error: AWS_REGION is reserved by Lambda: a function's configuration cannot set it\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [('#!/bin/bash\n"$@"\nexit 0\n', ["not by exec", "exit status is lost: it ended with 42, the wrapper exited 0"]),
+     ('#!/bin/bash\n"$@"\nexit $?\n', ["not by exec"]),
+     ('#!/bin/bash\nexec env X=1 "$@"\n', [])],
+    ids=["child-status-lost", "child-status-kept", "exec-through-env"],
+)  # fmt: skip
+def test_a_runtime_run_as_a_child_or_its_status_lost_breaks(tmp_path: Path, text: str, said: list[str]) -> None:
+    """The AWS python sample and Serverless's python wrapper run the runtime as a child and lose its exit status:
+    explain called them ok (with a fork note), its stand-in always exiting 0. It exits 42 now, which an exec passes
+    on; strace tells which process exec'd it."""
+    wrapper = script(tmp_path, "w", text)
+    code, outcomes, _ = explain(dict(os.environ), wrapper, "--family", "python", "--runtime", "python3.12")
+    found = problems(outcomes[0])
+    assert code == (1 if said else 0), found
+    for words in said:
+        assert any(words in problem for problem in found), found
+    assert outcomes[0]["exit_status"] == (0 if "exit 0" in text else 42)

@@ -42,9 +42,12 @@ _STUB = r"""#!/bin/bash
         printf '%s\0' "$wrapgen_entry"
     done < /proc/$$/environ
 } >&{fd}
+exit {status}
 """
 """The stand-in interpreter, at Lambda's path (/var/lang/bin/NAME in the sandbox): it writes its argument count,
-argv and environment to a pipe wrapgen reads (fd {fd}), so nothing in its environment says it is observed."""
+argv and environment to a pipe wrapgen reads (fd {fd}), so nothing in its environment says it is observed, and
+ends with STUB_STATUS, which a wrapper must pass on (Lambda learns how its runtime ended from it)."""
+STUB_STATUS = 42
 _OWN = frozenset({"_", "SHLVL", "PWD", "OLDPWD"})
 """Variables that bash sets for any program it starts: not a wrapper's doing."""
 WORKERS = 4
@@ -146,12 +149,24 @@ def _decode(data: bytes) -> list[str]:
     return [os.fsdecode(item) for item in data.split(b"\0")[:-1]]
 
 
-def _trace(log: bytes) -> tuple[int, int]:
-    """Execs and process creations in an strace -f log."""
-    lines = log.decode("utf-8", "replace").splitlines()
+class Processes(NamedTuple):
+    """What strace saw: execs and process creations, and whether the stub ran in another process than the
+    wrapper's own (None: the stub never ran)."""
+
+    execs: int
+    forks: int
+    forked: bool | None
+
+
+def _trace(log: bytes, stub: str) -> Processes:
+    """What an strace -f log says of the run."""
+    text = log.decode("utf-8", "replace")
+    lines = text.splitlines()
     execs = sum(1 for line in lines if "execve(" in line and line.rstrip().endswith("= 0"))
     forks = sum(1 for line in lines if _FORK.search(line) and "= -1" not in line)
-    return execs, forks
+    first = text.split(" ", 1)[0]
+    pids = {line.split(None, 1)[0] for line in lines if f'execve("{stub}"' in line}
+    return Processes(execs, forks, None if not pids else first not in pids)
 
 
 def _ended(log: bytes | bytearray) -> int | None:
@@ -178,7 +193,7 @@ def default_places(scripts: Sequence[str]) -> list[str]:
 
 
 def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path
-         ) -> tuple[list[str] | None, dict[str, str] | None, Ran, tuple[int, int] | None]:  # fmt: skip
+         ) -> tuple[list[str] | None, dict[str, str] | None, Ran, Processes | None]:  # fmt: skip
     """Run the chain on the vector (each script at its place in the sandbox, in `opt` where given); the stub's
     argv and environment (None if it never ran), what ran, and the processes strace counted."""
     from wrapgen.local.sandbox import Layout, run
@@ -191,7 +206,7 @@ def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path
     stub_dir.mkdir(exist_ok=True)
     name = os.path.basename(vector.argv[0])
     stub = stub_dir / name
-    stub.write_text(_STUB.replace("{fd}", str(record_write)))
+    stub.write_text(_STUB.replace("{fd}", str(record_write)).replace("{status}", str(STUB_STATUS)))
     stub.chmod(0o755)
     stub_path = os.path.join(layout.place(str(stub_dir), os.path.dirname(vector.argv[0])), name)
     if opt is not None and sandboxed:
@@ -222,7 +237,7 @@ def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path
     result = run(layout, argv, env, _TIMEOUT, cwd, reads=reads, pass_fds=fds, until=until)
     if result.timed_out:
         raise InvalidValue(f"{chain[0]}: still running after {_TIMEOUT} s (a wrapper must exec the runtime)")
-    processes = _trace(result.read[trace]) if strace else None
+    processes = _trace(result.read[trace], stub_path) if strace else None
     status = _ended(result.read[trace]) if strace else None
     if status is not None:
         result = result._replace(returncode=status)
@@ -348,9 +363,27 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
     return outcomes
 
 
+def _started(ran: bool, status: int, forked: bool | None) -> list[Problem]:
+    """How the runtime was started and ended, as Lambda sees it through the wrapper."""
+    if not ran:
+        found = [Problem("the runtime was not started: the wrapper exited without exec'ing it", True)]
+        if status != 0:
+            found.append(Problem(f"exit status {status}: Lambda reports the runtime's init as failed", True))
+        return found
+    found = []
+    if forked:
+        found.append(Problem("the runtime was started as a child of the wrapper, not by exec: Lambda's signals reach"
+                             " the wrapper, and the runtime is not the process Lambda started", True))  # fmt: skip
+    if status != STUB_STATUS:
+        found.append(Problem(f"the runtime's exit status is lost: it ended with {STUB_STATUS}, the wrapper exited"
+                             f" {status} (Lambda learns how the runtime ended from it)", True))  # fmt: skip
+    return found
+
+
 def _explain_one(chain: list[str], how: How, family: Family, vector: Vector, work: Path) -> Outcome:
     bash, bash_note = _bash_for(vector.runtime)
     argv, environment, result, processes = _run(chain, how, vector, bash, work)
+    forked = processes.forked if processes is not None else None
     before = list(vector.argv)
     steps: list[Step] = []
     problems: list[Problem] = []
@@ -363,17 +396,14 @@ def _explain_one(chain: list[str], how: How, family: Family, vector: Vector, wor
     for step in steps:
         if step.after is not None:
             step.problems = _compare(family, vector, step.before, step.after)
-    if argv is None:
-        problems.append(Problem("the runtime was not started: the wrapper exited without exec'ing it", True))
-    if result.returncode != 0:
-        problems.append(Problem(f"exit status {result.returncode}: Lambda reports the runtime's init as failed", True))
+    problems += _started(argv is not None, result.returncode, forked)
     if result.stdout:
         problems.append(Problem("wrote to stdout (it lands in the function's log)", False))
     if result.stderr:
         problems.append(Problem("printed on stderr: " + result.stderr.decode("utf-8", "replace").strip(), False))
     counted = "not traced (strace is not installed)"
     if processes is not None:
-        execs, forks = processes
+        execs, forks, _ = processes
         counted = f"{execs} exec(s), {forks} fork(s)"
         if forks:
             problems.append(Problem(f"{forks} fork(s): each costs cold-start time (bash builtins need none)", False))
