@@ -307,3 +307,41 @@ def test_a_runtime_run_as_a_child_or_its_status_lost_breaks(tmp_path: Path, text
     for words in said:
         assert any(words in problem for problem in found), found
     assert outcomes[0]["exit_status"] == (0 if "exit 0" in text else 42)
+
+
+# Behaviour classes of vendor wrappers, in small wrappers of my own: each alone and behind a wrapgen wrapper.
+DELEGATES = ('#!/bin/bash\nexport ORIGINAL_HANDLER="$_HANDLER"\nexport _HANDLER=vendor.Wrapper\n'
+             'exec "${@//$ORIGINAL_HANDLER/$_HANDLER}"\n')  # fmt: skip
+CLASSES = {
+    # the handler replaced by the vendor's class, the original handed over in a variable: on purpose
+    "delegates-the-handler": (DELEGATES, "java21", False, "replaced by 'vendor.Wrapper', which gets the original"),
+    # an option of the runtime's rewritten (-Xshare:on to -Xshare:auto): on purpose
+    "rewrites-an-option": ('#!/bin/bash\nexec "${@/#-Xshare:on/-Xshare:auto}"\n', "java11", False,
+                           "option -Xshare:on replaced with -Xshare:auto"),
+    # the main class and handler given twice, beside an inserted option: breaks, read by the grammar
+    "duplicates-the-tail": ('#!/bin/bash\nexec "$1" -Dx=1 "${@:2}" "${@: -2}"\n', "java21", True,
+                            "after the program"),
+    # the runtime's class path removed: breaks
+    "drops-the-class-path": ('#!/bin/bash\nargs=()\nwhile [ $# -gt 0 ]; do\n  if [ "$1" = -classpath ]; then'
+                             ' shift 2; continue; fi\n  args+=("$1"); shift\ndone\nexec "${args[@]}"\n', "java21", True,
+                             "lost:"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", CLASSES)
+@pytest.mark.parametrize("chained", [False, True], ids=["alone", "behind-wrapgen"])
+def test_vendor_behaviour_classes(tmp_path: Path, kind: str, chained: bool) -> None:
+    text, runtime, breaks, says = CLASSES[kind]
+    theirs = script(tmp_path, kind, text)
+    chain: list[str | Path] = [theirs, "--family", "java"]
+    if chained:
+        ours = tmp_path / "ours"
+        made = subprocess.run([*WRAPGEN, "java", "--flag", "-XX:+UseSerialGC", "-o", str(ours)], check=False)
+        assert made.returncode == 0
+        chain = [ours, theirs]
+    code, outcomes, stderr = explain(dict(os.environ), *chain, "--runtime", runtime)
+    (outcome,) = outcomes
+    assert code == (1 if breaks else 0) and outcome["breaks"] == breaks, (problems(outcome), stderr)
+    assert any(says in problem for problem in problems(outcome)), problems(outcome)
+    on_purpose = [p for step in outcome["steps"] for p in step["problems"] if p["on_purpose"]]
+    assert bool(on_purpose) == (not breaks)

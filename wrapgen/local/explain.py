@@ -65,6 +65,8 @@ class Problem:
     what: str
     breaks: bool
     """It would stop the function, or silently undo what the wrapper is for."""
+    on_purpose: bool = False
+    """A change the wrapper makes by design (an option replaced, the handler delegated): shown, not counted."""
 
 
 @dataclass
@@ -75,6 +77,8 @@ class Step:
     before: list[str]
     after: list[str] | None
     problems: list[Problem] = field(default_factory=list)
+    environment: dict[str, str] | None = None
+    """The environment it passed on (not reported: what the chain changed is, in the Outcome)."""
 
 
 @dataclass
@@ -252,33 +256,76 @@ def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path
     return recorded, environment, result, processes
 
 
-def _compare(family: Family, vector: Vector, before: list[str], after: list[str]) -> list[Problem]:
-    """What a wrapper did to the command line that would break or neuter the function."""
+PROTECTED = frozenset({"-classpath", "-cp", "--class-path", "--depsfile", "--runtimeconfig"})
+"""Options of the runtime's own that it cannot start without (its class path, its .NET files): removing one breaks
+the function, where removing another option is a change on purpose."""
+
+
+def _compare(family: Family, vector: Vector, before: list[str], after: list[str], env: dict[str, str] | None
+             ) -> list[Problem]:  # fmt: skip
+    """What a wrapper did to the command line, read by the interpreter's grammar: what would break or neuter the
+    function, and what it changes on purpose."""
     problems: list[Problem] = []
     grammar = family.grammar
     program = program_index(grammar, before)
+    delegated = _delegated(vector, before, after, env or {})
     if vector.handler_in_argv and after[-1:] != before[-1:]:
-        problems.append(Problem(f"the handler changed: the runtime reads {after[-1:]!r} where {before[-1]!r} was "
-                                "(the function fails at init)", True))  # fmt: skip
-    if program is not None:
-        moved = program_index(grammar, after)
-        if moved is None or after[moved] != before[program]:
-            found = "nothing" if moved is None else repr(after[moved])
-            problems.append(Problem(f"the program was displaced: the interpreter starts {found} where"
-                                    f" {before[program]!r} was", True))  # fmt: skip
+        if delegated:
+            problems.append(Problem(f"the handler {before[-1]!r} replaced by {after[-1]!r}, which gets the original"
+                                    f" from {delegated}", False, True))  # fmt: skip
+        else:
+            problems.append(Problem(f"the handler changed: the runtime reads {after[-1:]!r} where {before[-1]!r} was"
+                                    " (the function fails at init)", True))  # fmt: skip
+    if program is None:
+        return problems + _options(before, after, None) + _duplicated(before, after)
+    moved = program_index(grammar, after)
+    if moved is None or after[moved] != before[program]:
+        found = "nothing" if moved is None else repr(after[moved])
+        problems.append(Problem(f"the program was displaced: the interpreter starts {found} where"
+                                f" {before[program]!r} was", True))  # fmt: skip
+        return problems + _options(before, after, program) + _duplicated(before, after)
+    cut = 1 if vector.handler_in_argv else 0  # the handler, checked above
+    tail_before, tail_after = before[program + 1 : len(before) - cut], after[moved + 1 : len(after) - cut]
+    if tail_after != tail_before:
+        extra = tail_after[: len(tail_after) - len(tail_before)] if tail_after[len(tail_after) - len(tail_before):]\
+            == tail_before else tail_after  # fmt: skip
+        what = "duplicated" if extra and extra == tail_before else "after the program"
+        problems.append(Problem(f"{extra!r} {what} {before[program]!r}: the interpreter passes it to the program,"
+                                " as an argument, instead of reading it", True))  # fmt: skip
+    return problems + _options(before[: program + 1], after[: moved + 1], program) + _duplicated(before, after)
+
+
+def _delegated(vector: Vector, before: list[str], after: list[str], env: dict[str, str]) -> str | None:
+    """The variable through which a wrapper that replaced the handler hands the original to its own (OTel's and
+    ADOT's java wrappers), or None."""
+    if not vector.handler_in_argv or after[-1:] == before[-1:] or not after:
+        return None
+    return next((name for name, value in sorted(env.items()) if value == before[-1] and name != "_HANDLER"), None)
+
+
+def _options(before: list[str], after: list[str], program: int | None) -> list[Problem]:
+    """The interpreter's options: one lost, split or joined breaks; one the wrapper removed or replaced (before the
+    program, not the runtime's class path) is a change on purpose."""
+    problems: list[Problem] = []
     matcher = difflib.SequenceMatcher(a=before[1:], b=after[1:], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag not in ("delete", "replace"):
+            continue
         removed, added = before[1 + i1 : 1 + i2], after[1 + j1 : 1 + j2]
-        if tag in ("insert", "replace") and program is not None and 1 + i1 > program:
-            problems.append(Problem(f"{added!r} after the program {before[program]!r}: the interpreter passes it"
-                                    " to the program, as an argument, instead of reading it", True))  # fmt: skip
-        if tag in ("delete", "replace"):
-            problems += _lost(removed, added)
+        options = program is not None and 1 + i2 <= program and not PROTECTED & set(before[i1 : 2 + i2])
+        found = _lost(removed, added)
+        if options and all(p.what.startswith("lost:") for p in found):
+            verb = "replaced with " + shlex.join(added) if added else "removed"
+            problems.append(Problem(f"option {shlex.join(removed)} {verb} (the wrapper's doing)", False, True))
+        else:
+            problems += found
+    return problems
+
+
+def _duplicated(before: list[str], after: list[str]) -> list[Problem]:
     extra = Counter(after[1:]) - Counter(before[1:])
     duplicated = sorted(arg for arg in extra if arg in before[1:])
-    if duplicated:
-        problems.append(Problem(f"duplicated: {duplicated!r} now appears more than once", False))
-    return problems
+    return [Problem(f"duplicated: {duplicated!r} now appears more than once", False)] if duplicated else []
 
 
 def changes(before: Sequence[str], after: Sequence[str]) -> list[str]:
@@ -388,14 +435,14 @@ def _explain_one(chain: list[str], how: How, family: Family, vector: Vector, wor
     steps: list[Step] = []
     problems: list[Problem] = []
     if len(chain) == 2:
-        first_argv, _, _, _ = _run(chain[:1], how, vector, bash, work)
-        steps.append(Step(chain[0], before, first_argv))
-        steps.append(Step(chain[1], first_argv or before, argv))
+        first_argv, first_env, _, _ = _run(chain[:1], how, vector, bash, work)
+        steps.append(Step(chain[0], before, first_argv, environment=first_env))
+        steps.append(Step(chain[1], first_argv or before, argv, environment=environment))
     else:
-        steps.append(Step(chain[0], before, argv))
+        steps.append(Step(chain[0], before, argv, environment=environment))
     for step in steps:
         if step.after is not None:
-            step.problems = _compare(family, vector, step.before, step.after)
+            step.problems = _compare(family, vector, step.before, step.after, step.environment)
     problems += _started(argv is not None, result.returncode, forked)
     if result.stdout:
         problems.append(Problem("wrote to stdout (it lands in the function's log)", False))
@@ -427,6 +474,10 @@ def _shown(argv: Sequence[str] | None) -> str:
     return "(the runtime was not started)" if argv is None else printable(shlex.join(argv))
 
 
+def _label(problem: Problem) -> str:
+    return "problem" if problem.breaks else "changed on purpose" if problem.on_purpose else "note"
+
+
 def describe(outcomes: Sequence[Outcome], family: Family) -> str:
     """The outcomes as text: per runtime, each wrapper's command line before and after, and the problems."""
     out = []
@@ -439,11 +490,11 @@ def describe(outcomes: Sequence[Outcome], family: Family) -> str:
             out.append(f"    after:  {_shown(step.after)}")
             if step.after is not None:
                 out += [f"    changed: {printable(change)}" for change in changes(step.before, step.after)]
-            out += [f"    {'problem' if p.breaks else 'note'}: {printable(p.what)}" for p in step.problems]
+            out += [f"    {_label(p)}: {printable(p.what)}" for p in step.problems]
         for name, (old, new) in outcome.environment.items():
             change = f"{name}={new}" if old is None else f"{name} unset" if new is None else f"{name}={new} (was {old})"
             out.append(f"  environment: {printable(change)}")
-        out += [f"  {'problem' if p.breaks else 'note'}: {printable(p.what)}" for p in outcome.problems]
+        out += [f"  {_label(p)}: {printable(p.what)}" for p in outcome.problems]
     width = max((len(o.runtime) for o in outcomes), default=7)
     out.append("")
     out.append(f"{'runtime'.ljust(width)}  {'result'.ljust(6)}  problems  notes  processes")
@@ -464,7 +515,7 @@ def as_data(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
     """The outcomes as data (for --format json)."""
 
     def problems(found: Sequence[Problem]) -> list[dict[str, object]]:
-        return [{"problem": p.what, "breaks": p.breaks} for p in found]
+        return [{"problem": p.what, "breaks": p.breaks, "on_purpose": p.on_purpose} for p in found]
 
     return [
         {
