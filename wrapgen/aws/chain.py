@@ -127,6 +127,7 @@ class Layers:
     client: Any
     local: dict[str, bytes] = field(default_factory=dict)
     _zips: dict[str, str | NotChecked] = field(default_factory=dict)
+    _scripts: dict[tuple[str, str], bytes | None] = field(default_factory=dict)
     _locks: dict[str, threading.Lock] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _store: tempfile.TemporaryDirectory[str] = field(
@@ -155,8 +156,16 @@ class Layers:
             return stream.read()
 
     def script(self, arn: str, path: str) -> bytes | None:
-        """The file at /opt/PATH in the layer version, None if it has none; NotChecked when it cannot be had."""
-        return script_in(self.zip(arn), path.removeprefix("/opt/"), f"layer {arn}")
+        """The file at /opt/PATH in the layer version, None if it has none; NotChecked when it cannot be had. Each
+        is read out of its zip once for a whole fleet."""
+        key = (arn, path)
+        with self._lock:
+            if key in self._scripts:
+                return self._scripts[key]
+        found = script_in(self.zip(arn), path.removeprefix("/opt/"), f"layer {arn}")
+        with self._lock:
+            self._scripts[key] = found
+        return found
 
     def _fetch(self, arn: str) -> bytes:
         name, _, version = arn.rpartition(":")
