@@ -64,15 +64,10 @@ def _env_file(path: str) -> list[tuple[str, str]]:
 
 def _run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool,
          variables: tuple[tuple[str, str], ...]) -> int:  # fmt: skip
-    from wrapgen.local.bootstrap import bootstrap_check
-    from wrapgen.local.explain import as_data, describe, explain
+    from wrapgen.local.explain import as_data, check_scripts, describe, explain
     from wrapgen.spec import check_runtimes, family_named, wrapper_family
 
-    for script in scripts:
-        refused = bootstrap_check(script)
-        if refused is not None:
-            status, said = refused
-            raise NotChecked(f"{script}: not an executable file (Lambda's bootstrap: {said!r}, exit {status})")
+    check_scripts(scripts)  # before the family is looked for in the first one's header
     chosen = family_named(family) if family else wrapper_family(scripts[0])
     if chosen is None:
         raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",

@@ -55,8 +55,8 @@ def run(argv: Sequence[str], env: Mapping[str, str], timeout: float, cwd: str | 
         until: Callable[[Mapping[int, bytearray]], bool] | None = None, memory: int | None = None
         ) -> Ran:  # fmt: skip
     """Run a program, its stdin empty, until it ends, `until(what was read so far, by descriptor)` is true or
-    `timeout` passes; then end its whole
-    process group, so that nothing it started in the background is left running (nor holds its output open).
+    `timeout` passes; then end its whole process group, so that nothing it started in the background is left
+    running (nor holds its output open).
     `pass_fds` are passed to the program (write ends of pipes) and closed here once it started; `reads` maps the
     read ends of those pipes to how many bytes of each to keep, and they are closed here at the end."""
     extra = dict(reads or {})

@@ -62,13 +62,12 @@ def vector_of(runtime: str) -> list[str]:
 
 def _probe(argv: list[str], what: str, sandboxed: bool) -> str:
     """What the local interpreter prints for `argv` (its version, an import), run in the sandbox."""
-    from wrapgen.local.sandbox import run
+    from wrapgen.local.sandbox import PLAIN_ENVIRONMENT, run
 
     layout = Layout(sandboxed)
     argv = [layout.expose_installation(argv[0]), *argv[1:]]
-    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
     try:
-        done = run(layout, argv, env if sandboxed else os.environ, 60, "/tmp" if sandboxed else ".")
+        done = run(layout, argv, PLAIN_ENVIRONMENT if sandboxed else os.environ, 60, "/tmp" if sandboxed else ".")
     except OSError as error:
         raise WrapgenError(f"{argv[0]}: cannot run {what}: {error.strerror or error}") from None
     if done.timed_out:

@@ -363,6 +363,15 @@ def _environment(given: dict[str, str], got: dict[str, str]) -> dict[str, tuple[
     return {n: (given.get(n), got.get(n)) for n in sorted(names) if given.get(n) != got.get(n)}
 
 
+def check_scripts(scripts: Sequence[str]) -> None:
+    """Each script is what Lambda's bootstrap would exec: an executable file."""
+    for script in scripts:
+        refused = bootstrap_check(script)
+        if refused is not None:
+            status, said = refused
+            raise InvalidValue(f"{script}: not an executable file (Lambda's bootstrap: {said!r}, exit {status})")
+
+
 def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = (), *, sandboxed: bool = True,
             places: Sequence[str] | None = None, opt: str | None = None,
             variables: Sequence[tuple[str, str]] = ()) -> list[Outcome]:  # fmt: skip
@@ -371,11 +380,7 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
     directory of the function's layers unpacked (wrapgen.local.optdir), is /opt there, the scripts written into it at
     their places; `variables` are the function's own, in the environment the scripts see. One outcome per
     runtime."""
-    for script in scripts:
-        refused = bootstrap_check(script)
-        if refused is not None:
-            status, said = refused
-            raise InvalidValue(f"{script}: not an executable file (Lambda's bootstrap: {said!r}, exit {status})")
+    check_scripts(scripts)
     if len(scripts) > 2:
         raise InvalidValue("explain follows one link: give a wrapper and its next wrapper at the most",
                            "a longer chain is followed through each wrapgen wrapper's own --then")  # fmt: skip

@@ -39,6 +39,8 @@ ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "passwd", "g
 node, a JDK's configuration, public certificates); nothing else of /etc is there."""
 INSTALLATION = ("bin", "lib", "lib64", "lib32", "conf", "release", "pyvenv.cfg", "share")
 """What of an interpreter's installation (the directory above its bin/) it may read: its libraries and settings."""
+PLAIN_ENVIRONMENT = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"}
+"""The whole environment of a local interpreter run on its own in the sandbox (--verify-with, try's probes)."""
 HINT = "--no-sandbox runs it unconfined, with your access to this machine: only for code you trust"
 
 
@@ -81,7 +83,7 @@ class Layout:
         for path in dict.fromkeys((os.path.abspath(program), os.path.realpath(program))):
             bin_dir = os.path.dirname(path)
             prefix = os.path.dirname(bin_dir)
-            if os.path.basename(bin_dir) != "bin" or not _installation(prefix):
+            if os.path.basename(bin_dir) != "bin" or holds_a_home(prefix):
                 self.expose(path)
                 continue
             for part in INSTALLATION:
@@ -95,11 +97,11 @@ def _system(path: str) -> bool:
     return os.path.abspath(path).split(os.sep)[1] in SYSTEM
 
 
-def _installation(prefix: str) -> bool:
-    """A directory that may be exposed whole: not the root, not a home directory nor what holds one."""
-    prefix = os.path.realpath(prefix)
+def holds_a_home(path: str) -> bool:
+    """The root, a home directory, or a directory that holds one: never shown to a sandboxed program whole."""
+    real = os.path.realpath(path)
     homes = {os.path.realpath(os.path.expanduser("~")), "/home", "/root"}
-    return prefix != "/" and not any(home == prefix or home.startswith(prefix + os.sep) for home in homes)
+    return real == "/" or any(home == real or home.startswith(real + os.sep) for home in homes)
 
 
 def bwrap() -> str:

@@ -283,9 +283,9 @@ def _code(code: str) -> str:
     """--code: the function's own directory (it is /var/task in the sandbox), never a home directory or above."""
     if not os.path.isdir(code):
         raise WrapgenError(f"--code {code}: not a directory")
-    real = os.path.realpath(code)
-    homes = {os.path.realpath(os.path.expanduser("~")), "/home", "/root"}
-    if real == "/" or any(home == real or home.startswith(real + os.sep) for home in homes):
+    from wrapgen.local.sandbox import holds_a_home
+
+    if holds_a_home(code):
         raise WrapgenError(f"--code {code}: a home directory (or one that holds one): the function would see all of"
                            " it", "give the function's own directory")  # fmt: skip
     return code

@@ -14,17 +14,13 @@ MESSAGE = 500
 """Characters of the interpreter's error said in wrapgen's one line."""
 
 
-SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin"
-"""PATH in the sandbox, where the environment is only this and the variables tried."""
-
-
 def verify(spec: WrapperSpec, interpreter: str, variables: Sequence[tuple[str, str]] = (), flags: bool = True, *,
            sandboxed: bool = True) -> None:  # fmt: skip
     """Run `interpreter` with the spec's flags (where `flags`) and these variables, and a program that does
     nothing, in the sandbox (wrapgen.local.sandbox: the interpreter's installation, no home, an environment of PATH,
     LANG and these variables) unless `sandboxed` is false (then with this process's environment); raise with the
     interpreter's own error if it does not start."""
-    from wrapgen.local.sandbox import Layout, run
+    from wrapgen.local.sandbox import PLAIN_ENVIRONMENT, Layout, run
 
     family = spec.family
     if not family.noop_program:
@@ -35,7 +31,7 @@ def verify(spec: WrapperSpec, interpreter: str, variables: Sequence[tuple[str, s
     layout = Layout(sandboxed)
     program = layout.expose_installation(os.path.abspath(interpreter))
     argv = [program, *(spec.inserted if flags else ()), *family.noop_program]
-    given = {"PATH": SANDBOX_PATH, "LANG": "C.UTF-8"} if sandboxed else os.environ
+    given = PLAIN_ENVIRONMENT if sandboxed else os.environ
     env = {key: value for key, value in given.items() if key not in {name for name, _ in variables}}
     env.update(variables)
     try:
