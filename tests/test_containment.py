@@ -230,13 +230,18 @@ class Fleet:
 WRAPPER_VARIABLE = {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper"}
 
 
+def moto_environment(moto: Moto) -> dict[str, str]:
+    """wrapgen's boto3 pointed at the moto server, and at nothing of this machine's AWS set-up."""
+    return {"AWS_ENDPOINT_URL": moto.url, "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"}  # fmt: skip
+
+
 def _fleet(tmp_path: Path, attack: Attack, moto: Moto) -> Fleet:
     import uuid
 
     from test_aws import executables_zip, role
 
-    attack.env.update({"AWS_ENDPOINT_URL": moto.url, "AWS_DEFAULT_REGION": REGION, "AWS_CONFIG_FILE": os.devnull,
-                       "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"})  # fmt: skip
+    attack.env.update(moto_environment(moto))
     attack.env.pop("AWS_PROFILE", None)
     ours_zip, ours_script = tmp_path / "ours.zip", tmp_path / "ours"
     made = wrapgen(attack, "node", "--flag", "--trace-warnings", "--layer", ours_zip, "-o", ours_script)
@@ -496,9 +501,7 @@ def test_attach_checks_the_chain_with_the_functions_layers_at_opt(tmp_path: Path
 
     from test_aws import executables_zip, role
 
-    env = {**os.environ, "AWS_ENDPOINT_URL": moto.url, "AWS_DEFAULT_REGION": REGION,
-           "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_CONFIG_FILE": os.devnull,
-           "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true"}  # fmt: skip
+    env = {**os.environ, **moto_environment(moto), "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     env.pop("AWS_PROFILE", None)
 
     def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
