@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import time
@@ -164,9 +165,6 @@ def test_text_report_and_errors(tmp_path: Path, environment: dict) -> None:
         f"error: {tmp_path / 'nope'}: not an executable file (Lambda's"
         f" bootstrap: '{tmp_path / 'nope'}: does not exist', exit 127)\n"
     )
-    foreign_first = subprocess.run([*WRAPGEN, "explain", str(sample), str(sample), "--family", "java"],
-                                   capture_output=True, text=True, check=False)  # fmt: skip
-    assert foreign_first.returncode == 2 and "not a wrapgen wrapper" in foreign_first.stderr
     ok = script(tmp_path, "ok", '#!/bin/bash\nexec "$@"\n')
     fine = subprocess.run([*WRAPGEN, "explain", str(ok), "--family", "java", "--runtime", "java17"],
                           capture_output=True, text=True, check=False)  # fmt: skip
@@ -309,39 +307,106 @@ def test_a_runtime_run_as_a_child_or_its_status_lost_breaks(tmp_path: Path, text
     assert outcomes[0]["exit_status"] == (0 if "exit 0" in text else 42)
 
 
-# Behaviour classes of vendor wrappers, in small wrappers of my own: each alone and behind a wrapgen wrapper.
+# Behaviour classes of vendor wrappers, in small wrappers of my own (each stands for the vendors' named beside it):
+# each alone, with a wrapgen wrapper ahead of it (ours execs it through WRAPGEN_THEN), and behind it (it runs first,
+# and finds ours where the interpreter is). (family, runtime, the function's variables, script, the verdict alone:
+# breaks, and words one of the reasons holds; the verdict where a mode differs).
+Verdict = tuple[bool, str]
 DELEGATES = ('#!/bin/bash\nexport ORIGINAL_HANDLER="$_HANDLER"\nexport _HANDLER=vendor.Wrapper\n'
              'exec "${@//$ORIGINAL_HANDLER/$_HANDLER}"\n')  # fmt: skip
-CLASSES = {
-    # the handler replaced by the vendor's class, the original handed over in a variable: on purpose
-    "delegates-the-handler": (DELEGATES, "java21", False, "replaced by 'vendor.Wrapper', which gets the original"),
-    # an option of the runtime's rewritten (-Xshare:on to -Xshare:auto): on purpose
-    "rewrites-an-option": ('#!/bin/bash\nexec "${@/#-Xshare:on/-Xshare:auto}"\n', "java11", False,
-                           "option -Xshare:on replaced with -Xshare:auto"),
-    # the main class and handler given twice, beside an inserted option: breaks, read by the grammar
-    "duplicates-the-tail": ('#!/bin/bash\nexec "$1" -Dx=1 "${@:2}" "${@: -2}"\n', "java21", True,
-                            "after the program"),
-    # the runtime's class path removed: breaks
-    "drops-the-class-path": ('#!/bin/bash\nargs=()\nwhile [ $# -gt 0 ]; do\n  if [ "$1" = -classpath ]; then'
-                             ' shift 2; continue; fi\n  args+=("$1"); shift\ndone\nexec "${args[@]}"\n', "java21", True,
-                             "lost:"),
+CLASSES: dict[str, tuple[str, str, tuple[str, ...], str, Verdict, dict[str, Verdict]]] = {
+    # OTel/ADOT java proxy handlers: the handler replaced by their class, the original handed over in a variable
+    "delegates-the-handler": ("java", "java21", (), DELEGATES,
+                              (False, "replaced by 'vendor.Wrapper', which gets the original"), {}),
+    # Elastic: an option of the runtime's rewritten (-Xshare:on to -Xshare:auto)
+    "rewrites-an-option": ("java", "java11", (), '#!/bin/bash\nexec "${@/#-Xshare:on/-Xshare:auto}"\n',
+                           (False, "option -Xshare:on replaced with -Xshare:auto"), {}),
+    # Datadog's java wrapper once: the main class and handler given twice, beside an inserted option
+    "duplicates-the-tail": ("java", "java21", (), '#!/bin/bash\nexec "$1" -Dx=1 "${@:2}" "${@: -2}"\n',
+                            (True, "after the program"), {}),
+    # the runtime's class path removed
+    "drops-the-class-path": ("java", "java21", (), '#!/bin/bash\nargs=()\nwhile [ $# -gt 0 ]; do\n  if [ "$1" ='
+                             ' -classpath ]; then shift 2; continue; fi\n  args+=("$1"); shift\ndone\nexec'
+                             ' "${args[@]}"\n', (True, "lost:"), {}),
+    # most vendors (OTel, New Relic, Lumigo, SolarWinds): options inserted after the interpreter
+    "inserts-after-the-interpreter": ("java", "java21", (), '#!/bin/bash\nexec "$1" -Dvendor=1 "${@:2}"\n',
+                                      (False, ""), {}),
+    # AWS's sample: options inserted before the last argument (on java17+, the handler follows the main class)
+    "inserts-before-the-last": ("java", "java21", (), '#!/bin/bash\nexec "${@:1:$#-1}" -Dx=1 "${@: -1}"\n',
+                                (True, "after the program"), {}),
+    # a wrapper that loses the handler
+    "drops-the-handler": ("java", "java17", (), '#!/bin/bash\nexec "${@:1:$#-1}"\n', (True, "the handler changed"),
+                          {}),
+    # OTel's and Datadog's node wrappers now: NODE_OPTIONS appended to
+    "appends-a-list": ("node", "nodejs22.x", ("--env", "NODE_OPTIONS=--max-old-space-size=100"),
+                       '#!/bin/bash\nexport NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--require /opt/v.js"\n'
+                       'exec "$@"\n', (False, ""), {}),
+    # Datadog's node wrapper once (datadog-lambda-extension #83): NODE_OPTIONS overwritten
+    "overwrites-a-list": ("node", "nodejs22.x", ("--env", "NODE_OPTIONS=--max-old-space-size=100"),
+                          '#!/bin/bash\nexport NODE_OPTIONS="--require /opt/v.js"\nexec "$@"\n',
+                          (True, "'--max-old-space-size=100' dropped"), {}),
+    # wrappers that ask the interpreter its version before choosing what to insert
+    "probes-the-interpreter": ("java", "java21", (), '#!/bin/bash\nversion=$("$1" -version 2>&1) || exit 1\n'
+                               'case $version in *\'"21.\'*) exec "$1" -XX:+UseSerialGC "${@:2}" ;; esac\nexit 3\n',
+                               (False, ""), {}),
+    # wrappers that exec the runtime through another program (env, a launcher)
+    "execs-through-a-program": ("python", "python3.12", (), '#!/bin/bash\nexec /usr/bin/env VENDOR=1 "$@"\n',
+                                (False, ""), {}),
+    # wrappers that re-split their arguments ($@ unquoted): harmless on Lambda's own vectors (no spaces), fatal
+    # behind a wrapper that passes a flag with a space
+    "splits-arguments": ("java", "java21", (), "#!/bin/bash\nexec $@\n", (False, ""),
+                         {"ours-ahead": (True, "split: '-Dapp.banner=hello world'")}),
+    # the AWS python sample, Serverless's python wrapper: the runtime run as a child, its exit status lost
+    "child-loses-the-status": ("python", "python3.12", (), '#!/bin/bash\n"$@"\nexit 0\n',
+                               (True, "exit status is lost"), {}),
+    # AWS Lambda Web Adapter: the runtime replaced by the function's own program, by design
+    "replaces-the-runtime": ("python", "python3.12", (), '#!/bin/bash\nexec -- "${LAMBDA_TASK_ROOT}/${_HANDLER}"\n',
+                             (False, "the runtime replaced by /var/task/app.handler"), {}),
+    # ... and its control: a program that is not there, outside the function's code
+    "execs-a-missing-program": ("python", "python3.12", (), '#!/bin/bash\nexec /var/lang/bin/pyhton3 "${@:2}"\n',
+                                (True, "exec'd /var/lang/bin/pyhton3, which is not there"), {}),
 }  # fmt: skip
+OURS = {"java": ("--flag", "'-Dapp.banner=hello world'"), "node": ("--flag", "--trace-warnings"),
+        "python": ("--flag", "-X importtime")}  # fmt: skip
+MODES = ["alone", "ours-ahead", "ours-behind"]
 
 
 @pytest.mark.parametrize("kind", CLASSES)
-@pytest.mark.parametrize("chained", [False, True], ids=["alone", "behind-wrapgen"])
-def test_vendor_behaviour_classes(tmp_path: Path, kind: str, chained: bool) -> None:
-    text, runtime, breaks, says = CLASSES[kind]
+@pytest.mark.parametrize("mode", MODES)
+def test_vendor_behaviour_classes(tmp_path: Path, kind: str, mode: str) -> None:
+    family, runtime, variables, text, alone, modes = CLASSES[kind]
+    breaks, says = modes.get(mode, alone)
     theirs = script(tmp_path, kind, text)
-    chain: list[str | Path] = [theirs, "--family", "java"]
-    if chained:
+    chain: list[Path] = [theirs]
+    if mode != "alone":
         ours = tmp_path / "ours"
-        made = subprocess.run([*WRAPGEN, "java", "--flag", "-XX:+UseSerialGC", "-o", str(ours)], check=False)
+        made = subprocess.run([*WRAPGEN, family, *OURS[family], "-o", str(ours)], check=False)
         assert made.returncode == 0
-        chain = [ours, theirs]
-    code, outcomes, stderr = explain(dict(os.environ), *chain, "--runtime", runtime)
+        chain = [ours, theirs] if mode == "ours-ahead" else [theirs, ours]
+    code, outcomes, stderr = explain(dict(os.environ), *chain, "--family", family, "--runtime", runtime, *variables)
     (outcome,) = outcomes
-    assert code == (1 if breaks else 0) and outcome["breaks"] == breaks, (problems(outcome), stderr)
-    assert any(says in problem for problem in problems(outcome)), problems(outcome)
-    on_purpose = [p for step in outcome["steps"] for p in step["problems"] if p["on_purpose"]]
-    assert bool(on_purpose) == (not breaks)
+    found = problems(outcome)
+    assert code == (1 if breaks else 0) and outcome["breaks"] == breaks, (found, stderr)
+    assert not says or any(says in problem for problem in found), found
+    steps = outcome["steps"]
+    assert [step["script"] for step in steps] == list(map(str, chain))
+    if mode == "ours-behind" and not breaks and "replaced" not in says:  # ours ran second: its flag is in the end
+        assert shlex.split(OURS[family][1])[0] in steps[1]["after"], steps
+
+
+def test_a_vendor_ahead_of_ours_sees_the_interpreter_and_ours_the_vendors_command_line(tmp_path: Path) -> None:
+    """A wrapper that runs first (not wrapgen's) execs what it takes for the interpreter: a shim there runs ours
+    with the real interpreter's path, and each step shows what it received and passed on."""
+    theirs = script(tmp_path, "theirs", '#!/bin/bash\ncase "$1" in */java) ;; *) exit 9 ;; esac\n'
+                    'exec "$1" -Dvendor=1 "${@:2}"\n')  # fmt: skip
+    ours = tmp_path / "ours"
+    assert subprocess.run([*WRAPGEN, "java", "--flag", "-Dours=1", "-o", str(ours)], check=False).returncode == 0
+    code, outcomes, stderr = explain(dict(os.environ), theirs, ours, "--family", "java", "--runtime", "java21")
+    assert code == 0, (outcomes, stderr)
+    first, second = outcomes[0]["steps"]
+    vector = first["before"]
+    assert first["after"] == [vector[0], "-Dvendor=1", *vector[1:]]
+    assert second["before"] == first["after"]
+    assert second["after"][0] == vector[0] and second["after"].count("-Dours=1") == 1
+    assert second["after"][-2:] == vector[-2:]  # the main class and the handler last, as the runtime wants
+    assert outcomes[0]["exit_status"] == 42  # the stand-in's status came back through both

@@ -2,8 +2,10 @@
 would start it, with a recording stub in the interpreter's place; say what it did to the command line and the
 environment, and what of that would break or silently neuter the function.
 
-The stub is bash builtins only: it records its argv and its whole environment (/proc/self/environ) and exits 0.
-Where strace is installed, the run is traced to count processes (a wrapper should exec once, and never fork).
+The stub is bash builtins only: it records its argv and its whole environment (/proc/self/environ), answers a probe
+of the interpreter's version, and exits 42, which the wrapper must pass on. Where strace is installed, the run is
+traced to tell exec from fork, count processes, and see which program the wrapper exec'd in the runtime's place.
+A chain whose first wrapper is not wrapgen's runs the second from a shim in the interpreter's place.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from wrapgen.local.children import Ran
 from wrapgen.printable import printable
 from wrapgen.runtimes import (
     BASH_42_RUNTIMES,
+    MERGED_VARIABLES,
     Family,
     Grammar,
     Vector,
@@ -37,16 +40,22 @@ from wrapgen.runtimes import (
 
 _STUB = r"""#!/bin/bash
 {
-    printf '%s\0' "$#" "$0" "$@"
+    printf '%s\0' {kind} "$$" "$#" "$0" "$@"
     while IFS= read -r -d '' wrapgen_entry; do
         printf '%s\0' "$wrapgen_entry"
     done < /proc/$$/environ
+    printf '\0'
 } >&{fd}
+{next}case "${@: -1}" in
+-version | --version | -V | -v | --info) printf '%s\n' {version} >&{stream}; exit 0 ;;
+esac
 exit {status}
 """
-"""The stand-in interpreter, at Lambda's path (/var/lang/bin/NAME in the sandbox): it writes its argument count,
-argv and environment to a pipe wrapgen reads (fd {fd}), so nothing in its environment says it is observed, and
-ends with STUB_STATUS, which a wrapper must pass on (Lambda learns how its runtime ended from it)."""
+"""The stand-in interpreter, at Lambda's path (/var/lang/bin/NAME in the sandbox): it writes a record (its kind, pid,
+argument count, argv and environment) to a pipe wrapgen reads (fd {fd}), so nothing in its environment says it is
+observed; asked for its version (a wrapper's probe) it answers as the interpreter would, else it ends with
+STUB_STATUS, which a wrapper must pass on (Lambda learns how its runtime ended from it). As a shim ({next}: exec the
+next wrapper with the stand-in's path), it stands where the interpreter is for a wrapper that runs first."""
 STUB_STATUS = 42
 _OWN = frozenset({"_", "SHLVL", "PWD", "OLDPWD"})
 """Variables that bash sets for any program it starts: not a wrapper's doing."""
@@ -115,6 +124,8 @@ class How(NamedTuple):
     sandboxed: bool
     opt: str | None
     variables: tuple[tuple[str, str], ...]
+    shim: bool = False
+    """The first wrapper is not wrapgen's: the second stands in the interpreter's place for it (a shim execs it)."""
 
 
 def program_index(grammar: Grammar, argv: Sequence[str]) -> int | None:
@@ -153,24 +164,74 @@ def _decode(data: bytes) -> list[str]:
     return [os.fsdecode(item) for item in data.split(b"\0")[:-1]]
 
 
+class Record(NamedTuple):
+    """One start of the stand-in (or of the shim in the interpreter's place): its process, argv and environment."""
+
+    kind: str
+    pid: str
+    argv: list[str]
+    environment: dict[str, str]
+
+
+def _records(data: bytes) -> list[Record]:
+    """The records in the pipe, in the order written (one per start; a cut-off last one is dropped)."""
+    items, found, i = _decode(data), [], 0
+    while i + 3 < len(items) and items[i + 2].isdigit():
+        end = i + 4 + int(items[i + 2])
+        stop = items.index("", end) if "" in items[end:] else None
+        if stop is None or end > len(items):
+            break
+        environment = dict(entry.partition("=")[::2] for entry in items[end:stop])
+        found.append(Record(items[i], items[i + 1], items[i + 3 : end], environment))
+        i = stop + 1
+    return found
+
+
+VERSION_ASKED = frozenset({"-version", "--version", "-V", "-v", "--info"})
+"""A last argument that asks an interpreter its version: a wrapper's probe, not the runtime's start."""
+
+
+def _version(runtime: str) -> tuple[str, int]:
+    """What the runtime's interpreter answers when a wrapper asks its version, and on which stream (java: 2)."""
+    found = re.search(r"(\d+)(?:\.(\d+))?", runtime)
+    major, minor = (found[1], found[2] or "0") if found else ("0", "0")
+    if runtime.startswith("java"):
+        return f'openjdk version "{"1.8.0_0" if major == "8" else major + ".0.0"}"', 2
+    said = {"python": f"Python {major}.{minor}.0", "nodejs": f"v{major}.0.0", "ruby": f"ruby {major}.{minor}.0"}
+    return next((text for prefix, text in said.items() if runtime.startswith(prefix)), f"{major}.0.0"), 1
+
+
+def _start(records: Sequence[Record], kind: str, first: str | None) -> Record | None:
+    """The start of `kind` that counts: the one the wrapper's own process exec'd, else the last that was not a
+    probe (a start as a child)."""
+    mine = [record for record in records if record.kind == kind]
+    own = [record for record in mine if record.pid == first]
+    started = own or [record for record in mine if not (len(record.argv) > 1 and record.argv[-1] in VERSION_ASKED)]
+    return started[-1] if started else None
+
+
 class Processes(NamedTuple):
-    """What strace saw: execs and process creations, and whether the stub ran in another process than the
-    wrapper's own (None: the stub never ran)."""
+    """What strace saw: execs and process creations, the first process (the wrapper's own), and the last program
+    that process tried to exec (path, whether it started)."""
 
     execs: int
     forks: int
-    forked: bool | None
+    first: str
+    last_exec: tuple[str, bool] | None
 
 
-def _trace(log: bytes, stub: str) -> Processes:
+_EXECVE = re.compile(r'^(\d+) +execve\("((?:[^"\\]|\\.)*)", .* = (0|-1 \w+)', re.MULTILINE)
+
+
+def _trace(log: bytes) -> Processes:
     """What an strace -f log says of the run."""
     text = log.decode("utf-8", "replace")
     lines = text.splitlines()
     execs = sum(1 for line in lines if "execve(" in line and line.rstrip().endswith("= 0"))
     forks = sum(1 for line in lines if _FORK.search(line) and "= -1" not in line)
     first = text.split(" ", 1)[0]
-    pids = {line.split(None, 1)[0] for line in lines if f'execve("{stub}"' in line}
-    return Processes(execs, forks, None if not pids else first not in pids)
+    tried = [(path, result == "0") for pid, path, result in _EXECVE.findall(text) if pid == first]
+    return Processes(execs, forks, first, tried[-1] if len(tried) > 1 else None)
 
 
 def _ended(log: bytes | bytearray) -> int | None:
@@ -196,35 +257,58 @@ def default_places(scripts: Sequence[str]) -> list[str]:
     return places
 
 
-def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path
-         ) -> tuple[list[str] | None, dict[str, str] | None, Ran, Processes | None]:  # fmt: skip
-    """Run the chain on the vector (each script at its place in the sandbox, in `opt` where given); the stub's
-    argv and environment (None if it never ran), what ran, and the processes strace counted."""
+class ChainRun(NamedTuple):
+    """A run of the chain: the stand-in's records, how the processes ended, what strace saw (None: not traced),
+    and the stand-in's path there."""
+
+    records: list[Record]
+    result: Ran
+    processes: Processes | None
+    stub: str
+
+
+def _stub(path: Path, vector: Vector, fd: int, kind: str, then: str = "") -> None:
+    version, stream = _version(vector.runtime)
+    text = _STUB.replace("{fd}", str(fd)).replace("{kind}", kind).replace("{next}", then)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.replace("{version}", shlex.quote(version)).replace("{stream}", str(stream))
+                    .replace("{status}", str(STUB_STATUS)))  # fmt: skip
+    path.chmod(0o755)
+
+
+def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path, shim: bool = False) -> ChainRun:
+    """Run the chain on the vector (each script at its place in the sandbox, in `opt` where given). The first
+    wrapper passes on to the second through WRAPGEN_THEN, or (`shim`) through a recording shim in the interpreter's
+    place that execs the second with the stand-in's path."""
     from wrapgen.local.sandbox import Layout, run
 
     places, sandboxed, opt = how.places[: len(chain)], how.sandboxed, how.opt
     layout = Layout(sandboxed)
     record, record_write = os.pipe()
     trace, trace_write = os.pipe()
-    stub_dir = work / "bin"
-    stub_dir.mkdir(exist_ok=True)
     name = os.path.basename(vector.argv[0])
-    stub = stub_dir / name
-    stub.write_text(_STUB.replace("{fd}", str(record_write)).replace("{status}", str(STUB_STATUS)))
-    stub.chmod(0o755)
-    stub_path = os.path.join(layout.place(str(stub_dir), os.path.dirname(vector.argv[0])), name)
+    stub_dir = layout.place(str(work / "bin"), os.path.dirname(vector.argv[0]))
     if opt is not None and sandboxed:
         layout.place(opt, "/opt")  # the scripts are in it, at their places
         paths = list(places)
     else:
         paths = [layout.place(script, place) for script, place in zip(chain, places, strict=True)]
+    if shim:
+        stub_path = os.path.join(stub_dir, "interpreter", name)
+        _stub(work / "bin" / "interpreter" / name, vector, record_write, "stub")
+        _stub(work / "bin" / name, vector, record_write, "shim",
+              f'exec {shlex.quote(paths[1])} {shlex.quote(stub_path)} "$@"\n')  # fmt: skip
+    else:
+        stub_path = os.path.join(stub_dir, name)
+        _stub(work / "bin" / name, vector, record_write, "stub")
     task = work / "task"
     task.mkdir(exist_ok=True)
     cwd = layout.place(str(task), "/var/task")
     env = lambda_environment(vector, paths[0], how.variables)
-    if len(chain) > 1:
+    if len(chain) > 1 and not shim:
         env["WRAPGEN_THEN"] = paths[1]
-    argv = [*_command(layout.expose(bash), chain[0], paths[0]), stub_path, *vector.argv[1:]]
+    interpreter = os.path.join(stub_dir, name)
+    argv = [*_command(layout.expose(bash), chain[0], paths[0]), interpreter, *vector.argv[1:]]
     strace = shutil.which("strace")
     fds = [record_write]
     reads = {record: RECORD}
@@ -241,19 +325,11 @@ def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path
     result = run(layout, argv, env, _TIMEOUT, cwd, reads=reads, pass_fds=fds, until=until)
     if result.timed_out:
         raise InvalidValue(f"{chain[0]}: still running after {_TIMEOUT} s (a wrapper must exec the runtime)")
-    processes = _trace(result.read[trace], stub_path) if strace else None
+    processes = _trace(result.read[trace]) if strace else None
     status = _ended(result.read[trace]) if strace else None
     if status is not None:
         result = result._replace(returncode=status)
-    items = _decode(result.read[record])
-    if not items or not items[0].isdigit() or len(items) < int(items[0]) + 2:
-        return None, None, result, processes
-    count = int(items[0])
-    recorded, entries = items[1 : count + 2], items[count + 2 :]
-    environment = dict(entry.partition("=")[::2] for entry in entries)
-    if recorded[:1] == [stub_path]:
-        recorded[0] = vector.argv[0]  # shown as the runtime passes it
-    return recorded, environment, result, processes
+    return ChainRun(_records(result.read[record]), result, processes, stub_path)
 
 
 PROTECTED = frozenset({"-classpath", "-cp", "--class-path", "--depsfile", "--runtimeconfig"})
@@ -358,6 +434,24 @@ def _lost(removed: list[str], added: list[str]) -> list[Problem]:
     return problems
 
 
+def _lists(given: dict[str, str], got: dict[str, str]) -> list[Problem]:
+    """What a wrapper did to the list variables (NODE_OPTIONS, JAVA_TOOL_OPTIONS, ...): a unit it was given and
+    dropped breaks (it overwrote the function's or an earlier wrapper's value); a unit added twice is noted."""
+    problems = []
+    for name, separator in MERGED_VARIABLES.items():
+        before, after = given.get(name, "").split(separator), got.get(name, "").split(separator)
+        dropped = [unit for unit in before if unit and unit not in after]
+        if dropped:
+            problems.append(Problem(f"{name}: {separator.join(dropped)!r} dropped: the wrapper overwrote the list"
+                                    " instead of adding to it", True))  # fmt: skip
+        twice = sorted(
+            unit for unit, count in Counter(after).items() if unit and count > 1 and count > before.count(unit)
+        )
+        if twice:
+            problems.append(Problem(f"{name}: {twice!r} now given more than once", False))
+    return problems
+
+
 def _environment(given: dict[str, str], got: dict[str, str]) -> dict[str, tuple[str | None, str | None]]:
     names = (set(given) | set(got)) - _OWN
     return {n: (given.get(n), got.get(n)) for n in sorted(names) if given.get(n) != got.get(n)}
@@ -384,11 +478,8 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
     if len(scripts) > 2:
         raise InvalidValue("explain follows one link: give a wrapper and its next wrapper at the most",
                            "a longer chain is followed through each wrapgen wrapper's own --then")  # fmt: skip
-    if len(scripts) == 2:
-        command = read_file_command(scripts[0])
-        if command is None:
-            raise InvalidValue(f"{scripts[0]}: not a wrapgen wrapper, so it names no next wrapper (WRAPGEN_THEN)",
-                               "put it last")  # fmt: skip
+    command = read_file_command(scripts[0]) if len(scripts) == 2 else None
+    if command is not None:
         then = dict(zip(command[2::2], command[3::2], strict=False)).get("--then")
         if then is not None:  # it ignores WRAPGEN_THEN: the second would never run (explain said ok)
             raise InvalidValue(f"{scripts[0]}: it was built with --then {then}, which it runs instead of"
@@ -408,17 +499,19 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
 
     # Each runtime's run is its own (sandbox, work directory): they run side by side, a few at a time.
     with tempfile.TemporaryDirectory(prefix="wrapgen-explain-") as tmp, ThreadPoolExecutor(WORKERS) as pool:
-        how = How(where, sandboxed, opt, tuple(variables))
+        how = How(where, sandboxed, opt, tuple(variables), len(scripts) == 2 and command is None)
         jobs = [pool.submit(_explain_one, chain, how, family, first[runtime], Path(tempfile.mkdtemp(dir=tmp)))
                 for runtime in runtimes or family.runtimes if runtime in first]  # fmt: skip
         outcomes = [job.result() for job in jobs]
     return outcomes
 
 
-def _started(ran: bool, status: int, forked: bool | None) -> list[Problem]:
+def _started(start: Record | None, status: int, forked: bool | None, replaced: Problem | None) -> list[Problem]:
     """How the runtime was started and ended, as Lambda sees it through the wrapper."""
-    if not ran:
-        found = [Problem("the runtime was not started: the wrapper exited without exec'ing it", True)]
+    if start is None:
+        if replaced is not None and replaced.on_purpose:
+            return [replaced]
+        found = [replaced or Problem("the runtime was not started: the wrapper exited without exec'ing it", True)]
         if status != 0:
             found.append(Problem(f"exit status {status}: Lambda reports the runtime's init as failed", True))
         return found
@@ -432,41 +525,82 @@ def _started(ran: bool, status: int, forked: bool | None) -> list[Problem]:
     return found
 
 
+_SHELLS = frozenset({"bash", "sh", "dash", "env"})
+
+
+def _replaced(last: tuple[str, bool] | None, known: Sequence[str], layers: bool) -> Problem | None:
+    """Where the runtime never started: the program the wrapper's own process exec'd last in its place (AWS Lambda
+    Web Adapter's bootstrap execs the function's own program, by design), or None."""
+    if last is None or last[0] in known or os.path.basename(last[0]) in _SHELLS:
+        return None
+    path, started = last
+    absent = "the function's code" if path.startswith("/var/task/") else None
+    if path.startswith("/opt/") and not layers:
+        absent = "a layer not given to explain (attach --explain-with gives them)"
+    if started or absent:
+        where = f" (in {absent}: not here to run)" if absent else ""
+        return Problem(f"the runtime replaced by {path}, a program the wrapper names{where}", False, True)
+    return Problem(f"the wrapper exec'd {path}, which is not there or cannot run: the runtime was not started", True)
+
+
+def _argv(record: Record | None, vector: Vector) -> list[str] | None:
+    """A record's argv as the runtime passes it (the stand-in named as the interpreter)."""
+    return None if record is None else [vector.argv[0], *record.argv[1:]]
+
+
 def _explain_one(chain: list[str], how: How, family: Family, vector: Vector, work: Path) -> Outcome:
     bash, bash_note = _bash_for(vector.runtime)
-    argv, environment, result, processes = _run(chain, how, vector, bash, work)
-    forked = processes.forked if processes is not None else None
+    ran = _run(chain, how, vector, bash, work, how.shim)
+    processes = ran.processes
+    first = processes.first if processes is not None else None
+    start = _start(ran.records, "stub", first)
+    argv, environment = _argv(start, vector), start.environment if start else None
     before = list(vector.argv)
     steps: list[Step] = []
     problems: list[Problem] = []
     if len(chain) == 2:
-        first_argv, first_env, _, _ = _run(chain[:1], how, vector, bash, work)
-        steps.append(Step(chain[0], before, first_argv, environment=first_env))
-        steps.append(Step(chain[1], first_argv or before, argv, environment=environment))
+        if how.shim:
+            given = _start(ran.records, "shim", first)
+        else:
+            alone = _run(chain[:1], how, vector, bash, work)
+            given = _start(alone.records, "stub", alone.processes.first if alone.processes else None)
+        handed = _argv(given, vector)
+        steps.append(Step(chain[0], before, handed, environment=given.environment if given else None))
+        steps.append(Step(chain[1], handed or before, argv, environment=environment))
     else:
         steps.append(Step(chain[0], before, argv, environment=environment))
+    paths = list(how.places[: len(chain)] if how.sandboxed else chain)
+    given_env = lambda_environment(vector, paths[0], how.variables)
+    seen = given_env
     for step in steps:
-        if step.after is not None:
+        if step.after is not None and step.environment is not None:
             step.problems = _compare(family, vector, step.before, step.after, step.environment)
-    problems += _started(argv is not None, result.returncode, forked)
+            step.problems += _lists(seen, step.environment)
+            seen = step.environment
+    interpreter = os.path.join(os.path.dirname(ran.stub), os.path.basename(vector.argv[0]))
+    replaced = _replaced(processes.last_exec if processes else None, [*paths, ran.stub, interpreter],
+                         how.opt is not None)  # fmt: skip
+    forked = None if start is None or first is None else start.pid != first
+    result = ran.result
+    problems += _started(start, result.returncode, forked, replaced)
     if result.stdout:
         problems.append(Problem("wrote to stdout (it lands in the function's log)", False))
     if result.stderr:
         problems.append(Problem("printed on stderr: " + result.stderr.decode("utf-8", "replace").strip(), False))
     counted = "not traced (strace is not installed)"
     if processes is not None:
-        execs, forks, _ = processes
+        execs, forks = processes.execs, processes.forks
         counted = f"{execs} exec(s), {forks} fork(s)"
         if forks:
             problems.append(Problem(f"{forks} fork(s): each costs cold-start time (bash builtins need none)", False))
-        if execs > len(chain) + 1:
-            problems.append(Problem(f"{execs - len(chain) - 1} exec(s) more than the chain needs", False))
-    given = lambda_environment(vector, how.places[0] if how.sandboxed else chain[0], how.variables)
+        needed = len(chain) + 1 + how.shim
+        if execs > needed:
+            problems.append(Problem(f"{execs - needed} exec(s) more than the chain needs", False))
     return Outcome(
         runtime=vector.runtime,
         bash=bash_note,
         steps=steps,
-        environment=_environment(given, environment) if environment is not None else {},
+        environment=_environment(given_env, environment) if environment is not None else {},
         exit_status=result.returncode,
         stdout=result.stdout.decode("utf-8", "replace"),
         stderr=result.stderr.decode("utf-8", "replace"),
