@@ -267,7 +267,11 @@ def inspect_command(
 def explain_command(
     scripts: Annotated[
         list[str],
-        typer.Argument(help="A wrapper, or a wrapgen wrapper and the next wrapper it execs.", metavar="SCRIPT..."),
+        typer.Argument(
+            help="A wrapper, or two: the first runs the second (a wrapgen wrapper through WRAPGEN_THEN, any"
+            " other finds it where the interpreter is).",
+            metavar="SCRIPT...",
+        ),
     ],
     family: Annotated[
         str | None,
@@ -295,7 +299,7 @@ def explain_command(
         ),
     ] = None,
 ) -> None:
-    """Run a wrapper (or a chain: a wrapgen wrapper and its next wrapper) for real under bash, as each Lambda runtime
+    """Run a wrapper (or a chain of two: the first runs the second) for real under bash, as each Lambda runtime
     of the family starts it, with a recording stub as the interpreter: show the command line before and after, the
     variables it sets, and what would break the function or silently undo the wrapper; exit 1 if anything would, 2
     if it could not check (a missing file, a refusal, no sandbox). The scripts run in a sandbox (bubblewrap): as
