@@ -318,6 +318,14 @@ CLASSES: dict[str, tuple[str, str, tuple[str, ...], str, Verdict, dict[str, Verd
     # OTel/ADOT java proxy handlers: the handler replaced by their class, the original handed over in a variable
     "delegates-the-handler": ("java", "java21", (), DELEGATES,
                               (False, "replaced by 'vendor.Wrapper', which gets the original"), {}),
+    # OpenTelemetry's python and node wrappers: _HANDLER replaced by theirs, the original in another variable
+    "delegates-the-handler-variable": ("python", "python3.12", (), '#!/bin/bash\nexport ORIG_HANDLER="$_HANDLER"\n'
+                                       'export _HANDLER=vendor_wrapper.handler\nexec "$@"\n',
+                                       (False, "replaced by 'vendor_wrapper.handler', which gets the original from"
+                                        " ORIG_HANDLER"), {}),
+    # ... and without the original handed over: the function's handler is never called
+    "replaces-the-handler-variable": ("python", "python3.12", (), '#!/bin/bash\nexport _HANDLER=vendor.handler\n'
+                                      'exec "$@"\n', (True, "no variable carries the original"), {}),
     # Elastic: an option of the runtime's rewritten (-Xshare:on to -Xshare:auto)
     "rewrites-an-option": ("java", "java11", (), '#!/bin/bash\nexec "${@/#-Xshare:on/-Xshare:auto}"\n',
                            (False, "option -Xshare:on replaced with -Xshare:auto"), {}),

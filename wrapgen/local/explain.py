@@ -434,6 +434,20 @@ def _lost(removed: list[str], added: list[str]) -> list[Problem]:
     return problems
 
 
+def _handler_variable(given: dict[str, str], got: dict[str, str]) -> list[Problem]:
+    """_HANDLER, which the python, node and ruby runtimes read: replaced by the wrapper's own handler where another
+    variable carries the original (OpenTelemetry's python and node wrappers), else the function's is never called."""
+    before, after = given.get("_HANDLER"), got.get("_HANDLER")
+    if before == after or before is None:
+        return []
+    carrier = next((name for name, value in sorted(got.items()) if value == before and name != "_HANDLER"), None)
+    if carrier is not None:
+        return [Problem(f"_HANDLER {before!r} replaced by {after!r}, which gets the original from {carrier}", False,
+                        True)]  # fmt: skip
+    return [Problem(f"_HANDLER changed from {before!r} to {after!r}, and no variable carries the original: the"
+                    " function's handler is never called", True)]  # fmt: skip
+
+
 def _lists(given: dict[str, str], got: dict[str, str]) -> list[Problem]:
     """What a wrapper did to the list variables (NODE_OPTIONS, JAVA_TOOL_OPTIONS, ...): a unit it was given and
     dropped breaks (it overwrote the function's or an earlier wrapper's value); a unit added twice is noted."""
@@ -575,7 +589,7 @@ def _explain_one(chain: list[str], how: How, family: Family, vector: Vector, wor
     for step in steps:
         if step.after is not None and step.environment is not None:
             step.problems = _compare(family, vector, step.before, step.after, step.environment)
-            step.problems += _lists(seen, step.environment)
+            step.problems += _lists(seen, step.environment) + _handler_variable(seen, step.environment)
             seen = step.environment
     interpreter = os.path.join(os.path.dirname(ran.stub), os.path.basename(vector.argv[0]))
     replaced = _replaced(processes.last_exec if processes else None, [*paths, ran.stub, interpreter],
