@@ -352,3 +352,92 @@ def test_the_layers_are_at_opt_in_their_order(tmp_path: Path) -> None:
     refused = wrapgen_cli("try", script, "--handler", "app.handler", "--event", str(tmp_path / "event.json"),
                           "--code", str(code), "--layer", str(first), "--no-sandbox")  # fmt: skip
     assert refused.returncode == 1 and refused.stderr.startswith("error: --layer: the layers are unpacked at /opt")
+
+
+NODE_MODULES = ROOT / "tests" / "interpreters" / "node_modules"
+RIC3 = NODE_MODULES / "aws-lambda-ric3"  # npm:aws-lambda-ric@3.3.0, the last for node < 22
+NO_RIC3 = "node {} or aws-lambda-ric 3.x is not in tests/interpreters (scripts/test installs both)"
+
+
+def _node_and_ric3(major: str) -> object:
+    node = NODE_MODULES / f"node{major}" / "bin" / "node"
+    absent = not (node.is_file() and (RIC3 / "dist" / "rapid-client.node").is_file())
+    return pytest.param(major, marks=pytest.mark.skipif(absent, reason=NO_RIC3.format(major)), id=f"node{major}")
+
+
+NODE_BEFORE_22 = pytest.mark.parametrize("major", [_node_and_ric3("18"), _node_and_ric3("20")])
+
+
+def _node_code(tmp_path: Path) -> Path:
+    preload = 'globalThis.wrapgenPreload = "ran";\nprocess.stderr.write("preload ran\\n");\n'
+    handler = "export const handler = async (event) => ({ preload: globalThis.wrapgenPreload, event });\n"
+    other = 'export const handler = async () => "the handler _HANDLER names";\n'
+    return code_dir(tmp_path, {"index.mjs": handler, "other.mjs": other, "preload.cjs": preload})
+
+
+@NODE_BEFORE_22
+def test_node18_and_20_run_aws_lambda_ric3_as_lambda_starts_them(tmp_path: Path, major: str) -> None:
+    """Lambda's nodejs18.x/20.x bootstrap execs node with its options and /var/runtime/index.mjs, no handler
+    argument: try's entry there hands _HANDLER to aws-lambda-ric 3.x (found at DIR/node_modules/aws-lambda-ric, or
+    given), and a wrapgen wrapper's --require preload runs before the handler."""
+    script = wrapper(tmp_path, "node", "--preset", "require=/var/task/preload.cjs")
+    code = _node_code(tmp_path)
+    node = ("--interpreter", str(NODE_MODULES / f"node{major}" / "bin" / "node"), "--runtime", f"nodejs{major}.x")
+    (code / "node_modules").mkdir()
+    (code / "node_modules" / "aws-lambda-ric").symlink_to(RIC3)
+    for client in ((), ("--runtime-client", str(RIC3))):
+        status, report = try_json(tmp_path, script, "index.handler", code, *node, *client)
+        assert status == 0, report
+        assert report["result"] == {"preload": "ran", "event": {"answer": 42}}
+        assert report["runtime"] == f"nodejs{major}.x" and "preload ran" in str(report["stderr"])
+        command = report["command"]
+        assert isinstance(command, list) and command[-1] == "/var/runtime/index.mjs" and "index.handler" not in command
+        assert any("aws-lambda-ric 3.3.0" in line for line in report["emulated"])  # type: ignore[attr-defined]
+
+
+@NODE_BEFORE_22
+def test_what_loses_the_handler_or_the_entry_fails_try_on_node18_and_20(tmp_path: Path, major: str) -> None:
+    """The handler comes from _HANDLER, not from an argument: a wrapper that unsets it fails at init, one that
+    points it elsewhere runs that handler; a wrapper that drops the last argument (the entry) never serves."""
+    code = _node_code(tmp_path)
+    node = ("--interpreter", str(NODE_MODULES / f"node{major}" / "bin" / "node"), "--runtime", f"nodejs{major}.x",
+            "--runtime-client", str(RIC3))  # fmt: skip
+    scripts = {"unsets-the-handler": 'unset _HANDLER\nexec "$@"\n', "drops-the-entry": 'exec "${@:1:$#-1}"\n',
+               "renames-the-handler": 'export _HANDLER=other.handler\nexec "$@"\n'}  # fmt: skip
+    for name, body in scripts.items():
+        (tmp_path / name).write_text("#!/bin/bash\n" + body)
+        (tmp_path / name).chmod(0o755)
+    status, report = try_json(tmp_path, str(tmp_path / "renames-the-handler"), "index.handler", code, *node)
+    assert status == 0 and report["result"] == "the handler _HANDLER names", report  # the control
+    status, report = try_json(tmp_path, str(tmp_path / "unsets-the-handler"), "index.handler", code, *node)
+    assert status == 1 and report["outcome"] == "init-error", report
+    assert "MalformedHandlerName" in json.dumps(report["error"]), report["error"]
+    status, report = try_json(tmp_path, str(tmp_path / "drops-the-entry"), "index.handler", code, *node)
+    assert status == 1 and report["outcome"] != "response" and report["result"] is None, report
+
+
+NODE20 = NODE_MODULES / "node20" / "bin" / "node"
+
+
+BUILT = (RIC / "rapid-client.node").is_file() and (RIC3 / "dist" / "rapid-client.node").is_file()
+
+
+@pytest.mark.skipif(not (NODE20.is_file() and NODE22.is_file() and BUILT),
+                    reason="node 20 and 22, aws-lambda-ric 3.x and 4.x are not in tests/interpreters")  # fmt: skip
+def test_a_node_runtime_client_of_the_wrong_major_is_one_error(tmp_path: Path) -> None:
+    """4.x needs node 22+, 3.x runs node 16-20: each on the other's node is one line naming the version to install;
+    the right pair passes this check (the control)."""
+    script = wrapper(tmp_path, "node", "--preset", "require=/var/task/preload.cjs")
+    code = _node_code(tmp_path)
+    pairs = [(NODE20, "nodejs20.x", RIC, "needs node 22 or later, the local node is 20", "aws-lambda-ric@3"),
+             (NODE22, "nodejs22.x", RIC3, "runs on node 16-20, the local node is 22", "aws-lambda-ric@4")]  # fmt: skip
+    for node, runtime, client, said, install in pairs:
+        done = wrapgen_cli("try", script, "--handler", "index.handler", "--event", str(tmp_path / "event.json"),
+                           "--code", str(code), "--interpreter", str(node), "--runtime", runtime,
+                           "--runtime-client", str(client), "--compare", "1")  # fmt: skip
+        assert done.returncode == 1 and done.stdout == "", done.stdout
+        assert done.stderr.startswith("error: node: aws-lambda-ric ") and done.stderr.count("\n") == 1, done.stderr
+        assert said in done.stderr and f"npm install {install}" in done.stderr
+    status, report = try_json(tmp_path, script, "index.handler", code, "--interpreter", str(NODE20), "--runtime",
+                              "nodejs20.x", "--runtime-client", str(RIC3))  # fmt: skip
+    assert status == 0 and report["result"] == {"preload": "ran", "event": {"answer": 42}}, report

@@ -1,7 +1,8 @@
 """The local stand-in for a Lambda runtime, for `wrapgen try`: the runtime's recorded argument vector with the
 real local interpreter in place of /var/lang/bin/..., and a real local entry in place of the runtime's own.
 
-python: wrapgen's bootstrap.py in front of awslambdaric (PyPI); node: aws-lambda-ric (npm), AWS's client;
+python: wrapgen's bootstrap.py in front of awslambdaric (PyPI); node: aws-lambda-ric (npm), AWS's client (4.x
+with its own index.mjs; 3.x, for node 16-20, behind runtime_clients/index.mjs, which runs it as Lambda's does);
 java: a main class of wrapgen's (runtime_clients/AWSLambda.java, compiled once into the user's cache) with the
 runtime's JVM options; ruby: a runtime client of wrapgen's (runtime_clients/index.rb). dotnet is not emulated.
 """
@@ -41,6 +42,8 @@ class Local:
     runtime_dir: str
     task_root: str
     layout: Layout
+    version: str = ""
+    """The local interpreter's version as the family's runtimes key it (3.12, 22, 17), or "" if unknown."""
     emulated: list[str] = field(default_factory=list)
     """What differs from Lambda, one line each: said in the report."""
 
@@ -138,7 +141,7 @@ def local_runtime(family: Family, runtime: str | None, interpreter: str | None, 
     runtime_dir = layout.place(str(CLIENTS), "/var/runtime")
     task_root = layout.place(os.path.abspath(code), "/var/task")
     local = Local(runtime, family, vector, [layout.expose_installation(path), *vector[1:]], runtime_dir, task_root,
-                  layout)  # fmt: skip
+                  layout, version)  # fmt: skip
     local.emulated.append(f"interpreter: {path} ({family.title} {version or '?'}) for {vector[0]}")
     build = {"python": _python, "node": _node, "java": _java, "ruby": _ruby}[family.name]
     build(local, code, handler, client)
@@ -157,21 +160,31 @@ def _python(local: Local, code: str, handler: str, client: str | None) -> None:
                           f" runtime client: awslambdaric {out.strip()} (real)")  # fmt: skip
 
 
+RIC_NODE = 22
+"""aws-lambda-ric 4.x needs node 22 or later (its engines); 3.x, the last before it, runs node 16-20 (its README)."""
+
+
 def _node(local: Local, code: str, handler: str, client: str | None) -> None:
     where = Path(client) if client else Path(code) / "node_modules" / "aws-lambda-ric"
-    entry = where / "index.mjs" if where.is_dir() else where
+    found = _ric_package(where)
+    if found is None:  # not inside an aws-lambda-ric package: the file given is the entry, as given
+        entry = where / "index.mjs" if where.is_dir() else where
+        if not entry.is_file():
+            raise WrapgenError(f"node: AWS's runtime interface client is not at {where}",
+                               f"npm install aws-lambda-ric in --code DIR (4.x for node {RIC_NODE}+, 3.x for node"
+                               f" 16-{RIC_NODE - 2}), or give --runtime-client PATH")  # fmt: skip
+        local.argv[-1] = _placed(local, code, str(entry.resolve()), entry.parent)
+        local.emulated.append(f"entry: {entry} (not in an aws-lambda-ric package) in place of {local.vector[-1]}")
+        return
+    package, version = found
+    major = _ric_fits(version, local.version, package)
+    if major == 3:
+        _ric3(local, code, package, version)
+        return
+    entry = where if where.is_file() else package / "index.mjs"
     if not entry.is_file():
-        raise WrapgenError(f"node: AWS's runtime interface client is not at {where}",
-                           "npm install aws-lambda-ric in --code DIR (4.x needs node 22), or give --runtime-client"
-                           " PATH")  # fmt: skip
-    version = "?"
-    try:
-        import json
-
-        version = json.loads((entry.parent / "package.json").read_text())["version"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    local.argv[-1] = _placed(local, code, str(entry.resolve()), where)
+        raise WrapgenError(f"node: aws-lambda-ric {version} at {package} has no index.mjs, its entry")
+    local.argv[-1] = _placed(local, code, str(entry.resolve()), package)
     local.emulated.append(f"entry: aws-lambda-ric {version} (real, AWS's npm package) at {local.argv[-1]} in place"
                           f" of {local.vector[-1]}")  # fmt: skip
 
@@ -185,6 +198,89 @@ def _placed(local: Local, code: str, entry: str, package: Path) -> str:
     package = package.resolve()
     local.layout.expose(str(package.parent if package.parent.name == "node_modules" else package))
     return entry
+
+
+def _ric_package(where: Path) -> tuple[Path, str] | None:
+    """The aws-lambda-ric package `where` is (a directory) or is in (its index.mjs, bin/ or dist/ entry), with its
+    version; npm keeps the name in an alias's package.json (aws-lambda-ric3: npm:aws-lambda-ric@3...)."""
+    import json
+
+    for package in [where] if where.is_dir() else [where.parent, where.parent.parent]:
+        try:
+            meta = json.loads((package / "package.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(meta, dict) and meta.get("name") == "aws-lambda-ric":
+            return package.resolve(), str(meta.get("version", "?"))
+    return None
+
+
+def _ric_fits(version: str, node: str, package: Path) -> int:
+    """The package's major, if it runs on the local node's major (either unknown: not checked)."""
+    ric = int(version.split(".")[0]) if version.split(".")[0].isdigit() else 0
+    if ric < 3:
+        raise WrapgenError(f"node: aws-lambda-ric {version} at {package}: wrapgen try runs 3.x (node 16-"
+                           f"{RIC_NODE - 2}) and 4.x (node {RIC_NODE}+)", "npm install aws-lambda-ric@4 (node"
+                           f" {RIC_NODE}+) or aws-lambda-ric@3 (node 16-{RIC_NODE - 2}) in --code DIR")  # fmt: skip
+    if not node.isdigit():
+        return ric
+    other = "give --runtime-client PATH, or --interpreter a node"
+    if ric == 3 and int(node) >= RIC_NODE:
+        raise WrapgenError(f"node: aws-lambda-ric {version} at {package} runs on node 16-{RIC_NODE - 2}, the local"
+                           f" node is {node}", f"npm install aws-lambda-ric@4 in --code DIR; or {other}"
+                           f" 16-{RIC_NODE - 2}")  # fmt: skip
+    if ric >= 4 and int(node) < RIC_NODE:
+        raise WrapgenError(f"node: aws-lambda-ric {version} at {package} needs node {RIC_NODE} or later, the local"
+                           f" node is {node}", "npm install aws-lambda-ric@3, the last for node < 22, in --code DIR;"
+                           f" or {other} {RIC_NODE}+")  # fmt: skip
+    return ric
+
+
+def _ric3(local: Local, code: str, package: Path, version: str) -> None:
+    """aws-lambda-ric 3.x as Lambda's nodejs18.x/20.x start it: node execs /var/runtime/index.mjs (here wrapgen's),
+    which hands LAMBDA_TASK_ROOT and _HANDLER to the package's run(); its bin/ wants the handler as an argument."""
+    for part in ("dist/index.mjs", "dist/rapid-client.node"):
+        if not (package / part).is_file():
+            raise WrapgenError(f"node: aws-lambda-ric {version} at {package} has no {part}: not built",
+                               "npm rebuild aws-lambda-ric (its install builds native code: cmake, autoconf,"
+                               " libtool, a C++ compiler)")  # fmt: skip
+    seen = _placed(local, code, str(package), package)
+    local.runtime_dir = local.layout.place(str(_ric3_runtime_dir(seen)), "/var/runtime")
+    local.argv[-1] = os.path.join(local.runtime_dir, "index.mjs")
+    local.emulated.append(f"entry: wrapgen's {local.vector[-1]} (runtime_clients/index.mjs: run(LAMBDA_TASK_ROOT,"
+                          f" _HANDLER), as Lambda's) over aws-lambda-ric {version} (real, AWS's npm package) at"
+                          f" {seen}")  # fmt: skip
+
+
+def _ric3_runtime_dir(package: str) -> Path:
+    """A runtime directory for aws-lambda-ric 3.x, made once per package path in the user's cache: wrapgen's
+    index.mjs beside node_modules/aws-lambda-ric, a link to the package at the path the runtime sees it at."""
+    import tempfile
+
+    source = (CLIENTS / "index.mjs").read_bytes()
+    cache = _cache("try-node")
+    target = cache / hashlib.sha256(source + b"\0" + package.encode()).hexdigest()[:16]
+    if (target / "index.mjs").is_file():
+        return target
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(dir=cache))
+        (work / "index.mjs").write_bytes(source)
+        (work / "node_modules").mkdir()
+        (work / "node_modules" / "aws-lambda-ric").symlink_to(package)
+    except OSError as error:
+        raise WrapgenError(f"node: cannot write wrapgen's runtime directory in {cache}: {error.strerror or error}",
+                           "set XDG_CACHE_HOME to a writable directory") from None  # fmt: skip
+    try:
+        work.rename(target)
+    except OSError:  # another run made it meanwhile
+        shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+def _cache(name: str) -> Path:
+    """wrapgen's directory `name` in the user's cache, where try keeps what it makes once."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wrapgen" / name
 
 
 def _java(local: Local, code: str, handler: str, client: str | None) -> None:
@@ -220,7 +316,7 @@ def _compiled_entry(java: str) -> Path:
     """AWSLambda.java compiled for Java 11+, once per source, in the user's cache."""
     sources = [CLIENTS / "AWSLambda.java", CLIENTS / "lambdainternal" / "AWSLambda.java"]
     source = b"".join(path.read_bytes() for path in sources)
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "wrapgen" / "try-java"
+    cache = _cache("try-java")
     target = cache / hashlib.sha256(source).hexdigest()[:16]
     if (target / "com").is_dir():
         return target
