@@ -424,8 +424,9 @@ def _try(tmp_path: Path, handler: str, event: str | Path, *args: str) -> tuple[s
     if not wrapper.exists():
         assert subprocess.run([*WRAPGEN, "python", "--flag", "-X dev", "-o", str(wrapper)], check=False).returncode == 0
     process = subprocess.Popen([*WRAPGEN, "try", str(wrapper), "--runtime", "python3.12", "--handler", "app.handler",
-                                "--event", str(event), "--code", str(code), *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)  # fmt: skip
+                                "--event", str(event), "--code", str(code), "--compare", "1", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               stdin=subprocess.DEVNULL)  # fmt: skip
     peak = 0
     reader = threading.Thread(target=lambda: setattr(process, "out", process.communicate(timeout=300)))
     reader.start()

@@ -21,6 +21,9 @@ from wrapgen.runtimes import (
 )
 from wrapgen.variables import node_options_problem, units
 
+ENV_FILE_MAX = 64 * 1024
+"""Bytes of an --env-file (a function's configuration holds 4 KB)."""
+
 if TYPE_CHECKING:
     from wrapgen.spec import WrapperSpec
 
@@ -164,3 +167,33 @@ def format_assignments(items: Sequence[tuple[str, str]], form: str) -> str:
             raise InvalidValue(f"{name}'s value holds a line break, which NAME=VALUE lines cannot show",
                                "use --format json")  # fmt: skip
     return "".join(f"{name}={value}\n" for name, value in items)
+
+
+def function_variables(env: Sequence[str], files: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """The function's own variables: each --env-file's (NAME=VALUE lines, # comments, or a JSON object, as
+    `wrapgen ... --via env` prints them), then --env's; held to Lambda's rules for a configuration."""
+    from wrapgen.spec import assignment
+
+    found: dict[str, str] = {}
+    for path in files:
+        found.update(_env_file(path))
+    found.update(assignment(item, "--env") for item in env)
+    check_configuration(list(found.items()))
+    return tuple(found.items())
+
+
+def _env_file(path: str) -> list[tuple[str, str]]:
+    from wrapgen.files import read_regular
+    from wrapgen.spec import assignment
+
+    text = read_regular(path, ENV_FILE_MAX, f"--env-file {path}").decode("utf-8", "surrogateescape")
+    if text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            raise InvalidValue(f"--env-file {path}: not a JSON object of strings") from None
+        if not isinstance(data, dict) or not all(isinstance(value, str) for value in data.values()):
+            raise InvalidValue(f"--env-file {path}: not a JSON object of strings")
+        return list(data.items())
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [assignment(line, f"--env-file {path}:") for line in lines]

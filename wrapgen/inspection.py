@@ -164,6 +164,15 @@ def inspect_layer(zip_file: str | bytes) -> Report:
     return Report(tuple(entries), tuple(defects))
 
 
+def the_wrapper(report: Report, shown: str, name: str | None = None, hint: str | None = None) -> Entry:
+    """The one wrapgen wrapper of a layer (of that name, if given); InvalidValue where it holds none or several."""
+    ours = [e for e in report.entries if e.spec is not None and (name is None or e.spec.name == name)]
+    if len(ours) != 1:
+        found = ", ".join(printable(e.path) for e in report.entries if e.spec is not None) or "none"
+        raise InvalidValue(f"{printable(shown)}: want one wrapgen wrapper, found: {found}", hint)
+    return ours[0]
+
+
 def describe_report(report: Report) -> Iterator[str]:
     """The report as text, one block per file, in pieces (a big report is never held whole as text); every name
     and value from the zip goes through printable()."""

@@ -79,6 +79,24 @@ _NoSandbox = Annotated[
         " (bubblewrap) can be made: unconfined, with your environment, files and network. Only for code you trust.",
     ),
 ]
+_FunctionEnv = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--env",
+        help="A variable of the function's configuration, in the environment the wrappers and runtime see (vendor"
+        " wrappers branch on theirs). Repeatable.",
+        metavar="NAME=VALUE",
+    ),
+]
+_FunctionEnvFile = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--env-file",
+        help="The function's variables from a file: NAME=VALUE lines or a JSON object (as wrapgen --via env"
+        " prints them); --env's win. Repeatable.",
+        metavar="FILE",
+    ),
+]
 
 
 def _exit(code: int) -> None:
@@ -282,22 +300,8 @@ def explain_command(
     ] = None,
     format_: Annotated[Report, typer.Option("--format", help="text, or a JSON list.")] = Report.text,
     no_sandbox: _NoSandbox = False,
-    env: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="A variable of the function's configuration, in the environment the scripts see (vendor wrappers"
-            " branch on theirs). Repeatable.",
-            metavar="NAME=VALUE",
-        ),
-    ] = None,
-    env_file: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="The function's variables from a file: NAME=VALUE lines or a JSON object (as wrapgen --via env"
-            " prints them); --env's win. Repeatable.",
-            metavar="FILE",
-        ),
-    ] = None,
+    env: _FunctionEnv = None,
+    env_file: _FunctionEnvFile = None,
 ) -> None:
     """Run a wrapper (or a chain of two: the first runs the second) for real under bash, as each Lambda runtime
     of the family starts it, with a recording stub as the interpreter: show the command line before and after, the
@@ -330,9 +334,16 @@ def lint_command(
 
 @_command("try")
 def try_command(
-    script: Annotated[str, typer.Argument(help="The wrapper (AWS_LAMBDA_EXEC_WRAPPER's file).", metavar="SCRIPT")],
     handler: Annotated[str, typer.Option(help="The function's handler (_HANDLER), e.g. app.handler.")],
     event: Annotated[str, typer.Option(help="A JSON file: the event to invoke with (- for stdin).", metavar="FILE")],
+    script: Annotated[
+        str | None,
+        typer.Argument(
+            help="The wrapper (AWS_LAMBDA_EXEC_WRAPPER's file), or a layer zip a wrapgen command built with --layer"
+            " (unpacked at /opt, its wrapper run). Leave out to try --env/--env-file alone (a --via env setup).",
+            metavar="[SCRIPT]",
+        ),
+    ] = None,
     code: Annotated[str, typer.Option(help="The function's code (LAMBDA_TASK_ROOT).", metavar="DIR")] = ".",
     runtime: Annotated[
         str | None,
@@ -355,9 +366,12 @@ def try_command(
     compare: Annotated[
         int,
         typer.Option(
-            help="Time init N times with and without the wrapper, interleaved: medians and ratio.", min=1, metavar="N"
-        ),  # fmt: skip
-    ] = 1,
+            help="Time init in N pairs of starts without and with the wrapper (without one: the variables),"
+            " alternating: the median ratio and the least and most of the pairs'. 1: one sample.",
+            min=1,
+            metavar="N",
+        ),
+    ] = 5,
     timeout: Annotated[
         float,
         typer.Option(
@@ -374,14 +388,17 @@ def try_command(
             metavar="PATH.zip",
         ),
     ] = None,
+    env: _FunctionEnv = None,
+    env_file: _FunctionEnvFile = None,
 ) -> None:
-    """Start the real local runtime through the wrapper as Lambda does, invoke the handler once through a local
-    Runtime API, and print its result, what it wrote and its init time with and without the wrapper; exit 1 unless
+    """Start the real local runtime through the wrapper (a file, or the one in a layer zip wrapgen built) with the
+    function's variables as Lambda does, invoke the handler once through a local Runtime API, and print its result,
+    what it wrote and its init time with and without the wrapper (without one: the variables); exit 1 unless
     the handler answered. It all runs in a sandbox (bubblewrap): the wrapper at /opt/NAME, the code at /var/task
     (read-only), Lambda's environment only, no network but the Runtime API; the event and the response are held to
     Lambda's 6 MB, what the function prints to its first 64 kB (shown escaped).
 
-    Example: wrapgen try wrapgen-python --handler app.handler --event event.json --code src --compare 5
+    Example: wrapgen try build/layer.zip --handler app.handler --event event.json --code src --env-file vars.env
     """
     from wrapgen.commands import try_
 
@@ -399,6 +416,8 @@ def try_command(
             format_,
             no_sandbox,
             layer,
+            env,
+            env_file,
         )
     )
 

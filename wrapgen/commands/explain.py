@@ -6,19 +6,16 @@ Lambda's environment only, no network, nothing of this machine's but its system 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from wrapgen.choices import Report
-from wrapgen.errors import InvalidValue, NotChecked, WrapgenError
+from wrapgen.errors import NotChecked, WrapgenError
 from wrapgen.output import json_text, print_text
-
-ENV_FILE_MAX = 64 * 1024
-"""Bytes of an --env-file (a function's configuration holds 4 KB)."""
 
 
 def run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool,
         env: list[str] | None = None, env_file: list[str] | None = None) -> int:  # fmt: skip
     """Exit 0 where nothing breaks the function, 1 where something does, 2 where it could not be checked."""
+    from wrapgen.envmode import function_variables
+
     try:
         variables = function_variables(env or (), env_file or ())
         return _run(scripts, family, runtime, format_, no_sandbox, variables)
@@ -26,40 +23,6 @@ def run(scripts: list[str], family: str | None, runtime: list[str] | None, forma
         raise
     except WrapgenError as error:
         raise NotChecked(error.message, error.hint) from None
-
-
-def function_variables(env: Sequence[str], files: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """The function's own variables: each --env-file's (NAME=VALUE lines, # comments, or a JSON object, as
-    `wrapgen ... --via env` prints them), then --env's; held to Lambda's rules for a configuration."""
-    from wrapgen.envmode import check_configuration
-    from wrapgen.spec import assignment
-
-    found: dict[str, str] = {}
-    for path in files:
-        found.update(_env_file(path))
-    found.update(assignment(item, "--env") for item in env)
-    check_configuration(list(found.items()))
-    return tuple(found.items())
-
-
-def _env_file(path: str) -> list[tuple[str, str]]:
-    import json
-
-    from wrapgen.files import read_regular
-
-    text = read_regular(path, ENV_FILE_MAX, f"--env-file {path}").decode("utf-8", "surrogateescape")
-    if text.lstrip().startswith("{"):
-        try:
-            data = json.loads(text)
-        except (ValueError, RecursionError):
-            raise InvalidValue(f"--env-file {path}: not a JSON object of strings") from None
-        if not isinstance(data, dict) or not all(isinstance(value, str) for value in data.values()):
-            raise InvalidValue(f"--env-file {path}: not a JSON object of strings")
-        return list(data.items())
-    from wrapgen.spec import assignment
-
-    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    return [assignment(line, f"--env-file {path}:") for line in lines]
 
 
 def _run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool,

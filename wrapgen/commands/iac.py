@@ -11,7 +11,7 @@ from wrapgen.output import print_text
 
 def run(form: IacFormat, layer: str, iac_dir: str, name: str | None) -> int:
     from wrapgen.iac import Deployment, snippet
-    from wrapgen.inspection import inspect_layer
+    from wrapgen.inspection import inspect_layer, the_wrapper
     from wrapgen.layer import in_opt
     from wrapgen.printable import printable
 
@@ -19,11 +19,7 @@ def run(form: IacFormat, layer: str, iac_dir: str, name: str | None) -> int:
     if report.defects:
         raise WrapgenError(f"{printable(layer)}: {len(report.defects)} defect(s) would fail at cold start, the"
                            f" first: {printable(report.defects[0])}", "see: wrapgen inspect")  # fmt: skip
-    ours = [e for e in report.entries if e.spec is not None and (name is None or e.spec.name == name)]
-    if len(ours) != 1:
-        found = ", ".join(printable(e.path) for e in report.entries if e.spec is not None) or "none"
-        raise WrapgenError(f"{layer}: want one wrapgen wrapper, found: {found}", "choose one with --name")
-    entry = ours[0]
+    entry = the_wrapper(report, layer, name, "choose one with --name")
     assert entry.spec is not None
     variables = (("AWS_LAMBDA_EXEC_WRAPPER", in_opt(entry.path)),)
     relative = os.path.relpath(layer, iac_dir)

@@ -36,11 +36,11 @@ def bootstrap_environment(runtime: str, handler: str, api: str, *, task_root: st
     }
 
 
-def bootstrap_check(path: str) -> tuple[int, str] | None:
-    """What Lambda's bootstrap says of AWS_LAMBDA_EXEC_WRAPPER's file before it execs it: (exit status, message),
-    or None where it execs it."""
+def bootstrap_check(path: str, shown: str | None = None) -> tuple[int, str] | None:
+    """What Lambda's bootstrap says of AWS_LAMBDA_EXEC_WRAPPER's file before it execs it: (exit status, message
+    naming it as `shown`, by default its path), or None where it execs it."""
     if not os.path.isfile(path):
-        return 127, f"{path}: does not exist"
+        return 127, f"{shown or path}: does not exist"
     if not os.access(path, os.X_OK):
-        return 126, f"{path}: is not an executable"
+        return 126, f"{shown or path}: is not an executable"
     return None

@@ -18,11 +18,15 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 from wrapgen.errors import Interrupted, WrapgenError
 from wrapgen.local.emulation import Local
 from wrapgen.local.runtime_api import FUNCTION_ARN, RuntimeApi
 from wrapgen.printable import printable
+
+if TYPE_CHECKING:
+    from wrapgen.runtimes import Family
 
 FUNCTION_NAME = FUNCTION_ARN.rsplit(":", 1)[-1]
 RELAY_PORT = 9001
@@ -55,17 +59,23 @@ class Report:
     command: list[str]
     emulated: list[str]
     main: Run
-    with_wrapper_ms: list[float] = field(default_factory=list)
-    without_wrapper_ms: list[float] = field(default_factory=list)
+    compared: str = "wrapper"
+    """What the init times are with and without: "wrapper" (the function's variables in both) or "variables"."""
+    variables: tuple[str, ...] = ()
+    """The names of the function's own variables."""
+    with_ms: list[float | None] = field(default_factory=list)
+    without_ms: list[float | None] = field(default_factory=list)
+    """Init-only starts in pairs, the one without first (None: the runtime never asked for an event)."""
 
     @property
     def ok(self) -> bool:
         return self.main.kind == "response"
 
 
-def environment(local: Local, handler: str, api: str, wrapper: str | None) -> dict[str, str]:
+def environment(local: Local, handler: str, api: str, wrapper: str | None,
+                variables: Sequence[tuple[str, str]] = ()) -> dict[str, str]:  # fmt: skip
     """The variables Lambda's bootstrap has set when it execs the wrapper (local paths for Lambda's, without a
-    sandbox)."""
+    sandbox), with the function's own over what Lambda does not reserve (PATH, LANG, NODE_PATH, ...)."""
     from wrapgen.local.bootstrap import LAMBDA_PATH, bootstrap_environment
 
     path = LAMBDA_PATH if local.layout.sandboxed else os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin")
@@ -76,13 +86,14 @@ def environment(local: Local, handler: str, api: str, wrapper: str | None) -> di
     env["AWS_LAMBDA_LOG_GROUP_NAME"] = f"/aws/lambda/{FUNCTION_NAME}"
     if local.family.name == "node":
         env["NODE_PATH"] = os.pathsep.join(["/opt/nodejs/node_modules", os.path.join(local.task_root, "node_modules")])
+    env.update(variables)
     if wrapper is not None:
         env["AWS_LAMBDA_EXEC_WRAPPER"] = wrapper
     return env
 
 
 def run_once(local: Local, handler: str, event: bytes, timeout: float, wrapper: str | None,
-             init_only: bool) -> Run:  # fmt: skip
+             init_only: bool, variables: Sequence[tuple[str, str]] = ()) -> Run:  # fmt: skip
     """Start the runtime (through the wrapper, or directly) and wait for its first request for work (init_only),
     or for the invocation's end; then stop it all. In the sandbox, wrapgen.local.relay serves the Runtime API there."""
     from wrapgen.local import sandbox
@@ -104,7 +115,7 @@ def run_once(local: Local, handler: str, event: bytes, timeout: float, wrapper: 
                 address = f"127.0.0.1:{RELAY_PORT}"
             else:
                 address = api.address
-            env = environment(local, handler, address, wrapper)
+            env = environment(local, handler, address, wrapper, variables)
             awaited = api.outcome.asked if init_only else api.outcome.done
             start = time.monotonic()
             ran = sandbox.run(layout, argv, env, timeout, local.task_root, reads=reads, pass_fds=fds,
@@ -147,28 +158,25 @@ def terminated_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def try_runtime(local: Local, wrapper: str, handler: str, code: str, event: bytes, timeout: float,
-                compare: int) -> Report:  # fmt: skip
-    """The invocation through the wrapper, then `compare` init-only starts with and without it, interleaved.
+def try_runtime(local: Local, wrapper: str | None, handler: str, code: str, event: bytes, timeout: float,
+                compare: int, variables: Sequence[tuple[str, str]] = ()) -> Report:  # fmt: skip
+    """The invocation through the wrapper with the function's variables; then, if its runtime got as far as asking
+    for an event, `compare` pairs of init-only starts without and with the wrapper (without a wrapper: the
+    variables), alternating, the one without first (the invocation has warmed what a first start pays for).
     SIGINT or SIGTERM: Interrupted, once the run under way has ended whole."""
+    baseline = variables if wrapper else ()
     try:
         with terminated_as_interrupt():
-            main = run_once(local, handler, event, timeout, wrapper, init_only=False)
-            report = Report(local.runtime, [wrapper, *local.argv], local.emulated, main)
-            if main.init_ms is not None:
-                report.with_wrapper_ms.append(main.init_ms)
-            for index in range(compare):
-                if index:  # the invocation's start was the first with the wrapper
-                    report.with_wrapper_ms += _init(local, handler, event, timeout, wrapper)
-                report.without_wrapper_ms += _init(local, handler, event, timeout, None)
+            main = run_once(local, handler, event, timeout, wrapper, False, variables)
+            command = [wrapper, *local.argv] if wrapper else list(local.argv)
+            report = Report(local.runtime, command, local.emulated, main, "wrapper" if wrapper else "variables",
+                            tuple(name for name, _ in variables))  # fmt: skip
+            for _ in range(compare if main.init_ms is not None else 0):
+                report.without_ms.append(run_once(local, handler, event, timeout, None, True, baseline).init_ms)
+                report.with_ms.append(run_once(local, handler, event, timeout, wrapper, True, variables).init_ms)
             return report
     except KeyboardInterrupt:
         raise Interrupted("interrupted: the runtime and the local Runtime API were stopped") from None
-
-
-def _init(local: Local, handler: str, event: bytes, timeout: float, wrapper: str | None) -> list[float]:
-    run = run_once(local, handler, event, timeout, wrapper, init_only=True)
-    return [] if run.init_ms is None else [run.init_ms]
 
 
 def failed_wrapper(wrapper: str, status: int, message: str) -> Report:
@@ -184,30 +192,41 @@ def failed_wrapper(wrapper: str, status: int, message: str) -> Report:
     return Report("", [wrapper], [], run)
 
 
-def _median(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
+def _median(values: list[float | None]) -> float | None:
+    timed = [value for value in values if value is not None]
+    return statistics.median(timed) if timed else None
+
+
+def _timing(report: Report) -> dict[str, object]:
+    """The init times: each pair's ratio (with / without), their median and spread (the least and the most)."""
+    ratios = sorted(w / wo for w, wo in zip(report.with_ms, report.without_ms, strict=True) if w and wo)
+    return {
+        "compared": report.compared,
+        "with": report.with_ms,
+        "without": report.without_ms,
+        "median_with": _median(list(report.with_ms)),
+        "median_without": _median(list(report.without_ms)),
+        "pairs": len(ratios),
+        "ratio": statistics.median(ratios) if ratios else None,
+        "ratio_min": ratios[0] if ratios else None,
+        "ratio_max": ratios[-1] if ratios else None,
+    }
 
 
 def report_data(report: Report) -> dict[str, object]:
     main = report.main
-    with_ms, without_ms = _median(report.with_wrapper_ms), _median(report.without_wrapper_ms)
     return {
         "runtime": report.runtime,
         "command": report.command,
         "emulated": report.emulated,
+        "variables": list(report.variables),
         "outcome": main.kind,
         "result": _parsed(main.body) if main.kind == "response" else None,
         "error": None if main.kind == "response" else {"type": main.error_type, "body": _parsed(main.body)},
         "exit_status": main.exit_status,
         "stdout": main.stdout,
         "stderr": main.stderr,
-        "init_ms": {
-            "with_wrapper": report.with_wrapper_ms,
-            "without_wrapper": report.without_wrapper_ms,
-            "median_with_wrapper": with_ms,
-            "median_without_wrapper": without_ms,
-            "ratio": with_ms / without_ms if with_ms and without_ms else None,
-        },
+        "init_ms": _timing(report),
     }
 
 
@@ -220,13 +239,14 @@ def _parsed(body: str) -> object:
 
 def describe(report: Report) -> str:
     """The report in text: what ran, what it answered, what it wrote, how long init took."""
-    data = report_data(report)
     main = report.main
     lines = []
     if report.runtime:
         lines.append(f"runtime: {report.runtime}")
         lines.append(printable("command: " + shlex.join(report.command)))
         lines += [printable(f"emulated: {line}") for line in report.emulated]
+    if report.variables:
+        lines.append(printable("the function's variables: " + ", ".join(report.variables)))
     outcome = {
         "response": "result",
         "error": f"handler error ({main.error_type or 'no type'})",
@@ -238,19 +258,28 @@ def describe(report: Report) -> str:
     status = main.exit_status
     lines.append("exit status: " + ("still running after the invocation: stopped by wrapgen" if status is None
                                     else f"killed by signal {-status}" if status < 0 else str(status)))  # fmt: skip
-    timing: dict[str, object] = data["init_ms"]  # type: ignore[assignment]
-    with_ms, without_ms, ratio = (timing["median_with_wrapper"], timing["median_without_wrapper"], timing["ratio"])
-    if with_ms is not None or without_ms is not None:
-        runs = len(report.with_wrapper_ms)
-        label = "init" if runs <= 1 else f"init (median of {runs} starts each, interleaved)"
-        parts = [f"{with_ms:.1f} ms with the wrapper" if isinstance(with_ms, float) else "with the wrapper: n/a",
-                 f"{without_ms:.1f} ms without" if isinstance(without_ms, float) else "without: n/a"]  # fmt: skip
-        lines.append(f"{label}: " + ", ".join(parts) + (f"; ratio {ratio:.2f}x" if isinstance(ratio, float) else ""))
+    lines += _timing_lines(report)
     for name, text in (("stdout", main.stdout), ("stderr", main.stderr)):
         if text:
             lines.append(f"--- {name} of the wrapper and runtime (escaped) ---")
             lines += [printable(line) for line in text.rstrip("\n").split("\n")]
     return "\n".join(lines) + "\n"
+
+
+def _timing_lines(report: Report) -> list[str]:
+    timing = _timing(report)
+    what = f"with and without the {report.compared}"
+    pairs, ratio, least, most = timing["pairs"], timing["ratio"], timing["ratio_min"], timing["ratio_max"]
+    if not report.with_ms:
+        return []
+    if not (isinstance(ratio, float) and isinstance(least, float) and isinstance(most, float)):
+        return [f"init {what}: not timed (the runtime did not ask for an event in any pair of starts)"]
+    times = f"{timing['median_with']:.1f} ms with, {timing['median_without']:.1f} ms without"
+    if pairs == 1:
+        return [f"init {what}: {times}; ratio {ratio:.2f}x (one sample, not a measurement: --compare 5 gives a"
+                " median and its spread)"]  # fmt: skip
+    return [f"init {what}, {pairs} pairs of starts (alternating, the one without first): {times} (medians);"
+            f" the pairs' ratios: median {ratio:.2f}x, {least:.2f}x to {most:.2f}x"]  # fmt: skip
 
 
 def _event(path: str) -> bytes:
@@ -291,48 +320,87 @@ def _code(code: str) -> str:
     return code
 
 
-def prepare_and_try(script: str, handler: str, event_path: str, code: str, runtime: str | None,
-                    interpreter: str | None, client: str | None, compare: int, timeout: float,
-                    sandboxed: bool = True, layers: Sequence[str] = ()) -> Report:  # fmt: skip
+class _Wrapper(NamedTuple):
+    host: str
+    place: str
+    """Its path in the sandbox: /opt/NAME, or where its layer has it."""
+    shown: str
+    """How the bootstrap's message names it: the file given, or its path in the layer."""
+    family: Family | None
+    in_layer: bool
+
+
+def prepare_and_try(script: str | None, handler: str, event_path: str, code: str, runtime: str | None,
+                    interpreter: str | None, client: str | None, compare: int, timeout: float, sandboxed: bool = True,
+                    layers: Sequence[str] = (), variables: Sequence[tuple[str, str]] = ()) -> Report:  # fmt: skip
     """Check the inputs, the wrapper as Lambda's bootstrap does, build the local runtime, run (in the sandbox:
-    the layers unpacked at /opt in their order, the wrapper at /opt/NAME over them, the code at /var/task)."""
+    the layers unpacked at /opt in their order, the wrapper at /opt/NAME over them, the code at /var/task). SCRIPT
+    may be a layer zip wrapgen built (unpacked last, its wrapper is the one run), or None: the variables alone."""
     from wrapgen.local.bootstrap import bootstrap_check
     from wrapgen.local.emulation import family_of_runtime, local_runtime
-    from wrapgen.spec import wrapper_family
 
     event = _event(event_path)
     _code(code)
-    wrapper = os.path.abspath(script)
-    refused = bootstrap_check(wrapper)
-    if refused is not None:
-        return failed_wrapper(wrapper, *refused)
-    if runtime is not None:
-        family = family_of_runtime(runtime)
-    else:
-        found = wrapper_family(wrapper)
-        if found is None:
-            raise WrapgenError(f"{script}: not a wrapgen wrapper, so its runtime is unknown", "give --runtime")
-        family = found
-    if layers and not sandboxed:
-        raise WrapgenError("--layer: the layers are unpacked at /opt in the sandbox", "leave out --no-sandbox")
-    local = local_runtime(family, runtime, interpreter, code, handler, client, sandboxed)
-    place = "/opt/" + os.path.basename(wrapper)
+    _check_setup(script, variables)
+    built = script if script is not None and script.endswith(".zip") else None
+    zips = [(f"--layer {path}", _layer(path, "--layer")) for path in layers]
+    zips += [(built, _layer(built, "SCRIPT"))] if built is not None else []
+    if zips and not sandboxed:
+        raise WrapgenError(f"{zips[-1][0]}: layers are unpacked at /opt in the sandbox", "leave out --no-sandbox")
     with tempfile.TemporaryDirectory(prefix="wrapgen-try-layers-") as tmp:
-        if layers:
-            from wrapgen.local.optdir import put, unpack
+        opt = os.path.join(tmp, "opt")
+        if zips:
+            from wrapgen.local.optdir import unpack
 
-            opt = os.path.join(tmp, "opt")
-            unpack([(f"--layer {path}", _layer(path)) for path in layers], opt)
-            put(opt, [(wrapper, place)])
+            unpack(zips, opt)
+        wrapper = _wrapper(script, opt, zips[-1][1] if built else None)
+        refused = bootstrap_check(wrapper.host, wrapper.shown) if wrapper else None
+        if wrapper is not None and refused is not None:
+            return failed_wrapper(wrapper.shown, *refused)
+        family = family_of_runtime(runtime) if runtime else wrapper.family if wrapper else None
+        if family is None:
+            raise WrapgenError(f"{script}: not a wrapgen wrapper, so its runtime is unknown" if script else
+                               "no wrapper to read the runtime from", "give --runtime")  # fmt: skip
+        local = local_runtime(family, runtime, interpreter, code, handler, client, sandboxed)
+        if zips:
+            if wrapper is not None and not wrapper.in_layer:
+                from wrapgen.local.optdir import put
+
+                put(opt, [(wrapper.host, wrapper.place)])
             local.layout.place(opt, "/opt")
-        else:
-            place = local.layout.place(wrapper, place)
-        return try_runtime(local, place, handler, code, event, timeout, compare)
+        place = None if wrapper is None else wrapper.place if zips else local.layout.place(wrapper.host, wrapper.place)
+        return try_runtime(local, place, handler, code, event, timeout, compare, variables)
 
 
-def _layer(path: str) -> bytes:
-    """A layer zip given with --layer: a regular file, at most Lambda's 250 MB (what a layer unzips to)."""
+def _check_setup(script: str | None, variables: Sequence[tuple[str, str]]) -> None:
+    if script is None and not variables:
+        raise WrapgenError("nothing to try: no wrapper and no variables",
+                           "give SCRIPT (a wrapper, or a layer zip wrapgen built), or --env / --env-file")  # fmt: skip
+    if script is None and "AWS_LAMBDA_EXEC_WRAPPER" in dict(variables):
+        raise WrapgenError("AWS_LAMBDA_EXEC_WRAPPER is among the variables: try takes the wrapper as SCRIPT",
+                           "give its file, or the layer zip that holds it, as SCRIPT")  # fmt: skip
+
+
+def _wrapper(script: str | None, opt: str, built: bytes | None) -> _Wrapper | None:
+    """SCRIPT: a wrapper's file, or the one wrapgen wrapper of a layer zip wrapgen built (unpacked at `opt`)."""
+    from wrapgen.spec import wrapper_family
+
+    if script is None:
+        return None
+    if built is None:
+        host = os.path.abspath(script)
+        return _Wrapper(host, "/opt/" + os.path.basename(host), host, wrapper_family(host), False)
+    from wrapgen.inspection import inspect_layer, the_wrapper
+    from wrapgen.layer import in_opt
+
+    entry = the_wrapper(inspect_layer(built), script, hint="a layer as a family command's --layer builds it")
+    family = entry.spec.family if entry.spec else None
+    return _Wrapper(os.path.join(opt, entry.path), in_opt(entry.path), in_opt(entry.path), family, True)
+
+
+def _layer(path: str, option: str) -> bytes:
+    """A layer zip: a regular file, at most Lambda's 250 MB (what a layer unzips to)."""
     from wrapgen.files import read_regular
     from wrapgen.layer import UNZIPPED_LIMIT
 
-    return read_regular(path, UNZIPPED_LIMIT, f"--layer {path}")
+    return read_regular(path, UNZIPPED_LIMIT, f"{option} {path}")
