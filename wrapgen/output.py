@@ -60,18 +60,22 @@ class Plan:
 
     def describe(self) -> str:
         """What committing would write, for --dry-run."""
-        import hashlib  # only for --dry-run: it costs every other run's start-up
-
         from wrapgen.printable import printable
 
         lines = []
-        for file in self.files:
-            digest = hashlib.sha256(file.data).hexdigest()
-            what = f"mode {file.mode:04o}, {len(file.data)} bytes, sha256 {digest}"
-            lines.append(f"would write {printable(file.path)} ({what})\n")
+        for file in self.as_data():
+            what = f"mode {file['mode']}, {file['bytes']} bytes, sha256 {file['sha256']}"
+            lines.append(f"would write {printable(str(file['path']))} ({what})\n")
         if self.stdout:
             lines.append(f"would print {len(self.stdout)} bytes on stdout (below)\n")
         return "".join(lines)
+
+    def as_data(self) -> list[dict[str, object]]:
+        """Each file as describe says it: path, mode (octal text), size in bytes, sha256 in hex."""
+        import hashlib  # only here: it costs every other run's start-up
+
+        return [{"path": file.path, "mode": f"{file.mode:04o}", "bytes": len(file.data),
+                 "sha256": hashlib.sha256(file.data).hexdigest()} for file in self.files]  # fmt: skip
 
 
 class _Target:

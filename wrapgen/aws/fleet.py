@@ -94,15 +94,52 @@ def summary(results: Sequence[Result], command: str) -> str:
         rows.append((printable(result.function), result.status, printable(notes or "")))
     width = [max(len(row[i]) for row in rows) for i in range(2)]
     lines = [f"{row[0]:<{width[0]}}  {row[1]:<{width[1]}}  {row[2]}".rstrip() for row in rows]
+    lines.append(", ".join(f"{count} {status}" for status, count in _counts(results).items()))
+    failed = [r for r in results if r.error is not None]
+    written = _written(results)
+    if failed and written:
+        lines.append(f"{len(failed)} failed; {len(written)} changed: " + ", ".join(map(printable, written)))
+        undo = _undo(results, command)
+        if undo is not None:
+            lines.append("to undo: " + printable(undo))
+    return "\n".join(lines) + "\n"
+
+
+def _counts(results: Sequence[Result]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for result in results:
         counts[result.status] = counts.get(result.status, 0) + 1
-    lines.append(", ".join(f"{count} {status}" for status, count in counts.items()))
-    failed = [r for r in results if r.error is not None]
-    written = [r.function for r in results if r.written and r.change is not None and r.change.changed]
-    if failed and written:
-        undo = "detach" if command == "attach" else "attach"
-        lines.append(f"{len(failed)} failed; {len(written)} changed: " + ", ".join(map(printable, written)))
-        if command == "attach":
-            lines.append("to undo: wrapgen " + undo + "".join(f" --function {printable(name)}" for name in written))
-    return "\n".join(lines) + "\n"
+    return counts
+
+
+def _written(results: Sequence[Result]) -> list[str]:
+    return [r.function for r in results if r.written and r.change is not None and r.change.changed]
+
+
+def _undo(results: Sequence[Result], command: str) -> str | None:
+    """The command that takes off what an attach wrote (a detach has none: what it took off was the original)."""
+    import shlex
+
+    written = _written(results)
+    if command != "attach" or not written:
+        return None
+    return "wrapgen detach" + "".join(f" --function {shlex.quote(name)}" for name in written)
+
+
+def _configuration(layers: Sequence[str], env: dict[str, str]) -> dict[str, object]:
+    return {"layers": list(layers), "variables": dict(env)}
+
+
+def as_data(results: Sequence[Result], command: str) -> dict[str, object]:
+    """What summary says, as JSON: each function's result, notes, error and (where it changes) its configuration
+    before and after; the counts; the command that undoes what was written."""
+    functions = []
+    for result in results:
+        change = result.change
+        item: dict[str, object] = {"function": result.function, "result": result.status,
+                                   "notes": list(change.notes) if change else [], "error": result.error}  # fmt: skip
+        if change is not None and change.changed:
+            item["before"] = _configuration(change.function.layers, change.function.env)
+            item["after"] = _configuration(change.layers, change.env)
+        functions.append(item)
+    return {"command": command, "functions": functions, "counts": _counts(results), "undo": _undo(results, command)}

@@ -429,6 +429,9 @@ _Profile = Annotated[
     str | None,
     typer.Option(help="A profile of ~/.aws/config (default: AWS_PROFILE, else the default).", metavar="PROFILE"),
 ]
+_Summary = Annotated[
+    Report, typer.Option("--format", help="text, or a JSON object on stdout (its keys: README); messages on stderr.")
+]
 
 
 @_command("publish")
@@ -447,6 +450,7 @@ def publish_command(
     ] = None,
     region: _Region = None,
     profile: _Profile = None,
+    format_: _Summary = Report.text,
 ) -> None:
     """Publish a layer zip as a Lambda layer version and print its ARN; the latest version is reused (its ARN
     printed, saying so) when it holds the same code. Credentials and region as the AWS CLI finds them.
@@ -455,7 +459,7 @@ def publish_command(
     """
     from wrapgen.commands import publish
 
-    _exit(publish.run(zip_path, layer_name, runtime, architecture, region, profile))
+    _exit(publish.run(zip_path, layer_name, runtime, architecture, region, profile, format_))
 
 
 _Functions = Annotated[
@@ -521,6 +525,7 @@ def attach_command(
     region: _Region = None,
     profile: _Profile = None,
     no_sandbox: _NoSandbox = False,
+    format_: _Summary = Report.text,
 ) -> None:
     """Put a layer and its wrapper on functions: the layer added (an older version of it replaced, the others kept
     in order), AWS_LAMBDA_EXEC_WRAPPER set (another wrapper already there chained after it, WRAPGEN_THEN), list
@@ -555,6 +560,7 @@ def attach_command(
             region,
             profile,
             no_sandbox,
+            format_,
         )
     )
 
@@ -573,6 +579,7 @@ def detach_command(
     ] = False,
     region: _Region = None,
     profile: _Profile = None,
+    format_: _Summary = Report.text,
 ) -> None:
     """Take off exactly what wrapgen attach added (WRAPGEN_ATTACHED): its layer (the version it replaced put back),
     its variables (the values they had restored), what it appended to list variables, and the chained wrapper back
@@ -582,7 +589,7 @@ def detach_command(
     """
     from wrapgen.commands import detach
 
-    _exit(detach.run(function, all_with_layer, tag, layer, dry_run, region, profile))
+    _exit(detach.run(function, all_with_layer, tag, layer, dry_run, region, profile, format_))
 
 
 _Manifest = Annotated[
@@ -607,6 +614,7 @@ def build_command(
         typer.Option("--dry-run", help="Write nothing: say on stderr each entry's command and what it would write."),
     ] = False,
     no_sandbox: _NoSandbox = False,
+    format_: _Summary = Report.text,
 ) -> None:
     """Build the entries of the manifest (wrapgen.toml) as one plan: every file of every entry written, or none
     (the same bytes as each entry's command line). Paths are relative to the manifest's directory. An entry's
@@ -616,7 +624,7 @@ def build_command(
     """
     from wrapgen.commands import build
 
-    _exit(build.run(names, manifest_path, dry_run, no_sandbox))
+    _exit(build.run(names, manifest_path, dry_run, no_sandbox, format_))
 
 
 @_command("check")

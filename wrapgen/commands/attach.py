@@ -24,6 +24,7 @@ def run(
     region: str | None,
     profile: str | None,
     no_sandbox: bool,
+    format_: str = "text",
 ) -> int:
     from wrapgen.aws import attach, chain
     from wrapgen.errors import InvalidValue
@@ -53,5 +54,5 @@ def run(
             return change, True
         return change, False
 
-    fleet.run("attach", region, profile, function, all_with_layer, tag, one, dry_run, prepare)
+    fleet.run("attach", region, profile, function, all_with_layer, tag, one, dry_run, prepare, format_)
     return 0

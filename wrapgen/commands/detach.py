@@ -15,6 +15,7 @@ def run(
     dry_run: bool,
     region: str | None,
     profile: str | None,
+    format_: str = "text",
 ) -> int:
     from wrapgen.aws import attach
 
@@ -25,5 +26,5 @@ def run(
             return change, True
         return change, False
 
-    fleet.run("detach", region, profile, function, all_with_layer, tag, one, dry_run)
+    fleet.run("detach", region, profile, function, all_with_layer, tag, one, dry_run, format_=format_)
     return 0

@@ -6,14 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from wrapgen.errors import WrapgenError
-from wrapgen.output import print_text
+from wrapgen.output import json_text, print_text
 
 
 def run(command: str, region: str | None, profile: str | None, functions: list[str] | None,
            with_layer: str | None, tags: list[str] | None, one: Callable[..., object], dry_run: bool,
-           prepare: Callable[[object], None] | None = None) -> None:  # fmt: skip
+           prepare: Callable[[object], None] | None = None, format_: str = "text") -> None:  # fmt: skip
     """`prepare(client)` once, then `one(client, name)` on every function chosen; the diffs (--dry-run), the
-    summary."""
+    summary (--format json: one object, fleet.as_data, the configurations before and after in it)."""
     from wrapgen.aws import fleet
     from wrapgen.aws.client import clients
 
@@ -22,9 +22,12 @@ def run(command: str, region: str | None, profile: str | None, functions: list[s
         prepare(client)
     names = fleet.targets(client, functions or (), with_layer, tags or ())
     results = fleet.run(names, lambda name: one(client, name))  # type: ignore[arg-type,return-value]
-    if dry_run:
-        print_text("".join(r.change.diff() for r in results if r.change is not None and r.change.changed))
-    print_text(fleet.summary(results, command))
+    if format_ == "json":
+        print_text(json_text(fleet.as_data(results, command)))
+    else:
+        if dry_run:
+            print_text("".join(r.change.diff() for r in results if r.change is not None and r.change.changed))
+        print_text(fleet.summary(results, command))
     if any(result.error is not None for result in results):
         failed = sum(result.error is not None for result in results)
         raise WrapgenError(f"{command}: {failed} of {len(results)} function(s) failed (see the summary)")
