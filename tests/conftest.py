@@ -68,6 +68,7 @@ def aws_sample(*extra: str) -> str:
 
 FIXTURE_MARKS = {
     "moto": "moto",
+    "stock_moto": "moto",
     "terraform": "terraform",
     "bash42": "bash42",
     "engine": "docker",
@@ -311,7 +312,7 @@ READY_TIMEOUT = 60.0
 # CloudFormation documents for those properties (Ref of a layer version is its ARN; the others are passed on as
 # given), each only where moto does not do it itself. Everything else is moto's own: the layer's code hash is
 # computed by moto from the zip in its S3, and every value checked is read back from it.
-MOTO_SERVER = """
+_TEMPLATES = """
 import sys
 
 from moto.awslambda import models
@@ -343,7 +344,9 @@ def function_from_template(cls, name, template, account_id, region, **kwargs):
 
 LayerVersion.create_from_cloudformation_json = classmethod(layer_version_from_template)
 LambdaFunction.create_from_cloudformation_json = classmethod(function_from_template)
+"""
 
+_REVISIONS = """
 # A function's RevisionId: AWS gives one in every configuration, a new one on every update, and refuses an
 # UpdateFunctionConfiguration whose RevisionId is not the current one (PreconditionFailedException); moto (5.2)
 # gives functions none and ignores the parameter. Only a call that passes one is checked.
@@ -381,11 +384,16 @@ def update_with_revision(self, function_name, qualifier, body):
 
 LambdaFunction.get_configuration = configuration_with_revision
 models.LambdaBackend.update_function_configuration = update_with_revision
+"""
 
+_MAIN = """
 from moto.server import main
 
 main(["--host", "127.0.0.1", "--port", sys.argv[1]])
 """
+MOTO_SERVER = _TEMPLATES + _REVISIONS + _MAIN
+STOCK_MOTO_SERVER = _TEMPLATES + _MAIN
+"""moto (5.2) as users test against it: configurations without a RevisionId, which an update ignores."""
 
 
 @dataclass(frozen=True)
@@ -429,6 +437,16 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 @pytest.fixture(scope="session")
 def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
     """A moto server on a free port of 127.0.0.1 for the whole session, stopped at its end whatever happened."""
+    yield from _server(MOTO_SERVER, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def stock_moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
+    """The same server without the RevisionId of AWS's (STOCK_MOTO_SERVER)."""
+    yield from _server(STOCK_MOTO_SERVER, tmp_path_factory)
+
+
+def _server(script: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
     if find_spec("moto") is None or find_spec("flask") is None:
         pytest.skip("moto's server is not installed: pip install 'moto[server]' (in the test extra)")
     log = tmp_path_factory.mktemp("moto") / "moto.log"
@@ -437,7 +455,7 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Moto]:
         url = f"http://127.0.0.1:{port}"
         with log.open("ab") as out:
             process = subprocess.Popen(
-                [sys.executable, "-c", MOTO_SERVER, str(port)], stdin=subprocess.DEVNULL, stdout=out, stderr=out
+                [sys.executable, "-c", script, str(port)], stdin=subprocess.DEVNULL, stdout=out, stderr=out
             )
         try:
             deadline = time.monotonic() + READY_TIMEOUT

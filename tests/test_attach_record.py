@@ -4,11 +4,14 @@ the same bytes, and anything else is one error for that function (never a traceb
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Moto, aws_sample, wrapgen_cli
 from hypothesis import given
 from hypothesis import strategies as st
+from test_aws import configuration, function, plain_layer, pointed_at, publish, run, two_versions
 
 from wrapgen.aws.attach import Function, plan_detach
 from wrapgen.aws.record import Record, RecordError, decode, encode
@@ -63,3 +66,124 @@ def test_a_malformed_record_is_that_functions_error(text: str) -> None:
     function = Function("f", "arn:f", "nodejs20.x", "Zip", ("x86_64",), (ARN,), {"WRAPGEN_ATTACHED": text}, "r1")
     with pytest.raises(WrapgenError, match=r"^f: WRAPGEN_ATTACHED.*: left as it is$"):
         plan_detach(function)
+
+
+# Against moto: the RevisionId-enforcing server (as AWS) and moto as it ships (no RevisionId).
+BOTH = [pytest.param("moto", marks=pytest.mark.moto), pytest.param("stock_moto", marks=pytest.mark.moto)]
+
+
+@pytest.fixture(params=BOTH)
+def aws(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, no_real_aws: None) -> Moto:
+    return pointed_at(request.getfixturevalue(request.param), monkeypatch)
+
+
+def set_by_hand(aws: Moto, name: str, layers: list[str] | None = None, **env: str | None) -> None:
+    """What an operator does in the console: the layers replaced, variables set (None: removed)."""
+    now_layers, variables = configuration(aws, name)
+    variables = {k: v for k, v in {**variables, **env}.items() if v is not None}
+    aws.client("lambda").update_function_configuration(
+        FunctionName=name, Layers=now_layers if layers is None else layers, Environment={"Variables": variables}
+    )
+
+
+def test_detach_after_changes_by_hand_restores_what_it_can_and_keeps_the_rest(aws: Moto, tmp_path: Path) -> None:
+    ours = publish(tmp_path)
+    vendor = plain_layer(aws, {"vendor/wrapper": aws_sample()})
+    env = {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/vendor/wrapper", "NODE_OPTIONS": "--trace-warnings", "KEEP": " k "}
+    names = [function(aws, layers=[vendor], env=env) for _ in range(2)]
+    for name in names:
+        result = run("attach", "--function", name, "--layer", ours, "--env", "NODE_OPTIONS=--enable-source-maps",
+                     "--no-explain")  # fmt: skip
+        assert result.exit_code == 0, result.stdout
+        set_by_hand(aws, name, AWS_LAMBDA_EXEC_WRAPPER="/opt/other/wrapper",
+                    NODE_OPTIONS="--trace-warnings --enable-source-maps --trace-deprecation")  # fmt: skip
+    name, forced = names
+
+    result = run("detach", "--function", name)
+    assert result.exit_code == 1, result.stdout
+    assert "AWS_LAMBDA_EXEC_WRAPPER is '/opt/other/wrapper' now, '/opt/vendor/wrapper' before attach" in result.stdout
+    assert "NODE_OPTIONS is '--trace-warnings --enable-source-maps --trace-deprecation' now" in result.stdout
+    layers, variables = configuration(aws, name)
+    assert layers == [vendor] and "WRAPGEN_THEN" not in variables  # what could be restored exactly, was
+    assert decode(variables["WRAPGEN_ATTACHED"]) == Record(
+        ours, None, {"AWS_LAMBDA_EXEC_WRAPPER": ("/opt/vendor/wrapper", "/opt/wrapgen/wrapgen-node")},
+        {"NODE_OPTIONS": (" --enable-source-maps", True)},
+    )  # fmt: skip
+    assert variables["NODE_OPTIONS"].endswith("--trace-deprecation") and variables["KEEP"] == " k "
+
+    set_by_hand(aws, name, AWS_LAMBDA_EXEC_WRAPPER="/opt/vendor/wrapper",
+                NODE_OPTIONS="--trace-warnings --trace-deprecation")  # fmt: skip
+    result = run("detach", "--function", name)
+    assert result.exit_code == 0, result.stdout
+    assert configuration(aws, name) == ([vendor], {**env, "NODE_OPTIONS": "--trace-warnings --trace-deprecation"})
+
+    result = run("detach", "--function", forced, "--force")
+    assert result.exit_code == 0, result.stdout
+    assert configuration(aws, forced) == ([vendor], {**env, "NODE_OPTIONS": "--trace-warnings --trace-deprecation"})
+
+
+def test_detach_after_the_layer_was_changed_by_hand(aws: Moto, tmp_path: Path) -> None:
+    v1, v2 = two_versions(tmp_path, "node", ["--flag", "--trace-warnings"], ["--flag", "--trace-deprecation"])
+    other = plain_layer(aws)
+    removed, replaced, moved = (function(aws, layers=[other]) for _ in range(3))
+    on_v1 = function(aws, layers=[v1, other])
+    for name in (removed, replaced, moved):
+        assert run("attach", "--function", name, "--layer", v1, "--no-explain").exit_code == 0
+    assert run("attach", "--function", on_v1, "--layer", v2, "--no-explain").exit_code == 0
+    set_by_hand(aws, removed, layers=[other])  # ours removed by hand, where it replaced nothing: nothing to undo
+    set_by_hand(aws, replaced, layers=[other, v2])  # another version put in by hand
+    set_by_hand(aws, on_v1, layers=[other])  # ours removed by hand, where it replaced v1
+
+    assert run("detach", "--function", removed).exit_code == 0
+    assert configuration(aws, removed) == ([other], {})
+    result = run("detach", "--function", replaced)
+    assert result.exit_code == 1 and f"layer {v2} now, none before attach (wrapgen attached {v1})" in result.stdout
+    assert configuration(aws, replaced)[0] == [other, v2] and "WRAPGEN_ATTACHED" in configuration(aws, replaced)[1]
+    result = run("detach", "--function", on_v1)
+    assert result.exit_code == 1 and f"layer none now, {v1} before attach (wrapgen attached {v2})" in result.stdout
+    set_by_hand(aws, on_v1, layers=[v1, other])  # the fix by hand
+    assert run("detach", "--function", on_v1).exit_code == 0
+    assert configuration(aws, on_v1) == ([v1, other], {})
+    assert run("detach", "--function", replaced, "--force").exit_code == 0
+    assert configuration(aws, replaced) == ([other], {})
+
+
+def test_attach_again_with_other_options_updates_and_detach_restores_the_original(aws: Moto, tmp_path: Path) -> None:
+    ours = publish(tmp_path)
+    env = {"NODE_OPTIONS": "--trace-warnings", "MODE": "theirs"}
+    name = function(aws, env=env)
+    first = ("attach", "--function", name, "--layer", ours, "--no-explain")
+    assert run(*first, "--env", "NEW_ONE=1", "--env", "NODE_OPTIONS=--enable-source-maps").exit_code == 0
+    result = run(*first, "--env", "NEW_ONE=2", "--env", "MODE=ours")
+    assert result.exit_code == 1 and "MODE is set already" in result.stdout  # as on a first attach
+    assert configuration(aws, name)[1]["NEW_ONE"] == "1"
+    result = run(*first, "--env", "NEW_ONE=2", "--env", "MODE=ours", "--force")
+    assert result.exit_code == 0 and "attached again with other options: MODE, NEW_ONE, NODE_OPTIONS updated" in (
+        result.stdout
+    )
+    variables = configuration(aws, name)[1]
+    assert variables["NEW_ONE"] == "2" and variables["MODE"] == "ours"
+    assert variables["NODE_OPTIONS"] == "--trace-warnings"  # this attach appends nothing
+    assert "already attached: nothing to do" in run(*first, "--env", "NEW_ONE=2", "--env", "MODE=ours",
+                                                    "--force").stdout  # fmt: skip
+    assert run("detach", "--function", name).exit_code == 0
+    assert configuration(aws, name) == ([], env)
+
+
+def test_concurrent_attaches_with_other_options_one_wins(moto: Moto, monkeypatch: pytest.MonkeyPatch,
+                                                         no_real_aws: None, tmp_path: Path) -> None:  # fmt: skip
+    """Each is a process of its own: the one whose RevisionId is current wins, the others say so; none is silent."""
+    import concurrent.futures
+
+    aws = pointed_at(moto, monkeypatch)  # the RevisionId-enforcing server: stock moto cannot tell
+    ours = publish(tmp_path)
+    name = function(aws)
+    assert run("attach", "--function", name, "--layer", ours, "--no-explain").exit_code == 0
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda i: wrapgen_cli("attach", "--function", name, "--layer", ours, "--no-explain",
+                                                      "--env", f"NEW_ONE={i}"), range(4)))  # fmt: skip
+    won = {str(i) for i, result in enumerate(results) if result.returncode == 0}
+    assert won and configuration(aws, name)[1]["NEW_ONE"] in won
+    for result in results:
+        said = "other options: NEW_ONE updated" if result.returncode == 0 else "changed by someone else"
+        assert said in result.stdout, result.stdout + result.stderr

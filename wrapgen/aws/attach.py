@@ -45,7 +45,8 @@ class Function:
     architectures: tuple[str, ...]
     layers: tuple[str, ...]
     env: dict[str, str]
-    revision: str
+    revision: str | None
+    """None where the configuration has no RevisionId (moto as it ships): a change made meanwhile goes unseen."""
 
 
 @dataclass
@@ -54,6 +55,16 @@ class Change:
     layers: list[str]
     env: dict[str, str]
     notes: list[str] = field(default_factory=list)
+    remaining: list[str] = field(default_factory=list)
+    """What detach could not undo, because it was changed since attach (kept in WRAPGEN_ATTACHED)."""
+
+    @property
+    def unfinished(self) -> str | None:
+        """Where detach could not undo everything: what is left, and what to do about it."""
+        if not self.remaining:
+            return None
+        return (f"changed since attach, left as it is (kept in {MARK}): {'; '.join(self.remaining)} (put it back by"
+                " hand and detach again, or detach --force to put back what attach recorded)")  # fmt: skip
 
     @property
     def changed(self) -> bool:
@@ -94,7 +105,7 @@ def read_function(client: Any, function: str) -> Function:
         architectures=tuple(config.get("Architectures") or ("x86_64",)),
         layers=tuple(str(layer["Arn"]) for layer in config.get("Layers") or ()),
         env=dict((config.get("Environment") or {}).get("Variables") or {}),
-        revision=str(config["RevisionId"]),
+        revision=config.get("RevisionId"),
     )
 
 
@@ -164,13 +175,33 @@ def plan_attach(function: Function, layer: LayerInfo, env: Sequence[tuple[str, s
 
 
 def _again(function: Function, layer: LayerInfo, env: Sequence[tuple[str, str]], force: bool) -> Change:
-    """A function wrapgen attached a layer to already: nothing to do, or a move to another version of it."""
+    """A function wrapgen attached (a version of) this layer to already: the earlier attach undone on paper (the
+    configuration from before it, as detach would put it back), this one planned on that, and the change written
+    from the function as it is. WRAPGEN_ATTACHED then records what this attach added to the original configuration,
+    so detach still restores it exactly; another version, or other --env, replace the earlier ones."""
     attached = _record(function).layer
-    if attached == layer.arn:
-        return Change(function, list(function.layers), dict(function.env), ["already attached: nothing to do"])
     if layer_name(attached) != layer_name(layer.arn):
         raise Refused(f"{function.name}: wrapgen attached {attached} already", "wrapgen detach it first")
-    return _move(function, attached, layer, env, force)
+    undone = plan_detach(function)
+    if undone.remaining:
+        raise Refused(f"{function.name}: changed since wrapgen attached {attached}: {'; '.join(undone.remaining)}",
+                      "wrapgen detach it first")  # fmt: skip
+    original = dataclasses.replace(function, layers=tuple(undone.layers), env=undone.env)
+    planned = plan_attach(original, layer, env, force)
+    now, then = _unmarked(function.env), _unmarked(planned.env)
+    updated = ["Layers"] if planned.layers != list(function.layers) else []
+    updated += sorted(name for name in {*now, *then} if now.get(name) != then.get(name))
+    if attached != layer.arn:
+        note = f"moved from {attached}"
+    elif updated or decode(planned.env[MARK]) != _record(function):
+        note = f"attached again with other options: {', '.join(updated) or MARK} updated"
+    else:
+        return Change(function, list(function.layers), dict(function.env), ["already attached: nothing to do"])
+    return Change(function, planned.layers, planned.env, [note, *planned.notes])
+
+
+def _unmarked(env: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in env.items() if name != MARK}
 
 
 def _with_layer(function: Function, layer: LayerInfo) -> tuple[list[str], str | None]:
@@ -241,21 +272,6 @@ class _Variables:
         self.appended[name] = (previous[0] + text, previous[1]) if previous else (text, before is not None)
 
 
-def _move(function: Function, attached: str, layer: LayerInfo, env: Sequence[tuple[str, str]],
-          force: bool) -> Change:  # fmt: skip
-    """Another version of the layer wrapgen attached, in one step: the earlier attach undone on paper (the
-    configuration from before it, as detach would put it back), this one planned on that, and the change written
-    from the function as it is. WRAPGEN_ATTACHED then records what this attach added to the original configuration,
-    so detach still restores it exactly; what the earlier attach set (its --env) is replaced by this one's."""
-    undone = plan_detach(function)
-    if undone.notes:
-        raise Refused(f"{function.name}: changed since wrapgen attached {attached} ({'; '.join(undone.notes)})",
-                      "wrapgen detach it first")  # fmt: skip
-    original = dataclasses.replace(function, layers=tuple(undone.layers), env=undone.env)
-    planned = plan_attach(original, layer, env, force)
-    return Change(function, planned.layers, planned.env, [f"moved from {attached}", *planned.notes])
-
-
 def _record(function: Function) -> Record:
     try:
         return decode(function.env[MARK])
@@ -263,52 +279,94 @@ def _record(function: Function) -> Record:
         raise Refused(f"{function.name}: {error.message}: left as it is") from None
 
 
-def plan_detach(function: Function, layer: str | None = None) -> Change:
-    """The configuration without what attach recorded in WRAPGEN_ATTACHED: everything else byte for byte."""
+def plan_detach(function: Function, layer: str | None = None, force: bool = False) -> Change:
+    """The configuration without what attach recorded in WRAPGEN_ATTACHED: everything else byte for byte. What was
+    changed since attach, so that it cannot be put back exactly, is left as it is, named in `remaining` and kept in
+    the record (for a detach after it is fixed); with force, the recorded originals are put back regardless."""
     if MARK not in function.env:
         return Change(function, list(function.layers), dict(function.env), ["nothing attached by wrapgen"])
     record = _record(function)
-    ours = record.layer
-    if layer is not None and layer not in (ours, layer_name(ours)):
-        return Change(function, list(function.layers), dict(function.env), [f"wrapgen attached {ours}, not that"])
+    if layer is not None and layer not in (record.layer, layer_name(record.layer)):
+        return Change(function, list(function.layers), dict(function.env),
+                      [f"wrapgen attached {record.layer}, not that"])  # fmt: skip
     change = Change(function, list(function.layers), dict(function.env))
-    if ours in change.layers:
-        at = change.layers.index(ours)
-        if record.replaced:
-            change.layers[at] = record.replaced
-        else:
-            del change.layers[at]
+    _layer_back(change, record, force)
+    sets = {name: pair for name, pair in record.sets.items() if not _set_back(change, name, *pair, force)}
+    appended = {name: pair for name, pair in record.appended.items() if not _taken_off(change, name, *pair, force)}
+    if change.remaining:
+        change.env[MARK] = encode(record._replace(sets=sets, appended=appended))
     else:
-        change.notes.append(f"{ours} is no longer on it")
-    env = change.env
-    for name, (before, value) in record.sets.items():
-        if env.get(name) != value:
-            change.notes.append(f"{name} changed since attach: left as it is")
-        elif before is None:
-            del env[name]
-        else:
-            env[name] = before
-    for name, (text, existed) in record.appended.items():
-        now = env.get(name)
-        if now is None or not now.endswith(text):
-            change.notes.append(f"{name} changed since attach: left as it is")
-        elif not existed and now == text:
-            del env[name]
-        else:
-            env[name] = now[: len(now) - len(text)]
-    del env[MARK]
+        del change.env[MARK]
     return change
+
+
+def _layer_back(change: Change, record: Record, force: bool) -> None:
+    """Our layer taken off, the version it replaced put back in its place (with force where ours is gone: last)."""
+    layers = change.layers
+    at = next((i for i, arn in enumerate(layers) if layer_name(arn) == layer_name(record.layer)), None)
+    now = None if at is None else layers[at]
+    if now == record.replaced:
+        return  # as it was before attach already
+    if now != record.layer and not force:
+        change.remaining.append(f"layer {now or 'none'} now, {record.replaced or 'none'} before attach (wrapgen"
+                                f" attached {record.layer})")  # fmt: skip
+        return
+    if at is not None:
+        del layers[at]
+    if record.replaced is not None:
+        layers.insert(len(layers) if at is None else at, record.replaced)
+
+
+def _set_back(change: Change, name: str, before: str | None, ours: str, force: bool) -> bool:
+    """A variable attach set, back to the value it had (None: none); False where it was changed since."""
+    now = change.env.get(name)
+    if now not in (ours, before) and not force:
+        change.remaining.append(f"{name} is {_shown(now)} now, {_shown(before)} before attach")
+        return False
+    if before is None:
+        change.env.pop(name, None)
+    else:
+        change.env[name] = before
+    return True
+
+
+def _taken_off(change: Change, name: str, text: str, existed: bool, force: bool) -> bool:
+    """What attach appended to a list variable, taken off its end (with force: wherever it is); False where it was
+    changed since and some of it is still there."""
+    now = change.env.get(name) or ""
+    if now.endswith(text) or (force and text in now):
+        at = now.rfind(text)
+        rest = now[:at] + now[at + len(text) :]
+        if rest or existed:
+            change.env[name] = rest
+        else:
+            change.env.pop(name, None)
+        return True
+    if not set(units(name, text)) & set(units(name, now)):
+        return True  # taken out by hand: nothing of attach's is left in it
+    if force:
+        change.notes.append(f"{name}: {printable(text)!r} is not in it as attach appended it: left as it is")
+        return True
+    change.remaining.append(f"{name} is {_shown(change.env.get(name))} now: attach appended {printable(text)!r} to"
+                            f" {'it' if existed else 'nothing'}")  # fmt: skip
+    return False
+
+
+def _shown(value: str | None) -> str:
+    return "unset" if value is None else repr(printable(value))
 
 
 def apply(client: Any, change: Change) -> dict[str, Any]:
     """Update the function from the revision the change was computed on, and wait until Lambda has applied it."""
     function = change.function
+    revision = {"RevisionId": function.revision} if function.revision else {}
+    if not revision:
+        change.notes.append("no RevisionId: written without one, so a change made meanwhile was not seen")
     with translated(function.name):
         try:
             answer = client.update_function_configuration(
-                FunctionName=function.arn, Layers=change.layers, Environment={"Variables": change.env},
-                RevisionId=function.revision,
-            )  # fmt: skip
+                FunctionName=function.arn, Layers=change.layers, Environment={"Variables": change.env}, **revision
+            )
         except Exception as error:
             if code_of(error) == "PreconditionFailedException":
                 raise AwsError(f"{function.name}: changed by someone else since it was read (RevisionId"

@@ -80,7 +80,7 @@ def run(names: Sequence[str], one: Callable[[str], tuple[Change, bool]]) -> list
         except WrapgenError as error:
             message = error.message + (f" ({error.hint})" if error.hint else "")
             return Result(name, None, message, False)
-        return Result(name, change, None, written)
+        return Result(name, change, change.unfinished, written)
 
     with concurrent.futures.ThreadPoolExecutor(min(WORKERS, len(names))) as pool:
         return list(pool.map(each, names))

@@ -580,16 +580,23 @@ def detach_command(
     region: _Region = None,
     profile: _Profile = None,
     format_: _Summary = Report.text,
+    force: Annotated[
+        bool,
+        typer.Option(help="Put back what attach recorded even where a value or the layer was changed since."),
+    ] = False,
 ) -> None:
     """Take off exactly what wrapgen attach added (WRAPGEN_ATTACHED): its layer (the version it replaced put back),
     its variables (the values they had restored), what it appended to list variables, and the chained wrapper back
-    in AWS_LAMBDA_EXEC_WRAPPER; everything else is left byte for byte. Exit 1 if any failed.
+    in AWS_LAMBDA_EXEC_WRAPPER; everything else is left byte for byte. Where a value or the layer was changed since
+    attach, the rest is undone and that is left as it is, named (current and original value) and kept in
+    WRAPGEN_ATTACHED, so that a detach after it is fixed by hand finishes the job; --force puts back the originals
+    regardless. Exit 1 if any failed or was left.
 
     Example: wrapgen detach --all-with-layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node
     """
     from wrapgen.commands import detach
 
-    _exit(detach.run(function, all_with_layer, tag, layer, dry_run, region, profile, format_))
+    _exit(detach.run(function, all_with_layer, tag, layer, dry_run, region, profile, format_, force))
 
 
 _Manifest = Annotated[
