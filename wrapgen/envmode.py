@@ -144,6 +144,12 @@ def _check_node_options(value: str, runtimes: Sequence[str]) -> None:
             _refuse(f"NODE_OPTIONS {problem[0]}", problem[1] + hint)
 
 
+def configuration_size(items: Sequence[tuple[str, str]]) -> int:
+    """The bytes of a function's variables as Lambda counts them against ENV_LIMIT: each name and value in UTF-8."""
+    return sum(len(name.encode("utf-8", "surrogateescape")) + len(value.encode("utf-8", "surrogateescape"))
+               for name, value in items)  # fmt: skip
+
+
 def check_configuration(items: Sequence[tuple[str, str]]) -> None:
     """Variables for a function's configuration follow Lambda's rules: the key pattern, no reserved key, 4 KB."""
     for name, _ in items:
@@ -152,8 +158,7 @@ def check_configuration(items: Sequence[tuple[str, str]]) -> None:
                                f" {CONFIGURATION_KEY} (two characters at least, starting with a letter)")  # fmt: skip
         if name in CONFIGURATION_RESERVED:
             raise InvalidValue(f"{name} is reserved by Lambda: a function's configuration cannot set it")
-    size = sum(len(name.encode("utf-8", "surrogateescape")) + len(value.encode("utf-8", "surrogateescape"))
-               for name, value in items)  # fmt: skip
+    size = configuration_size(items)
     if size > ENV_LIMIT:
         raise InvalidValue(f"the variables take {size} bytes; Lambda allows {ENV_LIMIT} for all of a function's")
 

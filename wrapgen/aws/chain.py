@@ -241,26 +241,36 @@ class Check:
     sandboxed: bool = True
 
 
-def check(change: Change, how: Check) -> None:
-    """Run the chain (ours, then the wrapper it chains) as the function's runtime starts it: a note on the change
-    ("wrapper chain checked: ok", "not checked: WHY"), or Refused where it would break the function (unless
-    --force: then a note)."""
+def verdict(change: Change, how: Check) -> str:
+    """The chain (ours, then the wrapper it chains) run as the function's runtime starts it, with the change's
+    layers and variables: "ok", "breaks" or "not checked: WHY" (a layer left out of /opt said in its notes)."""
     from wrapgen.runtimes import RUNTIME_FAMILY
 
     function = change.function
     family = RUNTIME_FAMILY.get(function.runtime or "")
     if family is None:
-        change.notes.append(f"not checked: wrapgen explain knows no runtime {function.runtime}")
-        return
+        return f"not checked: wrapgen explain knows no runtime {function.runtime}"
     with tempfile.TemporaryDirectory(prefix="wrapgen-attach-") as tmp:
         try:
             outcomes = _explained(change, how, family, tmp)
         except NotChecked as error:
-            change.notes.append(f"not checked: {error.message}")
-            return
-    if not any(outcome.broken for outcome in outcomes):
-        change.notes.append("wrapper chain checked: ok")
+            return f"not checked: {error.message}"
+    if any(outcome.broken for outcome in outcomes):
+        return "breaks"
+    unchecked = next((outcome.unchecked for outcome in outcomes if outcome.unchecked), None)
+    if unchecked is not None:
+        return f"not checked: {unchecked} (checked with the function's layers: leave out --explain-with)"
+    return "ok"
+
+
+def check(change: Change, how: Check) -> None:
+    """The verdict on the chain attach would make: a note on the change ("wrapper chain checked: ok", "not checked:
+    WHY"), or Refused where it would break the function (unless --force: then a note)."""
+    found = verdict(change, how)
+    if found != "breaks":
+        change.notes.append("wrapper chain checked: ok" if found == "ok" else found)
         return
+    function = change.function
     shown = " ".join(how.explain_with) if how.explain_with else "the wrappers (the layers' scripts)"
     if not how.force:
         raise Refused(f"{function.name}: the wrapper chain would break the function on {function.runtime}",

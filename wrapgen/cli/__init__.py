@@ -599,6 +599,45 @@ def detach_command(
     _exit(detach.run(function, all_with_layer, tag, layer, dry_run, region, profile, format_, force))
 
 
+@_command("status")
+def status_command(
+    function: _Functions = None,
+    all_with_layer: _WithLayer = None,
+    tag: _Tags = None,
+    every: Annotated[bool, typer.Option("--all", help="Every function of the region.")] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Run each function's wrapper chain as wrapgen explain does, in the sandbox (as attach checks it).",
+        ),
+    ] = False,
+    layer_zip: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="With --check: a local copy of a layer version's zip, used where its CodeSha256 matches. Repeatable.",
+            metavar="PATH.zip",
+        ),
+    ] = None,
+    region: _Region = None,
+    profile: _Profile = None,
+    no_sandbox: _NoSandbox = False,
+    format_: _Summary = Report.text,
+) -> None:
+    """Which functions carry a wrapgen layer (the one attach recorded in WRAPGEN_ATTACHED, or one whose description
+    wrapgen publish wrote), its version and whether it is the latest published, the wrapper chain they run, their
+    variables near Lambda's 4 KB, and what attach recorded that no longer matches the function (a value changed
+    since, the layer gone); with --check, explain's verdict on the chain. Read only; 8 functions at a time, a
+    progress line on a terminal. Exit 0 if every function is healthy, 1 if any is not (a mismatch, a chain that
+    breaks it), 2 if wrapgen could not look (an error: no region, a function that could not be read).
+
+    Example: wrapgen status --all-with-layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node --check
+    """
+    from wrapgen.commands import status
+
+    _exit(status.run(function, all_with_layer, tag, every, check, layer_zip, region, profile, no_sandbox, format_))
+
+
 _Manifest = Annotated[
     str | None,
     typer.Option(
