@@ -11,11 +11,12 @@ import pytest
 from conftest import Moto, aws_sample, wrapgen_cli
 from hypothesis import given
 from hypothesis import strategies as st
-from test_aws import configuration, function, plain_layer, pointed_at, publish, run, two_versions
+from test_aws import configuration, function, plain_layer, pointed_at, publish, run, two_versions, unique
 
 from wrapgen.aws.attach import Function, plan_detach
 from wrapgen.aws.record import Record, RecordError, decode, encode
 from wrapgen.errors import WrapgenError
+from wrapgen.runtimes import MERGED_VARIABLES
 
 ARN = "arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node:3"
 TEXT = st.text(max_size=20)
@@ -36,7 +37,8 @@ def earlier_records(draw: st.DrawFn) -> dict[str, Any]:
     if draw(st.booleans()):
         record["s"] = draw(st.dictionaries(NAMES, st.tuples(st.none() | TEXT, TEXT).map(list), min_size=1))
     if draw(st.booleans()):
-        record["a"] = draw(st.dictionaries(NAMES, st.tuples(TEXT, st.booleans()).map(list), min_size=1))
+        lists = st.sampled_from(sorted(MERGED_VARIABLES))  # attach appends to list variables only, and something
+        record["a"] = draw(st.dictionaries(lists, st.tuples(TEXT.filter(bool), st.booleans()).map(list), min_size=1))
     return record
 
 
@@ -57,8 +59,11 @@ def test_what_attach_wrote_is_typed() -> None:
     "text",
     [f'{{"l":"{ARN}","s":{{"AA":1}}}}', f'{{"l":"{ARN}","s":[1]}}', f'{{"l":"{ARN}","a":{{"X":[1,true]}}}}',
      "[" * 100_000 + "]" * 100_000, f'{{"l":"{ARN}","s":{{"A":["x"]}}}}', f'{{"l":"{ARN}","x":1}}', '{"l":1}',
-     "not json", "[]", f'{{"l":"{ARN}","a":{{"X":["t","yes"]}}}}'],
-    ids=["s-int", "s-list", "a-int", "deep", "s-one", "unknown-key", "l-int", "text", "array", "a-str"],
+     "not json", "[]", f'{{"l":"{ARN}","a":{{"NODE_OPTIONS":["t","yes"]}}}}',
+     f'{{"l":"{ARN}","a":{{"X":["t",true]}}}}', f'{{"l":"{ARN}","a":{{"NODE_OPTIONS":["",true]}}}}',
+     f'{{"l":"{ARN}","s":{{"WRAPGEN_ATTACHED":[null,"x"]}}}}'],
+    ids=["s-int", "s-list", "a-int", "deep", "s-one", "unknown-key", "l-int", "text", "array", "a-str", "a-not-a-list",
+         "a-nothing", "s-itself"],
 )  # fmt: skip
 def test_a_malformed_record_is_that_functions_error(text: str) -> None:
     with pytest.raises(RecordError):
@@ -187,3 +192,37 @@ def test_concurrent_attaches_with_other_options_one_wins(moto: Moto, monkeypatch
     for result in results:
         said = "other options: NEW_ONE updated" if result.returncode == 0 else "changed by someone else"
         assert said in result.stdout, result.stdout + result.stderr
+
+
+MALFORMED = {"s-int": '{"l":"%s","s":{"AA":1}}', "s-list": '{"l":"%s","s":[1]}',
+             "a-int": '{"l":"%s","a":{"X":[1,true]}}', "deep": "[" * 1500 + "]" * 1500, "not-json": "{%s",
+             "huge": '{"l":"%s","a":{"NODE_OPTIONS":["' + "x" * 3000 + '",1]}}',
+             "a-not-a-list": '{"l":"%s","a":{"X":["--b",true]}}'}  # fmt: skip
+"""Records no wrapgen wrote (%s: the layer's ARN), as anyone who can edit a function's variables can make them."""
+
+
+@pytest.mark.parametrize("command", ["detach", "attach"])
+def test_a_malformed_record_is_that_functions_error_in_a_fleet(aws: Moto, tmp_path: Path, command: str) -> None:
+    ours = publish(tmp_path)
+    team = unique("team")
+    env = {"NODE_OPTIONS": "--trace-warnings"}
+    good = [function(aws, env=env, tags={"team": team}) for _ in range(2)]
+    bad = {function(aws, layers=[ours], env={**env, "WRAPGEN_ATTACHED": text.replace("%s", ours)}, tags={"team": team})
+           : kind for kind, text in MALFORMED.items()}  # fmt: skip
+    if command == "detach":
+        for name in good:
+            assert run("attach", "--function", name, "--layer", ours, "--no-explain").exit_code == 0
+    before = {name: configuration(aws, name) for name in [*good, *bad]}
+    result = run(command, "--tag", f"team={team}", *(["--layer", ours, "--no-explain"] if command == "attach" else []))
+    assert result.exit_code == 1
+    assert f"error: {command}: {len(bad)} of {len(bad) + 2} function(s) failed" in result.stderr
+    rows = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("fn-")}
+    for name, kind in bad.items():
+        assert rows[name].split()[1] == "failed" and "WRAPGEN_ATTACHED" in rows[name], (kind, rows[name])
+        assert configuration(aws, name) == before[name], kind  # nothing of it changed
+    for name in good:
+        assert rows[name].split()[1] == "changed"
+        assert configuration(aws, name) == (([], env) if command == "detach" else ([ours], configuration(aws, name)[1]))
+    if command == "attach":
+        (undo,) = [line for line in result.stdout.splitlines() if line.startswith("to undo: wrapgen detach ")]
+        assert sorted(undo.split(" --function ")[1:]) == sorted(good)

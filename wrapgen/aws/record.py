@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from wrapgen.errors import WrapgenError
+from wrapgen.runtimes import MERGED_VARIABLES
 
 NAME = "WRAPGEN_ATTACHED"
 
@@ -69,15 +70,16 @@ def _pairs(found: object, key: str, check: Any) -> dict[str, Any]:
         raise RecordError(f"{NAME}: '{key}' must map variable names to pairs")
     pairs = {}
     for name, pair in found.items():
-        if not isinstance(pair, list) or len(pair) != 2 or not check(*pair):
+        if name == NAME or not isinstance(pair, list) or len(pair) != 2 or not check(name, *pair):
             raise RecordError(f"{NAME}: '{key}' of {name!r} is not what wrapgen attach writes")
         pairs[name] = tuple(pair)
     return pairs
 
 
-def _set(before: object, ours: object) -> bool:
+def _set(name: str, before: object, ours: object) -> bool:
     return (before is None or isinstance(before, str)) and isinstance(ours, str)
 
 
-def _appended(text: object, existed: object) -> bool:
-    return isinstance(text, str) and isinstance(existed, bool)
+def _appended(name: str, text: object, existed: object) -> bool:
+    """Attach appends to list variables only, and something."""
+    return name in MERGED_VARIABLES and isinstance(text, str) and bool(text) and isinstance(existed, bool)
