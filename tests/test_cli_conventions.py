@@ -46,8 +46,8 @@ def test_lint_as_json(tmp_path: Path) -> None:
     assert data["skipped"] == [{"path": str(tmp_path / "py"), "what": "a python3 script, not a shell script"}]
 
 
-COMMANDS = ["presets", "iac", "inspect", "lint", "publish", "attach", "detach", "status", "build", "check",
-            "regenerate", "init"]  # fmt: skip
+COMMANDS = ["presets", "iac", "inspect", "lint", "publish", "attach", "detach", "status", "iam-policy", "build",
+            "check", "regenerate", "init"]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", [*FAMILIES, *COMMANDS])

@@ -638,6 +638,23 @@ def status_command(
     _exit(status.run(function, all_with_layer, tag, every, check, layer_zip, region, profile, no_sandbox, format_))
 
 
+@_command("iam-policy")
+def iam_policy_command(
+    command: Annotated[
+        str, typer.Argument(help="publish, attach, detach, status or build.", metavar="COMMAND", show_default=False)
+    ],
+) -> None:
+    """Print the least-privilege IAM policy (JSON) that a wrapgen command needs: the Lambda actions of the calls it
+    makes (a test records them against moto), each on the resources Lambda checks it on; narrow the ARNs' * to your
+    region, account, functions and layers. Actions it needs without calling them are said on stderr.
+
+    Example: wrapgen iam-policy attach > wrapgen-attach-policy.json
+    """
+    from wrapgen.commands import iam_policy
+
+    _exit(iam_policy.run(command))
+
+
 _Manifest = Annotated[
     str | None,
     typer.Option(
