@@ -497,7 +497,8 @@ def test_try_leaves_no_daemon_of_the_function(tmp_path: Path) -> None:
 def test_attach_checks_the_chain_with_the_functions_layers_at_opt(tmp_path: Path, moto: Moto) -> None:
     """A vendor's wrapper that sources a file of its own layer and runs a tool of another: in the sandbox, /opt
     holds the function's layers as Lambda unpacks them, so the chain is checked as it runs there. (Checked with
-    local copies of the scripts alone, --explain-with, the vendor's wrapper fails: the layers are what it needs.)"""
+    local copies of the scripts alone, --explain-with, the vendor's wrapper misses its layer's file: not checked,
+    rather than a verdict on a chain that is not what runs.)"""
     import uuid
 
     from test_aws import executables_zip, role
@@ -538,7 +539,9 @@ def test_attach_checks_the_chain_with_the_functions_layers_at_opt(tmp_path: Path
         if how == "layer-zip":
             assert result.returncode == 0 and "wrapper chain checked: ok" in result.stdout, result.stdout
         else:
-            assert result.returncode == 1 and "would break the function" in result.stdout, result.stdout
+            assert result.returncode == 0 and "not checked: it looks for '/opt/vendor/lib.sh'" in result.stdout, (
+                result.stdout
+            )
 
 
 def test_layers_unpack_at_opt_and_nowhere_else(tmp_path: Path) -> None:

@@ -326,6 +326,9 @@ CLASSES: dict[str, tuple[str, str, tuple[str, ...], str, Verdict, dict[str, Verd
     # ... and without the original handed over: the function's handler is never called
     "replaces-the-handler-variable": ("python", "python3.12", (), '#!/bin/bash\nexport _HANDLER=vendor.handler\n'
                                       'exec "$@"\n', (True, "no variable carries the original"), {}),
+    # an older OpenTelemetry java wrapper: only _HANDLER changed, which java17+ does not read (no effect, noted)
+    "changes-an-unread-handler-variable": ("java", "java21", (), '#!/bin/bash\nexport _HANDLER=vendor.Wrapper\n'
+                                           'exec "$@"\n', (False, "which this runtime does not read"), {}),
     # Elastic: an option of the runtime's rewritten (-Xshare:on to -Xshare:auto)
     "rewrites-an-option": ("java", "java11", (), '#!/bin/bash\nexec "${@/#-Xshare:on/-Xshare:auto}"\n',
                            (False, "option -Xshare:on replaced with -Xshare:auto"), {}),
@@ -418,3 +421,86 @@ def test_a_vendor_ahead_of_ours_sees_the_interpreter_and_ours_the_vendors_comman
     assert second["after"][0] == vector[0] and second["after"].count("-Dours=1") == 1
     assert second["after"][-2:] == vector[-2:]  # the main class and the handler last, as the runtime wants
     assert outcomes[0]["exit_status"] == 42  # the stand-in's status came back through both
+
+
+def _zip(path: Path, files: dict[str, str]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, text in files.items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = 0o100755 << 16
+            archive.writestr(info, text)
+    return path
+
+
+def test_a_file_of_the_wrappers_layer_beside_it_in_a_layer_or_missing(tmp_path: Path) -> None:
+    """ADOT's and New Relic's wrappers source another script of their layer (/opt/...): explain called them broken,
+    the file not being in the sandbox. Beside the script it is put at /opt as the layer would; from --layer ZIP it
+    is there; missing, the verdict is "not checked" (exit 2), naming the file, not a false BREAKS."""
+    layer_dir = tmp_path / "layer"
+    layer_dir.mkdir()
+    text = '#!/bin/bash\nsource /opt/vendor-lib.sh\nvendor_start "$@"\n'
+    wrapper = script(layer_dir, "vendor-handler", text)
+    args = ("--family", "python", "--runtime", "python3.12")
+    code, outcomes, _ = explain(dict(os.environ), wrapper, *args)
+    assert code == 2 and not outcomes[0]["checked"] and "'/opt/vendor-lib.sh'" in outcomes[0]["not_checked"]
+    text_report = subprocess.run([*WRAPGEN, "explain", str(wrapper), *args], capture_output=True, text=True,
+                                 check=False)  # fmt: skip
+    assert text_report.returncode == 2 and "python3.12: NOT CHECKED" in text_report.stdout
+    assert "give the layer: --layer ZIP" in text_report.stdout
+    (layer_dir / "vendor-lib.sh").write_text('vendor_start() { exec "$1" -X importtime "${@:2}"; }\n')
+    code, outcomes, _ = explain(dict(os.environ), wrapper, *args)
+    assert code == 0 and outcomes[0]["checked"], problems(outcomes[0])
+    assert outcomes[0]["steps"][0]["after"][1:3] == ["-X", "importtime"]  # the sourced file did its work
+    alone = script(tmp_path, "vendor-handler", text)  # the same script without its file beside it
+    good = _zip(tmp_path / "good.zip", {"vendor-lib.sh": 'vendor_start() { exec "$@"; }\n'})
+    bad = _zip(tmp_path / "bad.zip", {"vendor-lib.sh": "vendor_start() { exit 3; }\n"})
+    assert explain(dict(os.environ), alone, *args, "--layer", good)[0] == 0
+    code, outcomes, _ = explain(dict(os.environ), alone, *args, "--layer", bad)
+    assert code == 1 and outcomes[0]["checked"]  # the layer given: its own file breaks it, checked
+    refused = subprocess.run([*WRAPGEN, "explain", str(alone), *args, "--layer", str(good), "--no-sandbox"],
+                             capture_output=True, text=True, check=False)  # fmt: skip
+    assert refused.returncode == 2 and "layers are unpacked at /opt in the sandbox" in refused.stderr
+
+
+def test_wrappers_written_in_python_or_running_python_find_python3_as_on_lambda(tmp_path: Path) -> None:
+    """A python runtime's /var/lang/bin has python3 and python beside python3.X: OpenTelemetry's and SolarWinds'
+    wrappers run their launcher with python3, Elastic's is a python script (#!/usr/bin/env python). The launcher
+    execs the runtime: the start counts, nothing is "replaced"."""
+    launcher = "import os, sys\nos.execv(sys.argv[1], [sys.argv[1], '-X', 'importtime', *sys.argv[2:]])\n"
+    layer_dir = tmp_path / "layer"
+    layer_dir.mkdir()
+    (layer_dir / "launcher.py").write_text(launcher)
+    through = script(layer_dir, "through-python", '#!/bin/bash\nexec python3 /opt/launcher.py "$@"\n')
+    written = script(tmp_path, "written-in-python", "#!/usr/bin/env python\n" + launcher)
+    for wrapper in (through, written):
+        code, outcomes, stderr = explain(dict(os.environ), wrapper, "--family", "python", "--runtime", "python3.12")
+        assert code == 0, (wrapper.name, problems(outcomes[0]) if outcomes else stderr)
+        assert outcomes[0]["steps"][0]["after"][1:3] == ["-X", "importtime"]
+        assert not any("replaced" in problem for problem in problems(outcomes[0]))
+    broken = script(tmp_path, "launcher-that-returns", "#!/usr/bin/env python3\nimport sys\nsys.exit(0)\n")
+    code, outcomes, _ = explain(dict(os.environ), broken, "--family", "python", "--runtime", "python3.12")
+    assert code == 1 and "the runtime was not started" in problems(outcomes[0])[0]
+
+
+def test_sh_is_bash_as_on_amazon_linux(tmp_path: Path) -> None:
+    """On Lambda /bin/sh is bash; a #!/bin/sh wrapper with bash syntax works there. In the sandbox /bin/sh is the
+    bash explain runs; the control, without a sandbox, is Debian's dash, where it fails."""
+    wrapper = script(tmp_path, "sh-wrapper", '#!/bin/sh\nif [[ -n "$1" ]]; then exec "$@"; fi\nexit 4\n')
+    args = ("--family", "node", "--runtime", "nodejs22.x")
+    assert explain(dict(os.environ), wrapper, *args)[0] == 0
+    if os.path.realpath("/bin/sh").endswith("dash"):
+        assert explain(dict(os.environ), wrapper, *args, "--no-sandbox")[0] == 1
+
+
+def test_every_recorded_command_line_with_all_vectors(tmp_path: Path) -> None:
+    """--all-vectors runs each of a runtime's recorded command lines: .NET's single-file program is at /var/task,
+    where the stand-in must be found (it was hidden by the function's code directory)."""
+    plain = script(tmp_path, "plain", '#!/bin/bash\nexec "$@"\n')
+    code, outcomes, _ = explain(dict(os.environ), plain, "--family", "dotnet", "--runtime", "dotnet8", "--all-vectors")
+    recorded = [v for v in vectors() if v.runtime == "dotnet8"]
+    assert code == 0 and [o["vector"] for o in outcomes] == list(range(1, len(recorded) + 1)), outcomes
+    assert [o["steps"][0]["after"] for o in outcomes] == [list(v.argv) for v in recorded]
+    code, outcomes, _ = explain(dict(os.environ), plain, "--family", "dotnet", "--runtime", "dotnet8")
+    assert [o["vector"] for o in outcomes] == [1]

@@ -88,6 +88,15 @@ _FunctionEnv = Annotated[
         metavar="NAME=VALUE",
     ),
 ]
+_FunctionLayers = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--layer",
+        help="A layer zip, unpacked at /opt in the sandbox, in the order given (a later one's files over an"
+        " earlier one's), as Lambda unpacks the function's layers; the wrappers go over them. Repeatable.",
+        metavar="PATH.zip",
+    ),
+]
 _FunctionEnvFile = Annotated[
     list[str] | None,
     typer.Option(
@@ -302,6 +311,15 @@ def explain_command(
     no_sandbox: _NoSandbox = False,
     env: _FunctionEnv = None,
     env_file: _FunctionEnvFile = None,
+    layer: _FunctionLayers = None,
+    all_vectors: Annotated[
+        bool,
+        typer.Option(
+            "--all-vectors",
+            help="Every command line recorded for each runtime (.NET's class library, executable assembly and"
+            " single-file program; java17's two), not only the first.",
+        ),
+    ] = False,
 ) -> None:
     """Run a wrapper (or a chain of two: the first runs the second) for real under bash, as each Lambda runtime
     of the family starts it, with a recording stub as the interpreter: show the command line before and after, the
@@ -314,7 +332,7 @@ def explain_command(
     """
     from wrapgen.commands import explain
 
-    _exit(explain.run(scripts, family, runtime, format_, no_sandbox, env, env_file))
+    _exit(explain.run(scripts, family, runtime, format_, no_sandbox, env, env_file, layer, all_vectors))
 
 
 @_command("lint")
@@ -380,14 +398,7 @@ def try_command(
     ] = 30.0,
     format_: Annotated[Report, typer.Option("--format", help="text, or a JSON object.")] = Report.text,
     no_sandbox: _NoSandbox = False,
-    layer: Annotated[
-        list[str] | None,
-        typer.Option(
-            help="A layer zip, unpacked at /opt in the sandbox, in the order given (a later one's files over an"
-            " earlier one's), as Lambda unpacks the function's layers; the wrapper goes over them. Repeatable.",
-            metavar="PATH.zip",
-        ),
-    ] = None,
+    layer: _FunctionLayers = None,
     env: _FunctionEnv = None,
     env_file: _FunctionEnvFile = None,
 ) -> None:

@@ -1,4 +1,4 @@
-"""`wrapgen explain`: Run a wrapper (or a chain: a wrapgen wrapper and its next wrapper) for real under bash, as
+"""`wrapgen explain`: Run a wrapper (or a chain of two: the first runs the second) for real under bash, as
 each Lambda runtime of the family starts it, with a recording stub as the interpreter: show the command line
 before and after, the variables it sets, and what would break the function or silently undo the wrapper; exit 1
 if anything would, 2 if it could not check. The scripts run in a sandbox (bubblewrap): as /opt/NAME, with
@@ -6,27 +6,47 @@ Lambda's environment only, no network, nothing of this machine's but its system 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from wrapgen.choices import Report
 from wrapgen.errors import NotChecked, WrapgenError
 from wrapgen.output import json_text, print_text
 
 
 def run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool,
-        env: list[str] | None = None, env_file: list[str] | None = None) -> int:  # fmt: skip
+        env: list[str] | None = None, env_file: list[str] | None = None,
+        layer: list[str] | None = None, all_vectors: bool = False) -> int:  # fmt: skip
     """Exit 0 where nothing breaks the function, 1 where something does, 2 where it could not be checked."""
+    import tempfile
+
     from wrapgen.envmode import function_variables
+    from wrapgen.local.optdir import read_layer, refused_unsandboxed, unpack
 
     try:
         variables = function_variables(env or (), env_file or ())
-        return _run(scripts, family, runtime, format_, no_sandbox, variables)
+        zips = [read_layer(path, "--layer") for path in layer or ()]
+        refused_unsandboxed(zips, not no_sandbox)
+        with tempfile.TemporaryDirectory(prefix="wrapgen-explain-layers-") as opt:
+            unpack(zips, opt)
+            how = Asked(not no_sandbox, variables, opt if zips else None, all_vectors)
+            return _run(scripts, family, runtime, format_, how)
     except NotChecked:
         raise
     except WrapgenError as error:
         raise NotChecked(error.message, error.hint) from None
 
 
-def _run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool,
-         variables: tuple[tuple[str, str], ...]) -> int:  # fmt: skip
+class Asked(NamedTuple):
+    """How the scripts are to be run: sandboxed, with the function's variables, its layers unpacked (or None),
+    every recorded command line of each runtime or its first."""
+
+    sandboxed: bool
+    variables: tuple[tuple[str, str], ...]
+    opt: str | None
+    every_vector: bool
+
+
+def _run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, how: Asked) -> int:
     from wrapgen.local.explain import as_data, check_scripts, describe, explain
     from wrapgen.spec import check_runtimes, family_named, wrapper_family
 
@@ -36,8 +56,11 @@ def _run(scripts: list[str], family: str | None, runtime: list[str] | None, form
         raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",
                            "add --family python (or node, java, dotnet, ruby)")  # fmt: skip
     check_runtimes(chosen, runtime or ())
-    outcomes = explain(scripts, chosen, runtime or (), sandboxed=not no_sandbox, variables=variables)
+    outcomes = explain(scripts, chosen, runtime or (), sandboxed=how.sandboxed, variables=how.variables, opt=how.opt,
+                       every_vector=how.every_vector)  # fmt: skip
     print_text(json_text(as_data(outcomes)) if format_ == "json" else describe(outcomes, chosen))
     if any(outcome.broken for outcome in outcomes):
         return 1
+    if any(outcome.unchecked for outcome in outcomes):
+        return 2
     return 0

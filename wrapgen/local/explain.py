@@ -16,12 +16,13 @@ import re
 import shlex
 import shutil
 import signal
+import sys
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from wrapgen.errors import InvalidValue
 from wrapgen.grammar import Kind, classify
@@ -37,6 +38,9 @@ from wrapgen.runtimes import (
     Vector,
     vectors,
 )
+
+if TYPE_CHECKING:
+    from wrapgen.local.sandbox import Layout
 
 _STUB = r"""#!/bin/bash
 {
@@ -102,10 +106,20 @@ class Outcome:
     stderr: str
     processes: str
     problems: list[Problem]
+    vector: int = 1
+    """Which of the runtime's recorded command lines (1: the first; .NET and java17 have more than one)."""
+    unchecked: str | None = None
+    """Why the verdict could not be reached here (a file of the wrapper's layer that was not given), or None."""
 
     @property
     def broken(self) -> bool:
+        if self.unchecked is not None:
+            return False
         return any(p.breaks for p in self.problems) or any(p.breaks for s in self.steps for p in s.problems)
+
+    @property
+    def label(self) -> str:
+        return self.runtime if self.vector == 1 else f"{self.runtime}#{self.vector}"
 
 
 def lambda_environment(vector: Vector, wrapper: str, variables: Sequence[tuple[str, str]] = ()) -> dict[str, str]:
@@ -126,6 +140,8 @@ class How(NamedTuple):
     variables: tuple[tuple[str, str], ...]
     shim: bool = False
     """The first wrapper is not wrapgen's: the second stands in the interpreter's place for it (a shim execs it)."""
+    layers: bool = False
+    """The function's layers were given (at /opt): a file missing there is missing on Lambda too."""
 
 
 def program_index(grammar: Grammar, argv: Sequence[str]) -> int | None:
@@ -211,16 +227,25 @@ def _start(records: Sequence[Record], kind: str, first: str | None) -> Record | 
 
 
 class Processes(NamedTuple):
-    """What strace saw: execs and process creations, the first process (the wrapper's own), and the last program
-    that process tried to exec (path, whether it started)."""
+    """What strace saw: execs and process creations, the first process (the wrapper's own), the last program that
+    process tried to exec (path, whether it started), and the files under /opt the run looked for in vain."""
 
     execs: int
     forks: int
     first: str
     last_exec: tuple[str, bool] | None
+    missing: tuple[str, ...] = ()
 
 
 _EXECVE = re.compile(r'^(\d+) +execve\("((?:[^"\\]|\\.)*)", .* = (0|-1 \w+)', re.MULTILINE)
+
+
+_MISSING = re.compile(r'^\d+ +(?:execve|open|openat)\((?:AT_FDCWD, )?"(/opt/(?:[^"\\]|\\.)*)",.* = -1 ENOENT',
+                      re.MULTILINE)  # fmt: skip
+
+
+_LIBRARY = re.compile(r"\.so(\.\d+)*$")
+"""The dynamic loader's search of LD_LIBRARY_PATH (Lambda's holds /opt/lib): not a file the wrapper asked for."""
 
 
 def _trace(log: bytes) -> Processes:
@@ -231,7 +256,8 @@ def _trace(log: bytes) -> Processes:
     forks = sum(1 for line in lines if _FORK.search(line) and "= -1" not in line)
     first = text.split(" ", 1)[0]
     tried = [(path, result == "0") for pid, path, result in _EXECVE.findall(text) if pid == first]
-    return Processes(execs, forks, first, tried[-1] if len(tried) > 1 else None)
+    missing = tuple(dict.fromkeys(path for path in _MISSING.findall(text) if not _LIBRARY.search(path)))
+    return Processes(execs, forks, first, tried[-1] if len(tried) > 1 else None, missing)
 
 
 def _ended(log: bytes | bytearray) -> int | None:
@@ -276,6 +302,24 @@ def _stub(path: Path, vector: Vector, fd: int, kind: str, then: str = "") -> Non
     path.chmod(0o755)
 
 
+PYTHON_HELPERS = ("python3", "python")
+"""What a python runtime's /var/lang/bin holds beside python3.X, the interpreter wrappers run their own python
+scripts with (OpenTelemetry's opentelemetry-instrument, a wrapper written in python): a real python here."""
+
+
+def _helpers(layout: Layout, bin_dir: Path, name: str, bash: str) -> None:
+    """Beside the stand-in, what Lambda's image has that wrappers use: python3 and python beside python3.X (this
+    machine's python); and in the sandbox, /bin/sh is bash, as on Amazon Linux (Debian's is dash)."""
+    if re.fullmatch(r"python3\.\d+", name):
+        python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin") or sys.executable
+        target = layout.expose_installation(os.path.realpath(python))
+        for helper in PYTHON_HELPERS:
+            if not (bin_dir / helper).is_symlink():
+                (bin_dir / helper).symlink_to(target)
+    if layout.sandboxed:
+        layout.place(os.path.realpath(bash), "/bin/sh")
+
+
 def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path, shim: bool = False) -> ChainRun:
     """Run the chain on the vector (each script at its place in the sandbox, in `opt` where given). The first
     wrapper passes on to the second through WRAPGEN_THEN, or (`shim`) through a recording shim in the interpreter's
@@ -287,7 +331,14 @@ def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path, 
     record, record_write = os.pipe()
     trace, trace_write = os.pipe()
     name = os.path.basename(vector.argv[0])
-    stub_dir = layout.place(str(work / "bin"), os.path.dirname(vector.argv[0]))
+    task = work / "task"
+    task.mkdir(exist_ok=True)
+    where = os.path.dirname(vector.argv[0])
+    bin_dir = task if where == "/var/task" else work / "bin"  # a single-file .NET program is in the code
+    bin_dir.mkdir(exist_ok=True)
+    stub_dir = layout.place(str(bin_dir), where) if bin_dir != task else "/var/task" if sandboxed else str(task)
+    cwd = layout.place(str(task), "/var/task")
+    _helpers(layout, bin_dir, name, bash)
     if opt is not None and sandboxed:
         layout.place(opt, "/opt")  # the scripts are in it, at their places
         paths = list(places)
@@ -295,15 +346,12 @@ def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path, 
         paths = [layout.place(script, place) for script, place in zip(chain, places, strict=True)]
     if shim:
         stub_path = os.path.join(stub_dir, "interpreter", name)
-        _stub(work / "bin" / "interpreter" / name, vector, record_write, "stub")
-        _stub(work / "bin" / name, vector, record_write, "shim",
+        _stub(bin_dir / "interpreter" / name, vector, record_write, "stub")
+        _stub(bin_dir / name, vector, record_write, "shim",
               f'exec {shlex.quote(paths[1])} {shlex.quote(stub_path)} "$@"\n')  # fmt: skip
     else:
         stub_path = os.path.join(stub_dir, name)
-        _stub(work / "bin" / name, vector, record_write, "stub")
-    task = work / "task"
-    task.mkdir(exist_ok=True)
-    cwd = layout.place(str(task), "/var/task")
+        _stub(bin_dir / name, vector, record_write, "stub")
     env = lambda_environment(vector, paths[0], how.variables)
     if len(chain) > 1 and not shim:
         env["WRAPGEN_THEN"] = paths[1]
@@ -314,7 +362,7 @@ def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path, 
     reads = {record: RECORD}
     if strace:
         argv = [layout.expose(strace), "-f", "-q", "-o", f"/dev/fd/{trace_write}", "-e",
-                "trace=execve,clone,clone3,fork,vfork", *argv]  # fmt: skip
+                "trace=execve,clone,clone3,fork,vfork,open,openat", *argv]  # fmt: skip
         fds.append(trace_write)
         reads[trace] = RECORD
     else:
@@ -434,12 +482,16 @@ def _lost(removed: list[str], added: list[str]) -> list[Problem]:
     return problems
 
 
-def _handler_variable(given: dict[str, str], got: dict[str, str]) -> list[Problem]:
+def _handler_variable(vector: Vector, given: dict[str, str], got: dict[str, str]) -> list[Problem]:
     """_HANDLER, which the python, node and ruby runtimes read: replaced by the wrapper's own handler where another
-    variable carries the original (OpenTelemetry's python and node wrappers), else the function's is never called."""
+    variable carries the original (OpenTelemetry's python and node wrappers), else the function's is never called.
+    Where the runtime reads the handler from its command line (java17+, .NET), changing it alone does nothing."""
     before, after = given.get("_HANDLER"), got.get("_HANDLER")
     if before == after or before is None:
         return []
+    if vector.handler_in_argv:
+        return [Problem(f"_HANDLER changed to {after!r}, which this runtime does not read (it takes the handler from"
+                        " its command line)", False)]  # fmt: skip
     carrier = next((name for name, value in sorted(got.items()) if value == before and name != "_HANDLER"), None)
     if carrier is not None:
         return [Problem(f"_HANDLER {before!r} replaced by {after!r}, which gets the original from {carrier}", False,
@@ -482,12 +534,13 @@ def check_scripts(scripts: Sequence[str]) -> None:
 
 def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = (), *, sandboxed: bool = True,
             places: Sequence[str] | None = None, opt: str | None = None,
-            variables: Sequence[tuple[str, str]] = ()) -> list[Outcome]:  # fmt: skip
-    """Run the chain under each runtime's vector (the first recorded for it), in the sandbox (wrapgen.local.sandbox)
-    unless `sandboxed` is false, each script at its place there (its Lambda path; default /opt/NAME); `opt`, a
-    directory of the function's layers unpacked (wrapgen.local.optdir), is /opt there, the scripts written into it at
-    their places; `variables` are the function's own, in the environment the scripts see. One outcome per
-    runtime."""
+            variables: Sequence[tuple[str, str]] = (), every_vector: bool = False) -> list[Outcome]:  # fmt: skip
+    """Run the chain under each runtime's first recorded command line (`every_vector`: each of them), in the sandbox
+    (wrapgen.local.sandbox) unless `sandboxed` is false, each script at its place there (its Lambda path; default
+    /opt/NAME); `opt`, a directory of the function's layers unpacked (wrapgen.local.optdir), is /opt there, the
+    scripts written into it at their places (without it, the files each script names under /opt that stand beside
+    it); `variables` are the function's own, in the environment the scripts see. One outcome per command line, in
+    the runtimes' order."""
     check_scripts(scripts)
     if len(scripts) > 2:
         raise InvalidValue("explain follows one link: give a wrapper and its next wrapper at the most",
@@ -500,24 +553,62 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
                                f" {scripts[1]}", "explain each alone, or build the first without --then")  # fmt: skip
     chain = [os.path.abspath(script) for script in scripts]
     chosen = [v for v in vectors() if v.runtime in (runtimes or family.runtimes)]
-    first = {v.runtime: v for v in reversed(chosen)}
     where = default_places(chain)
     for i, place in enumerate(places or ()):
         if place.startswith("/opt/") and os.path.normpath(place) == place and place not in where[:i]:
             where[i] = place  # a layer's file, where Lambda unzips it
-    if opt is not None and sandboxed:
-        from wrapgen.local.optdir import put
-
-        put(opt, list(zip(chain, where, strict=True)))
     from concurrent.futures import ThreadPoolExecutor
 
-    # Each runtime's run is its own (sandbox, work directory): they run side by side, a few at a time.
+    from wrapgen.local.optdir import put
+
+    # Each run is its own (sandbox, work directory): they run side by side, a few at a time.
     with tempfile.TemporaryDirectory(prefix="wrapgen-explain-") as tmp, ThreadPoolExecutor(WORKERS) as pool:
-        how = How(where, sandboxed, opt, tuple(variables), len(scripts) == 2 and command is None)
-        jobs = [pool.submit(_explain_one, chain, how, family, first[runtime], Path(tempfile.mkdtemp(dir=tmp)))
-                for runtime in runtimes or family.runtimes if runtime in first]  # fmt: skip
+        how = How(where, sandboxed, opt, tuple(variables), len(scripts) == 2 and command is None, opt is not None)
+        if sandboxed and opt is None:  # /opt as the scripts' layer has it, as far as it is known here
+            known = os.path.join(tmp, "opt")
+            os.mkdir(known)
+            put(known, siblings(chain, where))
+            how = how._replace(opt=known)
+        if how.opt is not None and sandboxed:
+            put(how.opt, list(zip(chain, where, strict=True)))
+        order = {runtime: i for i, runtime in enumerate(runtimes or family.runtimes)}
+        runs = [(order[v.runtime], v.runtime, v) for v in chosen if v.runtime in order]
+        if not every_vector:
+            runs = list({runtime: (i, runtime, v) for i, runtime, v in reversed(runs)}.values())
+        runs.sort(key=lambda run: run[0])
+        numbered = [(vector, sum(1 for _, r, _ in runs[:i] if r == runtime) + 1)
+                    for i, (_, runtime, vector) in enumerate(runs)]  # fmt: skip
+        jobs = [pool.submit(_explain_one, chain, how, family, vector, Path(tempfile.mkdtemp(dir=tmp)), index)
+                for vector, index in numbered]  # fmt: skip
         outcomes = [job.result() for job in jobs]
     return outcomes
+
+
+SIBLING_MAX = 1024 * 1024
+"""Bytes of a file beside a script that the script names under /opt (a script of its layer it sources)."""
+
+
+def siblings(chain: Sequence[str], places: Sequence[str]) -> list[tuple[str, str]]:
+    """The files a script names under /opt that stand beside it here as they would in its layer (ADOT's and New
+    Relic's wrappers source another script of theirs): (host file, path under /opt). Only regular files under the
+    script's directory, not hidden, at most SIBLING_MAX bytes; none from a directory that holds a home."""
+    from wrapgen.local.sandbox import holds_a_home
+
+    found: list[tuple[str, str]] = []
+    for script, place in zip(chain, places, strict=True):
+        root, base = os.path.realpath(os.path.dirname(script)), os.path.dirname(place)
+        if holds_a_home(root):
+            continue
+        with open(script, "rb") as stream:
+            text = stream.read(SIBLING_MAX).decode("utf-8", "replace")
+        for named in dict.fromkeys(re.findall(r"/opt/[\w.+@%/-]+", text)):
+            relative = os.path.relpath(os.path.normpath(named), base)
+            if relative.startswith("..") or any(part.startswith(".") for part in relative.split(os.sep)):
+                continue
+            path = os.path.realpath(os.path.join(root, relative))
+            if path.startswith(root + os.sep) and os.path.isfile(path) and os.path.getsize(path) <= SIBLING_MAX:
+                found.append((path, os.path.normpath(named)))
+    return found
 
 
 def _started(start: Record | None, status: int, forked: bool | None, replaced: Problem | None) -> list[Problem]:
@@ -542,19 +633,22 @@ def _started(start: Record | None, status: int, forked: bool | None, replaced: P
 _SHELLS = frozenset({"bash", "sh", "dash", "env"})
 
 
-def _replaced(last: tuple[str, bool] | None, known: Sequence[str], layers: bool) -> Problem | None:
+def _replaced(last: tuple[str, bool] | None, known: Sequence[str]) -> Problem | None:
     """Where the runtime never started: the program the wrapper's own process exec'd last in its place (AWS Lambda
-    Web Adapter's bootstrap execs the function's own program, by design), or None."""
+    Web Adapter's bootstrap execs the function's own program, by design), or None. An interpreter that ran a script
+    of the wrapper's (python3 with OpenTelemetry's launcher) replaced nothing: it did not start the runtime."""
     if last is None or last[0] in known or os.path.basename(last[0]) in _SHELLS:
         return None
     path, started = last
-    absent = "the function's code" if path.startswith("/var/task/") else None
-    if path.startswith("/opt/") and not layers:
-        absent = "a layer not given to explain (attach --explain-with gives them)"
-    if started or absent:
-        where = f" (in {absent}: not here to run)" if absent else ""
+    if started and os.path.basename(path) in _INTERPRETERS:
+        return None
+    if started or path.startswith("/var/task/"):
+        where = " (in the function's code: not here to run)" if not started else ""
         return Problem(f"the runtime replaced by {path}, a program the wrapper names{where}", False, True)
     return Problem(f"the wrapper exec'd {path}, which is not there or cannot run: the runtime was not started", True)
+
+
+_INTERPRETERS = frozenset({*PYTHON_HELPERS, "node", "ruby", "java", "dotnet"})
 
 
 def _argv(record: Record | None, vector: Vector) -> list[str] | None:
@@ -562,65 +656,81 @@ def _argv(record: Record | None, vector: Vector) -> list[str] | None:
     return None if record is None else [vector.argv[0], *record.argv[1:]]
 
 
-def _explain_one(chain: list[str], how: How, family: Family, vector: Vector, work: Path) -> Outcome:
+def _steps(chain: list[str], how: How, vector: Vector, bash: str, work: Path, ran: ChainRun) -> list[Step]:
+    """Each wrapper of the chain, with the command line and environment it received and passed on."""
+    first = ran.processes.first if ran.processes is not None else None
+    start = _start(ran.records, "stub", first)
+    argv, environment = _argv(start, vector), start.environment if start else None
+    before = list(vector.argv)
+    if len(chain) == 1:
+        return [Step(chain[0], before, argv, environment=environment)]
+    if how.shim:
+        given = _start(ran.records, "shim", first)
+    else:
+        alone = _run(chain[:1], how, vector, bash, work)
+        given = _start(alone.records, "stub", alone.processes.first if alone.processes else None)
+    handed = _argv(given, vector)
+    return [Step(chain[0], before, handed, environment=given.environment if given else None),
+            Step(chain[1], handed or before, argv, environment=environment)]  # fmt: skip
+
+
+def _explain_one(chain: list[str], how: How, family: Family, vector: Vector, work: Path, index: int = 1) -> Outcome:
     bash, bash_note = _bash_for(vector.runtime)
     ran = _run(chain, how, vector, bash, work, how.shim)
     processes = ran.processes
     first = processes.first if processes is not None else None
     start = _start(ran.records, "stub", first)
-    argv, environment = _argv(start, vector), start.environment if start else None
-    before = list(vector.argv)
-    steps: list[Step] = []
-    problems: list[Problem] = []
-    if len(chain) == 2:
-        if how.shim:
-            given = _start(ran.records, "shim", first)
-        else:
-            alone = _run(chain[:1], how, vector, bash, work)
-            given = _start(alone.records, "stub", alone.processes.first if alone.processes else None)
-        handed = _argv(given, vector)
-        steps.append(Step(chain[0], before, handed, environment=given.environment if given else None))
-        steps.append(Step(chain[1], handed or before, argv, environment=environment))
-    else:
-        steps.append(Step(chain[0], before, argv, environment=environment))
+    steps = _steps(chain, how, vector, bash, work, ran)
     paths = list(how.places[: len(chain)] if how.sandboxed else chain)
-    given_env = lambda_environment(vector, paths[0], how.variables)
-    seen = given_env
+    given_env = seen = lambda_environment(vector, paths[0], how.variables)
     for step in steps:
         if step.after is not None and step.environment is not None:
             step.problems = _compare(family, vector, step.before, step.after, step.environment)
-            step.problems += _lists(seen, step.environment) + _handler_variable(seen, step.environment)
+            step.problems += _lists(seen, step.environment) + _handler_variable(vector, seen, step.environment)
             seen = step.environment
     interpreter = os.path.join(os.path.dirname(ran.stub), os.path.basename(vector.argv[0]))
-    replaced = _replaced(processes.last_exec if processes else None, [*paths, ran.stub, interpreter],
-                         how.opt is not None)  # fmt: skip
+    replaced = _replaced(processes.last_exec if processes else None, [*paths, ran.stub, interpreter])
     forked = None if start is None or first is None else start.pid != first
     result = ran.result
-    problems += _started(start, result.returncode, forked, replaced)
-    if result.stdout:
-        problems.append(Problem("wrote to stdout (it lands in the function's log)", False))
-    if result.stderr:
-        problems.append(Problem("printed on stderr: " + result.stderr.decode("utf-8", "replace").strip(), False))
+    problems = _started(start, result.returncode, forked, replaced) + _output(result)
     counted = "not traced (strace is not installed)"
     if processes is not None:
-        execs, forks = processes.execs, processes.forks
-        counted = f"{execs} exec(s), {forks} fork(s)"
-        if forks:
-            problems.append(Problem(f"{forks} fork(s): each costs cold-start time (bash builtins need none)", False))
-        needed = len(chain) + 1 + how.shim
-        if execs > needed:
-            problems.append(Problem(f"{execs - needed} exec(s) more than the chain needs", False))
-    return Outcome(
+        counted = f"{processes.execs} exec(s), {processes.forks} fork(s)"
+        problems += _counted(processes, len(chain) + 1 + how.shim)
+    outcome = Outcome(
         runtime=vector.runtime,
         bash=bash_note,
         steps=steps,
-        environment=_environment(given_env, environment) if environment is not None else {},
+        environment=_environment(given_env, start.environment) if start is not None else {},
         exit_status=result.returncode,
         stdout=result.stdout.decode("utf-8", "replace"),
         stderr=result.stderr.decode("utf-8", "replace"),
         processes=counted,
         problems=problems,
+        vector=index,
     )
+    missing = [path for path in processes.missing if path not in paths] if processes is not None else []
+    if missing and not how.layers and (outcome.broken or start is None):
+        outcome.unchecked = f"it looks for {', '.join(map(repr, missing))}, a file of its layer, not given here"
+    return outcome
+
+
+def _output(result: Ran) -> list[Problem]:
+    found = []
+    if result.stdout:
+        found.append(Problem("wrote to stdout (it lands in the function's log)", False))
+    if result.stderr:
+        found.append(Problem("printed on stderr: " + result.stderr.decode("utf-8", "replace").strip(), False))
+    return found
+
+
+def _counted(processes: Processes, needed: int) -> list[Problem]:
+    found = []
+    if processes.forks:
+        found.append(Problem(f"{processes.forks} fork(s): each costs cold-start time (bash builtins need none)", False))
+    if processes.execs > needed:
+        found.append(Problem(f"{processes.execs - needed} exec(s) more than the chain needs", False))
+    return found
 
 
 def _shown(argv: Sequence[str] | None) -> str:
@@ -634,9 +744,12 @@ def _label(problem: Problem) -> str:
 def describe(outcomes: Sequence[Outcome], family: Family) -> str:
     """The outcomes as text: per runtime, each wrapper's command line before and after, and the problems."""
     out = []
+    counted = Counter(outcome.runtime for outcome in outcomes)
     for outcome in outcomes:
-        verdict = "BREAKS the function" if outcome.broken else "ok"
-        out.append(f"{outcome.runtime}: {verdict}  (under {outcome.bash}; {outcome.processes})")
+        verdict = "BREAKS the function" if outcome.broken else "NOT CHECKED" if outcome.unchecked else "ok"
+        out.append(f"{outcome.label}: {verdict}  (under {outcome.bash}; {outcome.processes})")
+        if counted[outcome.runtime] > 1:
+            out.append(f"  command line {outcome.vector} of {counted[outcome.runtime]} recorded for {outcome.runtime}")
         for step in outcome.steps:
             out.append(f"  {printable(step.script)}")
             out.append(f"    before: {_shown(step.before)}")
@@ -648,19 +761,23 @@ def describe(outcomes: Sequence[Outcome], family: Family) -> str:
             change = f"{name}={new}" if old is None else f"{name} unset" if new is None else f"{name}={new} (was {old})"
             out.append(f"  environment: {printable(change)}")
         out += [f"  {_label(p)}: {printable(p.what)}" for p in outcome.problems]
-    width = max((len(o.runtime) for o in outcomes), default=7)
+        if outcome.unchecked:
+            out.append(f"  not checked: {printable(outcome.unchecked)} (give the layer: --layer ZIP; or put the file"
+                       " beside the script)")  # fmt: skip
+    width = max((len(o.label) for o in outcomes), default=7)
     out.append("")
     out.append(f"{'runtime'.ljust(width)}  {'result'.ljust(6)}  problems  notes  processes")
     for o in outcomes:
         found = o.problems + [p for step in o.steps for p in step.problems]
         breaking = sum(p.breaks for p in found)
-        result = "BREAKS" if o.broken else "ok"
+        result = "BREAKS" if o.broken else "?" if o.unchecked else "ok"
         out.append(
-            f"{o.runtime.ljust(width)}  {result.ljust(6)}  {breaking:>8}  {len(found) - breaking:>5}  {o.processes}"
+            f"{o.label.ljust(width)}  {result.ljust(6)}  {breaking:>8}  {len(found) - breaking:>5}  {o.processes}"
         )
     broken = sum(outcome.broken for outcome in outcomes)
-    out.append(f"{len(outcomes)} {family.name} runtime(s), {broken} where the function would break or lose what the"
-               " wrapper is for")  # fmt: skip
+    unchecked = sum(outcome.unchecked is not None for outcome in outcomes)
+    out.append(f"{len(outcomes)} {family.name} command line(s), {broken} where the function would break or lose what"
+               " the wrapper is for" + (f", {unchecked} not checked" if unchecked else ""))  # fmt: skip
     return "\n".join(out) + "\n"
 
 
@@ -673,7 +790,10 @@ def as_data(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
     return [
         {
             "runtime": o.runtime,
+            "vector": o.vector,
             "breaks": o.broken,
+            "checked": o.unchecked is None,
+            "not_checked": o.unchecked,
             "bash": o.bash,
             "processes": o.processes,
             "steps": [

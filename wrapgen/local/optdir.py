@@ -74,3 +74,16 @@ def put(target: str, files: Sequence[tuple[str, str]]) -> None:
             raise InvalidValue(
                 printable(f"{place}: cannot be put at /opt beside the layers: {error.strerror}")
             ) from None
+
+
+def read_layer(path: str, option: str) -> tuple[str, bytes]:
+    """A layer zip named on the command line: a regular file, at most Lambda's 250 MB (what a layer unzips to)."""
+    from wrapgen.files import read_regular
+
+    return f"{option} {path}", read_regular(path, UNZIPPED_LIMIT, f"{option} {path}")
+
+
+def refused_unsandboxed(zips: Sequence[tuple[str, bytes]], sandboxed: bool) -> None:
+    """Layers are shown at /opt only in the sandbox (without one, /opt is this machine's)."""
+    if zips and not sandboxed:
+        raise InvalidValue(f"{zips[-1][0]}: layers are unpacked at /opt in the sandbox", "leave out --no-sandbox")

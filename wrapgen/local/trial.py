@@ -343,10 +343,11 @@ def prepare_and_try(script: str | None, handler: str, event_path: str, code: str
     _code(code)
     _check_setup(script, variables)
     built = script if script is not None and script.endswith(".zip") else None
-    zips = [(f"--layer {path}", _layer(path, "--layer")) for path in layers]
-    zips += [(built, _layer(built, "SCRIPT"))] if built is not None else []
-    if zips and not sandboxed:
-        raise WrapgenError(f"{zips[-1][0]}: layers are unpacked at /opt in the sandbox", "leave out --no-sandbox")
+    from wrapgen.local.optdir import read_layer, refused_unsandboxed
+
+    zips = [read_layer(path, "--layer") for path in layers]
+    zips += [(built, read_layer(built, "SCRIPT")[1])] if built is not None else []
+    refused_unsandboxed(zips, sandboxed)
     with tempfile.TemporaryDirectory(prefix="wrapgen-try-layers-") as tmp:
         opt = os.path.join(tmp, "opt")
         if zips:
@@ -396,11 +397,3 @@ def _wrapper(script: str | None, opt: str, built: bytes | None) -> _Wrapper | No
     entry = the_wrapper(inspect_layer(built), script, hint="a layer as a family command's --layer builds it")
     family = entry.spec.family if entry.spec else None
     return _Wrapper(os.path.join(opt, entry.path), in_opt(entry.path), in_opt(entry.path), family, True)
-
-
-def _layer(path: str, option: str) -> bytes:
-    """A layer zip: a regular file, at most Lambda's 250 MB (what a layer unzips to)."""
-    from wrapgen.files import read_regular
-    from wrapgen.layer import UNZIPPED_LIMIT
-
-    return read_regular(path, UNZIPPED_LIMIT, f"{option} {path}")
