@@ -20,6 +20,7 @@ from test_aws import (  # noqa: F401 - aws: a fixture
     function,
     layer_zip,
     plain_layer,
+    pointed_at,
     publish,
     role,
     run,
@@ -220,3 +221,28 @@ def test_a_progress_line_on_a_terminal_only(aws: Moto) -> None:  # noqa: F811
     piped = _status_cli(aws, name, subprocess.PIPE)
     assert piped.returncode == 0 and piped.stderr == b""  # control: no terminal, no progress line
     assert name.encode() in piped.stdout
+
+
+def test_a_wrapgen_layer_whose_wrapper_is_not_in_the_chain_is_said(aws: Moto, tmp_path: Path) -> None:  # noqa: F811
+    ours = publish(tmp_path)
+    idle = function(aws, layers=[ours])  # put on by hand, AWS_LAMBDA_EXEC_WRAPPER never set
+    running = function(aws, layers=[ours], env={"AWS_LAMBDA_EXEC_WRAPPER": "/opt/wrapgen/wrapgen-node"})
+    code, data = status("--function", idle, "--function", running)
+    found = by_name(data)
+    assert code == 0 and found[idle]["result"] == "ok"
+    assert found[idle]["warnings"] == [f"/opt/wrapgen/wrapgen-node (of {ours}) is not in the chain: it does not run"]
+    assert found[running]["warnings"] == []  # control
+
+
+def test_status_on_moto_as_it_ships(stock_moto: Moto, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No RevisionId in the configurations: status reads them all the same."""
+    moto = pointed_at(stock_moto, monkeypatch)
+    ours = publish(tmp_path)
+    name = function(moto, env={"KEEP": "1"})
+    assert run("attach", "--function", name, "--layer", ours, "--no-explain").exit_code == 0
+    code, data = status("--function", name)
+    (item,) = data["functions"]
+    assert code == 0 and item["result"] == "ok" and item["layers"][0]["arn"] == ours, data
+    edited = {**configuration(moto, name)[1], "AWS_LAMBDA_EXEC_WRAPPER": "/opt/other"}
+    moto.client("lambda").update_function_configuration(FunctionName=name, Environment={"Variables": edited})
+    assert status("--function", name)[0] == 1  # control: changed since attach: unhealthy

@@ -12,6 +12,7 @@ from typing import Any
 
 from wrapgen.aws.attach import MARK, THEN, WRAPPER, Change, Function, layer_name, read_function
 from wrapgen.aws.client import translated
+from wrapgen.aws.publish import wrapper_from_description
 from wrapgen.aws.record import Record, RecordError, decode
 from wrapgen.envmode import configuration_size
 from wrapgen.errors import WrapgenError
@@ -125,6 +126,9 @@ def _layers(function: Function, record: Record | None, versions: Versions, healt
         if not ours and not found.get(int(number), "").startswith("wrapgen "):
             continue
         layer = Layer(arn, int(number), max(found, default=None), int(number) not in found)
+        wrapper = wrapper_from_description(found.get(int(number)))
+        if wrapper is not None and wrapper not in (health.wrapper, health.then):
+            health.warnings.append(f"{wrapper} (of {arn}) is not in the chain: it does not run")
         if layer.deleted:
             health.warnings.append(f"{arn}: this version was deleted (the function keeps it; it cannot be added again)")
         elif not layer.current:
@@ -168,10 +172,13 @@ def survey_all(client: Any, names: Sequence[str], check: Callable[[Change, str],
     from wrapgen.aws.fleet import WORKERS
 
     versions = Versions(client)
-    with concurrent.futures.ThreadPoolExecutor(min(WORKERS, max(len(names), 1))) as pool:
+    pool = concurrent.futures.ThreadPoolExecutor(min(WORKERS, max(len(names), 1)))
+    try:
         futures = [pool.submit(survey, client, name, versions, check) for name in names]
         for count, _ in enumerate(concurrent.futures.as_completed(futures), 1):
             done(count)
+    finally:  # interrupted (Ctrl-C): the calls in flight end, those not begun are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
     return [future.result() for future in futures]
 
 
