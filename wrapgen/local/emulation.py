@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wrapgen.errors import WrapgenError
+from wrapgen.installed import extra_hint
 from wrapgen.local.sandbox import Layout
 from wrapgen.runtimes import RUNTIME_FAMILY, Family, vectors
 
@@ -154,7 +155,7 @@ def _python(local: Local, code: str, handler: str, client: str | None) -> None:
                  local.layout.sandboxed)  # fmt: skip
     if "Error" in out:
         raise WrapgenError(f"{local.argv[0]}: cannot import awslambdaric, the runtime interface client",
-                           "pip install 'wrapgen[try]' (or awslambdaric) for that python")  # fmt: skip
+                           extra_hint("try") + " (or pip install awslambdaric for that python)")  # fmt: skip
     local.argv[-1] = os.path.join(local.runtime_dir, "bootstrap.py")
     local.emulated.append(f"bootstrap: wrapgen's emulation of {local.vector[-1]} ({local.argv[-1]});"
                           f" runtime client: awslambdaric {out.strip()} (real)")  # fmt: skip
