@@ -146,7 +146,8 @@ def test_errors_exit_2_with_the_others_reported(aws: Moto, tmp_path: Path, monke
     result = run("status", "--tag", "no-equals-sign")
     assert result.exit_code == 2 and result.stderr.startswith("error: --tag 'no-equals-sign': want KEY=VALUE")
     result = run("status")
-    assert result.exit_code == 2 and result.stderr.startswith("error: no function to work on")
+    assert result.exit_code == 2 and result.stderr == (
+        "error: no function to look at (say --function, --tag, --all-with-layer or --all)\n")  # fmt: skip
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     monkeypatch.delenv("AWS_REGION", raising=False)
     result = run("status", "--all")

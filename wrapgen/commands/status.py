@@ -30,6 +30,8 @@ def run(
     from wrapgen.aws.client import clients
     from wrapgen.progress import Progress
 
+    if not (function or all_with_layer or tag or every):
+        raise NotChecked("no function to look at", "say --function, --tag, --all-with-layer or --all")
     try:
         (client,) = clients(region, profile, "lambda")
         names = fleet.targets(client, function or (), all_with_layer, tag or (), every)
