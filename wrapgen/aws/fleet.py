@@ -4,7 +4,11 @@ detached on its own (a bounded pool of threads: boto3's clients are thread-safe)
 from __future__ import annotations
 
 import concurrent.futures
-from collections.abc import Callable, Sequence
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +26,13 @@ class Result:
     change: Change | None
     error: str | None
     written: bool
+    started: bool = True
+    """False: an interrupt came first, and the function was left alone."""
 
     @property
     def status(self) -> str:
+        if not self.started:
+            return "not started"
         if self.error is not None:
             return "failed"
         if self.change is None or not self.change.changed:
@@ -42,12 +50,13 @@ def _tags(pairs: Sequence[str]) -> dict[str, str]:
     return tags
 
 
-def targets(client: Any, functions: Sequence[str], with_layer: str | None, tag_pairs: Sequence[str]) -> list[str]:
+def targets(client: Any, functions: Sequence[str], with_layer: str | None, tag_pairs: Sequence[str],
+            every: bool = False) -> list[str]:  # fmt: skip
     """The functions to work on, each once: those named, and those of the account and region that have the layer
-    (any version, for a layer's ARN without one) and every tag asked for."""
+    (any version, for a layer's ARN without one) and every tag asked for (`every`: all of the region's)."""
     chosen = list(functions)
     tags = _tags(tag_pairs)
-    if with_layer is not None or tags:
+    if with_layer is not None or tags or every:
         found: list[tuple[str, str]] = []
         with translated("list_functions"):
             for page in client.get_paginator("list_functions").paginate():
@@ -71,10 +80,16 @@ def targets(client: Any, functions: Sequence[str], with_layer: str | None, tag_p
     return list(dict.fromkeys(chosen))
 
 
-def run(names: Sequence[str], one: Callable[[str], tuple[Change, bool]]) -> list[Result]:
-    """`one` on every function, WORKERS at a time; a failure of one is its result, never the others'."""
+def run(names: Sequence[str], one: Callable[[str], tuple[Change, bool]],
+        stop: threading.Event | None = None) -> list[Result]:  # fmt: skip
+    """`one` on every function, WORKERS at a time; a failure of one is its result, never the others'. SIGINT or
+    SIGTERM sets `stop`: the functions in flight finish, no other is started (a second signal: KeyboardInterrupt,
+    and still none is started)."""
+    stop = stop or threading.Event()
 
     def each(name: str) -> Result:
+        if stop.is_set():
+            return Result(name, None, None, False, started=False)
         try:
             change, written = one(name)
         except WrapgenError as error:
@@ -82,8 +97,29 @@ def run(names: Sequence[str], one: Callable[[str], tuple[Change, bool]]) -> list
             return Result(name, None, message, False)
         return Result(name, change, change.unfinished, written)
 
-    with concurrent.futures.ThreadPoolExecutor(min(WORKERS, len(names))) as pool:
+    with _stopping(stop), concurrent.futures.ThreadPoolExecutor(min(WORKERS, len(names))) as pool:
         return list(pool.map(each, names))
+
+
+@contextlib.contextmanager
+def _stopping(stop: threading.Event) -> Iterator[None]:
+    """SIGINT and SIGTERM set `stop` while a fleet is worked on (in the main thread, where signals are handled)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        sys.stderr.write("wrapgen: interrupted: the functions in flight finish, no other is started\n")
+
+    previous = {number: signal.signal(number, handler) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, before in previous.items():
+            signal.signal(number, before)
 
 
 def summary(results: Sequence[Result], command: str) -> str:
@@ -95,11 +131,12 @@ def summary(results: Sequence[Result], command: str) -> str:
     width = [max(len(row[i]) for row in rows) for i in range(2)]
     lines = [f"{row[0]:<{width[0]}}  {row[1]:<{width[1]}}  {row[2]}".rstrip() for row in rows]
     lines.append(", ".join(f"{count} {status}" for status, count in _counts(results).items()))
-    failed = [r for r in results if r.error is not None]
-    written = _written(results)
+    failed = [r for r in results if r.error is not None or not r.started]
+    written = changed_functions(results)
     if failed and written:
-        lines.append(f"{len(failed)} failed; {len(written)} changed: " + ", ".join(map(printable, written)))
-        undo = _undo(results, command)
+        lines.append(f"{len(failed)} failed or not started; {len(written)} changed: "
+                     + ", ".join(map(printable, written)))  # fmt: skip
+        undo = undo_command(results, command)
         if undo is not None:
             lines.append("to undo: " + printable(undo))
     return "\n".join(lines) + "\n"
@@ -112,15 +149,15 @@ def _counts(results: Sequence[Result]) -> dict[str, int]:
     return counts
 
 
-def _written(results: Sequence[Result]) -> list[str]:
+def changed_functions(results: Sequence[Result]) -> list[str]:
     return [r.function for r in results if r.written and r.change is not None and r.change.changed]
 
 
-def _undo(results: Sequence[Result], command: str) -> str | None:
+def undo_command(results: Sequence[Result], command: str) -> str | None:
     """The command that takes off what an attach wrote (a detach has none: what it took off was the original)."""
     import shlex
 
-    written = _written(results)
+    written = changed_functions(results)
     if command != "attach" or not written:
         return None
     return "wrapgen detach" + "".join(f" --function {shlex.quote(name)}" for name in written)
@@ -142,4 +179,5 @@ def as_data(results: Sequence[Result], command: str) -> dict[str, object]:
             item["before"] = _configuration(change.function.layers, change.function.env)
             item["after"] = _configuration(change.layers, change.env)
         functions.append(item)
-    return {"command": command, "functions": functions, "counts": _counts(results), "undo": _undo(results, command)}
+    undo = undo_command(results, command)
+    return {"command": command, "functions": functions, "counts": _counts(results), "undo": undo}
