@@ -11,12 +11,13 @@ import pytest
 from conftest import Moto, aws_sample, wrapgen_cli
 from hypothesis import given
 from hypothesis import strategies as st
-from test_aws import configuration, function, plain_layer, pointed_at, publish, run, two_versions, unique
+from test_aws import configuration, function, plain_layer, pointed_at, publish, role, run, two_versions, unique
 
 from wrapgen.aws.attach import Function, plan_detach
 from wrapgen.aws.record import Record, RecordError, decode, encode
 from wrapgen.errors import WrapgenError
 from wrapgen.runtimes import MERGED_VARIABLES
+from wrapgen.variables import units
 
 ARN = "arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node:3"
 TEXT = st.text(max_size=20)
@@ -226,3 +227,91 @@ def test_a_malformed_record_is_that_functions_error_in_a_fleet(aws: Moto, tmp_pa
     if command == "attach":
         (undo,) = [line for line in result.stdout.splitlines() if line.startswith("to undo: wrapgen detach ")]
         assert sorted(undo.split(" --function ")[1:]) == sorted(good)
+
+
+# The property: any sequence of attaches (first, again with other options, another version), changes by hand and
+# detaches; every detach that exits 0 leaves the function exactly as the model says, and one that does not names
+# every variable (and the layer) that differs from it. The model is the configuration from before any attach with
+# the user's own changes: a change by hand of what WRAPGEN_ATTACHED does not hold, of a list variable that takes
+# out all that attach appended, or of anything while nothing is attached.
+OPTIONS = ["NODE_OPTIONS=--enable-source-maps", "NODE_OPTIONS=--trace-deprecation", "MODE=ours", "MODE=other",
+           "NEW=1"]  # fmt: skip
+TOUCHED = ["AWS_LAMBDA_EXEC_WRAPPER", "WRAPGEN_THEN", "NODE_OPTIONS", "MODE", "NEW", "layer"]
+BY_HAND = {"NODE_OPTIONS": "--no-warnings", "AWS_LAMBDA_EXEC_WRAPPER": "/opt/hand/wrapper"}
+"""A value set by hand (others: "hand"); " --trace-uncaught" is appended by hand."""
+
+steps = st.one_of(
+    st.tuples(st.just("attach"), st.sampled_from([0, 1]), st.lists(st.sampled_from(OPTIONS), max_size=3),
+              st.booleans()),
+    st.tuples(st.just("edit"), st.sampled_from(TOUCHED), st.sampled_from(["model", "hand", "unset", "append", 0, 1])),
+    st.tuples(st.just("detach")),
+)  # fmt: skip
+
+
+def test_any_sequence_ends_as_before_or_names_what_remains(aws: Moto, tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, settings
+
+    versions = two_versions(tmp_path, "node", ["--flag", "--trace-warnings"], ["--flag", "--trace-deprecation"])
+    name_of_ours = versions[0].rpartition(":")[0]
+    vendor, other = plain_layer(aws, {"vendor/wrapper": aws_sample()}), plain_layer(aws)
+    arn_role = role(aws)
+
+    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from([[other], [vendor, other], [versions[0], other]]),
+           st.fixed_dictionaries({}, optional={"AWS_LAMBDA_EXEC_WRAPPER": st.just("/opt/vendor/wrapper"),
+                                               "NODE_OPTIONS": st.just("--trace-warnings"), "MODE": st.just("theirs"),
+                                               "KEEP": st.just(" k ")}),
+           st.lists(steps, max_size=6))  # fmt: skip
+    def check(layers: list[str], env: dict[str, str], sequence: list[tuple[Any, ...]]) -> None:
+        name = function(aws, layers=layers, env=env, arn_role=arn_role)
+        model = (list(layers), dict(env))
+        for step in [*sequence, ("detach",)]:
+            if step[0] == "attach":
+                _, version, options, force = step
+                run("attach", "--function", name, "--layer", versions[version], "--no-explain",
+                    *[f"--env={option}" for option in options], *(["--force"] if force else []))  # fmt: skip
+            elif step[0] == "edit":
+                model = edit(aws, name, model, *step[1:], versions, name_of_ours)
+            else:
+                result = run("detach", "--function", name)
+                now = configuration(aws, name)
+                if result.exit_code == 0:
+                    assert now == model, result.stdout
+                    continue
+                assert "WRAPGEN_ATTACHED" in now[1], result.stdout + result.stderr
+                said = result.stdout + result.stderr
+                differ = {key for key in {*now[1], *model[1]} - {"WRAPGEN_ATTACHED"}
+                          if now[1].get(key) != model[1].get(key)}  # fmt: skip
+                assert all(key in said for key in differ) and (now[0] == model[0] or "layer" in said), said
+
+    check()
+
+
+def edit(aws: Moto, name: str, model: tuple[list[str], dict[str, str]], target: str, how: str | int,
+         versions: tuple[str, str], name_of_ours: str) -> tuple[list[str], dict[str, str]]:  # fmt: skip
+    """A change by hand of one thing attach touches (the layer: another version in its place, the model's, or
+    none), and the model after it."""
+    layers, env = configuration(aws, name)
+    record = decode(env["WRAPGEN_ATTACHED"]) if "WRAPGEN_ATTACHED" in env else None
+    if target == "layer":
+        ours = [i for i, arn in enumerate(layers) if arn.rpartition(":")[0] == name_of_ours]
+        if not ours:
+            return model
+        if isinstance(how, int):
+            put = [versions[how]]
+        else:
+            put = [arn for arn in model[0] if arn.rpartition(":")[0] == name_of_ours] if how == "model" else []
+        layers[ours[0] : ours[0] + 1] = put
+        set_by_hand(aws, name, layers=layers)
+        return (layers if record is None else model[0]), model[1]
+    value = {"model": model[1].get(target), "hand": BY_HAND.get(target, "hand"), "unset": None,
+             "append": (env.get(target) or "") + " --trace-uncaught"}.get(str(how), env.get(target))  # fmt: skip
+    set_by_hand(aws, name, **{target: value})
+    owned = record is not None and (target in record.sets or target in record.appended)
+    appended = record.appended.get(target) if record is not None else None
+    if appended and not set(units(target, appended[0])) & set(units(target, value or "")):
+        owned = False  # all attach appended is taken out: the rest is the user's
+    if owned:
+        return model
+    variables = {key: text for key, text in model[1].items() if key != target}
+    return model[0], variables if value is None else {**variables, target: value}

@@ -230,9 +230,9 @@ class _Variables:
     appended: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
     def set(self, name: str, value: str) -> None:
-        before = self.env.get(name)
-        if before == value:
+        if self.env.get(name) == value:
             return
+        before = self.sets[name][0] if name in self.sets else self.env.get(name)  # the function's, not an --env's
         if before is not None and not self.force:
             raise Refused(f"{self.function.name}: {name} is set already (to {printable(before)!r}); attach does not"
                           " overwrite it", "--force to replace it (detach puts it back)")  # fmt: skip
