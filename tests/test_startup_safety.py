@@ -7,18 +7,22 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import WRAPGEN, Sandbox, encode, fixtures, render, wrapgen_cli
+from conftest import WRAPGEN, Sandbox, encode, family_of, fixtures, preset_item, render, wrapgen_cli
 
 from wrapgen.envmode import env_assignments
 from wrapgen.lint import dialect, lint
+from wrapgen.presets import presets_for
 from wrapgen.render import render_wrapper
 from wrapgen.runtimes import BASH_42_RUNTIMES, FAMILIES
-from wrapgen.spec import wrapper_spec
+from wrapgen.spec import WrapperSpec, wrapper_spec
 from wrapgen.variables import units
 
 PYTHON = "/var/lang/bin/python3.12"
+FLAG = {"python": "-X importtime", "node": "--trace-warnings", "java": "-Dx=1", "dotnet": "--roll-forward Major",
+        "ruby": "--yjit"}  # fmt: skip
 
 
 def _python(sandbox: Sandbox) -> list[str]:
@@ -132,16 +136,70 @@ def test_the_functions_environment_does_not_change_what_the_wrapper_does(
     assert clean.argv == encode(argv[:1] + (["-X", "importtime"] if flags else []) + argv[1:])
 
 
-@pytest.mark.parametrize("name", ["nounset", "bash-env", "exported-exec"])
+@pytest.mark.parametrize("name", ["bash-env", "exported-exec"])
 def test_without_dash_p_the_same_environment_breaks_a_wrapper(sandbox: Sandbox, name: str) -> None:
     """The control: these variables do take hold of a bash script started without -p (exported functions only
     where bash imports them: every bash reads the BASH_FUNC_ form or the old `() {` one)."""
     wrapper = sandbox.script("wrapper", render("python", [], env=["WRAPGEN_TEST_SET=yes"]))
     run = sandbox.run(wrapper, _python(sandbox), env=_hostile(sandbox, name), prefix=[sandbox.bash])
-    if name == "nounset" and not sandbox.bash.endswith("4.2.45/bash"):
-        assert run.returncode == 0  # bash 4.4 and later expand an empty array under nounset
+    assert run.returncode != 0 or "HIJACKED" in run.stderr
+
+
+NOUNSET = {"SHELLOPTS": {"SHELLOPTS": "nounset"}, "BASH_ENV": {"BASH_ENV": "{root}/nounset.sh"}}
+EMPTY_SAFE = '${wrapgen_flags[@]+"${wrapgen_flags[@]}"}'
+BASH_FILE_CASES: list[tuple[str, str, dict[str, Any]]] = [
+    *((family, "bare", {}) for family in FAMILIES),
+    *((family, "flags", {"flags": [FLAG[family]]}) for family in FAMILIES),
+    *((family, "env", {"env": ["WRAPGEN_TEST_SET=a b"], "env_defaults": ["WRAPGEN_TEST_DEFAULT=1"]})
+      for family in FAMILIES),
+    *((family, "then", {"then": "{root}/vendor"}) for family in FAMILIES),
+    *((p.family, p.name, {"presets": [preset_item(p)]}) for family in FAMILIES for p in presets_for(family)),
+]  # fmt: skip
+
+
+def _bash_file(sandbox: Sandbox, family: str, given: dict[str, Any], how: str) -> tuple[WrapperSpec, dict[str, str]]:
+    """The spec of one case, and the environment that turns nounset on for a script bash runs as `bash FILE`."""
+    (sandbox.root / "nounset.sh").write_text("set -u\n")
+    sandbox.script("vendor", '#!/bin/bash\nexport VENDOR_WAS_HERE=1\nexec "$@"\n')
+    then = given.get("then", "").replace("{root}", str(sandbox.root)) or None
+    spec = wrapper_spec(family, **{**given, "then": then})
+    return spec, {key: value.replace("{root}", str(sandbox.root)) for key, value in NOUNSET[how].items()}
+
+
+@pytest.mark.parametrize("how", sorted(NOUNSET))
+@pytest.mark.parametrize(("family", "case", "given"), BASH_FILE_CASES, ids=[f"{f}-{c}" for f, c, _ in BASH_FILE_CASES])
+def test_run_as_bash_file_under_nounset_the_wrapper_starts_the_runtime(
+    sandbox: Sandbox, family: str, case: str, given: dict[str, Any], how: str
+) -> None:
+    """`bash FILE` (a vendor wrapper's `bash "$next"`) skips the #! line's -p: SHELLOPTS=nounset or BASH_ENV's
+    `set -u` then hold, and bash 4.2 called the empty flags array unbound. Every vector of the family, every case."""
+    spec, hostile = _bash_file(sandbox, family, given, how)
+    wrapper = sandbox.script("wrapper", render_wrapper(spec).text)
+    show = [name for name, _ in spec.variables + spec.defaults] + ["VENDOR_WAS_HERE"]
+    for entry in (e for e in fixtures() if family_of(str(e["runtime"])) == family and e["insert_at"] is not None):
+        argv, at = [sandbox.stub(entry["argv"][0]), *entry["argv"][1:]], int(entry["insert_at"])
+        clean = sandbox.run(wrapper, argv, show=show)
+        run = sandbox.run(wrapper, argv, env=hostile, show=show, prefix=[sandbox.bash])
+        assert (run.returncode, run.argv, run.env, run.stderr) == (0, clean.argv, clean.env, ""), entry["runtime"]
+        kept = [arg for arg in argv[:at] if arg not in spec.dropped]
+        assert clean.argv == encode([*kept, *spec.inserted, *argv[at:]]), entry["runtime"]
+        assert set(clean.env) == set(show) - ({"VENDOR_WAS_HERE"} if spec.then is None else set())
+
+
+@pytest.mark.parametrize("how", sorted(NOUNSET))
+def test_the_old_expansion_of_the_flags_dies_under_nounset_on_bash_42(sandbox: Sandbox, how: str) -> None:
+    """The control: the same wrapper with the plain "${wrapgen_flags[@]}" it had dies there on bash 4.2 (4.4 and
+    later expand an empty array under nounset); started by its #! line (-p) it ran, and runs, everywhere."""
+    spec, hostile = _bash_file(sandbox, "python", {}, how)
+    text = render_wrapper(spec).text
+    assert EMPTY_SAFE in text
+    old = sandbox.script("old", text.replace(EMPTY_SAFE, '"${wrapgen_flags[@]}"'))
+    run = sandbox.run(old, _python(sandbox), env=hostile, prefix=[sandbox.bash])
+    if sandbox.bash.endswith("4.2.45/bash"):
+        assert run.returncode != 0 and "wrapgen_flags[@]: unbound variable" in run.stderr and run.argv == []
     else:
-        assert run.returncode != 0 or "HIJACKED" in run.stderr
+        assert run.returncode == 0 and run.argv == encode(_python(sandbox))
+    assert sandbox.run(old, _python(sandbox), env=hostile).argv == encode(_python(sandbox))
 
 
 @pytest.mark.parametrize(

@@ -96,7 +96,8 @@ if [[ -n $wrapgen_scan ]]; then
             wrapgen_k=$((wrapgen_k + 1))
         done
         shift "$wrapgen_at"
-        set -- "${wrapgen_kept[@]}" "${wrapgen_flags[@]}" "$@"
+        set -- "${wrapgen_kept[@]}" \
+            ${wrapgen_flags[@]+"${wrapgen_flags[@]}"} "$@"
     else
         printf 'wrapgen: %s: %s\n' "$wrapgen_name" \
             "found no program; starting it unchanged" >&2

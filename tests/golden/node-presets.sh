@@ -85,7 +85,8 @@ if [[ -n $wrapgen_scan ]]; then
     if [[ -n $wrapgen_at ]]; then
         wrapgen_head=("${@:1:wrapgen_at}")
         shift "$wrapgen_at"
-        set -- "${wrapgen_head[@]}" "${wrapgen_flags[@]}" "$@"
+        set -- "${wrapgen_head[@]}" \
+            ${wrapgen_flags[@]+"${wrapgen_flags[@]}"} "$@"
     else
         printf 'wrapgen: %s: %s\n' "$wrapgen_name" \
             "found no program; starting it unchanged" >&2
