@@ -74,12 +74,9 @@ def test_a_malformed_record_is_that_functions_error(text: str) -> None:
         plan_detach(function)
 
 
-# Against moto: the RevisionId-enforcing server (as AWS) and moto as it ships (no RevisionId).
-BOTH = [pytest.param("moto", marks=pytest.mark.moto), pytest.param("stock_moto", marks=pytest.mark.moto)]
-
-
-@pytest.fixture(params=BOTH)
+@pytest.fixture(params=[pytest.param(name, marks=pytest.mark.moto) for name in ("moto", "stock_moto")])
 def aws(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, no_real_aws: None) -> Moto:
+    """Each moto server: the RevisionId-enforcing one (as AWS) and moto as it ships (no RevisionId)."""
     return pointed_at(request.getfixturevalue(request.param), monkeypatch)
 
 
@@ -166,6 +163,10 @@ def test_attach_again_with_other_options_updates_and_detach_restores_the_origina
     result = run(*first, "--env", "NEW_ONE=2", "--env", "MODE=ours", "--force")
     assert result.exit_code == 0 and "attached again with other options: MODE, NEW_ONE, NODE_OPTIONS updated" in (
         result.stdout
+    )
+    revisions = "RevisionId" in aws.client("lambda").get_function_configuration(FunctionName=name)
+    assert ("no RevisionId: written without one, so a change made meanwhile was not seen" in result.stdout) != (
+        revisions
     )
     variables = configuration(aws, name)[1]
     assert variables["NEW_ONE"] == "2" and variables["MODE"] == "ours"
@@ -256,7 +257,7 @@ def test_any_sequence_ends_as_before_or_names_what_remains(aws: Moto, tmp_path: 
     vendor, other = plain_layer(aws, {"vendor/wrapper": aws_sample()}), plain_layer(aws)
     arn_role = role(aws)
 
-    @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.sampled_from([[other], [vendor, other], [versions[0], other]]),
            st.fixed_dictionaries({}, optional={"AWS_LAMBDA_EXEC_WRAPPER": st.just("/opt/vendor/wrapper"),
                                                "NODE_OPTIONS": st.just("--trace-warnings"), "MODE": st.just("theirs"),

@@ -35,8 +35,13 @@ def pointed_at(moto: Moto, monkeypatch: pytest.MonkeyPatch) -> Moto:
 
 
 @pytest.fixture
-def aws(moto: Moto, monkeypatch: pytest.MonkeyPatch) -> Moto:
-    return pointed_at(moto, monkeypatch)
+def aws(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Moto:
+    """The RevisionId-enforcing moto server, or the one named by an indirect parameter (BOTH)."""
+    return pointed_at(request.getfixturevalue(getattr(request, "param", "moto")), monkeypatch)
+
+
+BOTH = pytest.mark.parametrize("aws", ["moto", "stock_moto"], indirect=True)
+"""Against AWS's behaviour (a RevisionId) and moto's as it ships (none), which many users test against."""
 
 
 def run(*argv: str) -> Any:
@@ -156,6 +161,7 @@ def test_publish_refuses_a_zip_without_a_wrapper_unless_runtimes_are_given(aws: 
     assert result.exit_code == 0, result.stderr
 
 
+@BOTH
 def test_attach_then_detach_leaves_the_configuration_exactly_as_it_was(aws: Moto, tmp_path: Path) -> None:
     ours = publish(tmp_path, "node", "--preset", "source-maps")
     vendor = plain_layer(aws, {"vendor/wrapper": aws_sample("--trace-warnings")})
@@ -185,6 +191,7 @@ def test_attach_then_detach_leaves_the_configuration_exactly_as_it_was(aws: Moto
     assert configuration(aws, name) == before
 
 
+@BOTH
 def test_a_newer_version_replaces_the_older_in_place_and_detach_puts_it_back(aws: Moto, tmp_path: Path) -> None:
     old, new = two_versions(tmp_path, "python", ["--flag", "-X importtime"], ["--flag", "-X frozen_modules=off"])
     first, last = plain_layer(aws), plain_layer(aws)
@@ -199,6 +206,7 @@ def test_a_newer_version_replaces_the_older_in_place_and_detach_puts_it_back(aws
     assert configuration(aws, fn) == before
 
 
+@BOTH
 def test_dry_run_prints_the_diff_and_changes_nothing(aws: Moto, tmp_path: Path) -> None:
     ours = publish(tmp_path)
     name = function(aws, env={"NODE_OPTIONS": "--trace-warnings"})
@@ -213,6 +221,7 @@ def test_dry_run_prints_the_diff_and_changes_nothing(aws: Moto, tmp_path: Path) 
     assert configuration(aws, name) == before
 
 
+@BOTH
 def test_a_fleet_of_50_attached_and_detached_with_a_summary(aws: Moto, tmp_path: Path) -> None:
     ours = publish(tmp_path)
     team = unique("team")
@@ -230,6 +239,7 @@ def test_a_fleet_of_50_attached_and_detached_with_a_summary(aws: Moto, tmp_path:
     assert {name: configuration(aws, name) for name in names} == before
 
 
+@BOTH
 def test_a_partial_failure_exits_1_and_says_how_to_undo(aws: Moto, tmp_path: Path) -> None:
     ours = publish(tmp_path)
     good = function(aws)
@@ -253,6 +263,7 @@ def test_limits_are_refused(aws: Moto, tmp_path: Path) -> None:
     assert configuration(aws, big)[0] == [] and len(configuration(aws, five)[0]) == 5
 
 
+@BOTH
 def test_a_variable_already_set_is_not_overwritten_without_force(aws: Moto, tmp_path: Path) -> None:
     ours = publish(tmp_path)
     name = function(aws, env={"MODE": "theirs"})
@@ -384,6 +395,7 @@ def test_no_region_is_one_error_line(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     assert result.exit_code == 1 and result.stderr.startswith("error: ") and "region" in result.stderr
 
 
+@BOTH
 def test_attaching_a_newer_version_moves_it_in_one_step_and_detach_restores_the_original(
     aws: Moto, tmp_path: Path
 ) -> None:
