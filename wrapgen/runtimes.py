@@ -397,13 +397,17 @@ class Vector(NamedTuple):
     handler_in_argv: bool
     """The handler is the last argument (java17+, dotnet): a wrapper must leave it last."""
     note: str
+    variant: str = ""
+    """The function configuration this command line is for ("SnapStart or provisioned concurrency"), where the
+    runtime starts differently there; empty for the command line it has otherwise."""
 
 
 def vectors() -> list[Vector]:
     """The recorded vectors as data (some runtimes have several, the usual first); OS-only runtimes, which ignore
     the wrapper, have none."""
     return [
-        Vector(str(e["runtime"]), tuple(e["argv"]), bool(e["handler_in_argv"]), str(e.get("note", "")))  # type: ignore[arg-type]
+        Vector(str(e["runtime"]), tuple(e["argv"]), bool(e["handler_in_argv"]), str(e.get("note", "")),  # type: ignore[arg-type]
+               str(e.get("variant", "")))
         for e in argument_vectors()
         if e["argv"]
     ]

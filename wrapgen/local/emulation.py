@@ -293,7 +293,7 @@ def _java(local: Local, code: str, handler: str, client: str | None) -> None:
         if arg in ("-classpath", "-cp", "--class-path"):
             argv += [arg, os.pathsep.join([str(classes), task, os.path.join(task, "lib", "*")])]
             next(items, None)
-        elif arg.startswith(("-javaagent:/var/", "-XX:SharedArchiveFile=/var/")):
+        elif arg.startswith(("-javaagent:/var/", "-XX:SharedArchiveFile=/var/", "-XX:AOTCache=/var/")):
             dropped.append(arg)
         elif arg == "-Xshare:on":
             argv.append("-Xshare:auto")
@@ -310,7 +310,8 @@ def _java(local: Local, code: str, handler: str, client: str | None) -> None:
                           " aws-lambda-java-core")  # fmt: skip
     local.emulated.append(f"class path: wrapgen's classes, {task}, {task}/lib/* in place of Lambda's jars")
     if dropped:
-        local.emulated.append(f"left out (Lambda's files, absent here): {' '.join(dropped)}; -Xshare:auto instead")
+        auto = "; -Xshare:auto instead" if "-Xshare:on" in dropped else ""
+        local.emulated.append(f"left out (Lambda's files, absent here): {' '.join(dropped)}{auto}")
 
 
 def _compiled_entry(java: str) -> Path:
