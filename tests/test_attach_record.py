@@ -101,6 +101,10 @@ def test_detach_after_changes_by_hand_restores_what_it_can_and_keeps_the_rest(aw
         set_by_hand(aws, name, AWS_LAMBDA_EXEC_WRAPPER="/opt/other/wrapper",
                     NODE_OPTIONS="--trace-warnings --enable-source-maps --trace-deprecation")  # fmt: skip
     name, forced = names
+    changed = configuration(aws, name)
+    result = run("attach", "--function", name, "--layer", ours, "--no-explain")  # again: refused, nothing written
+    assert result.exit_code == 1 and "changed since wrapgen attached" in result.stdout, result.stdout
+    assert configuration(aws, name) == changed
 
     result = run("detach", "--function", name)
     assert result.exit_code == 1, result.stdout
@@ -161,9 +165,7 @@ def test_attach_again_with_other_options_updates_and_detach_restores_the_origina
     assert result.exit_code == 1 and "MODE is set already" in result.stdout  # as on a first attach
     assert configuration(aws, name)[1]["NEW_ONE"] == "1"
     result = run(*first, "--env", "NEW_ONE=2", "--env", "MODE=ours", "--force")
-    assert result.exit_code == 0 and "attached again with other options: MODE, NEW_ONE, NODE_OPTIONS updated" in (
-        result.stdout
-    )
+    assert result.exit_code == 0 and "attached again: MODE, NEW_ONE, NODE_OPTIONS updated" in result.stdout
     revisions = "RevisionId" in aws.client("lambda").get_function_configuration(FunctionName=name)
     assert ("no RevisionId: written without one, so a change made meanwhile was not seen" in result.stdout) != (
         revisions
@@ -192,7 +194,7 @@ def test_concurrent_attaches_with_other_options_one_wins(moto: Moto, monkeypatch
     won = {str(i) for i, result in enumerate(results) if result.returncode == 0}
     assert won and configuration(aws, name)[1]["NEW_ONE"] in won
     for result in results:
-        said = "other options: NEW_ONE updated" if result.returncode == 0 else "changed by someone else"
+        said = "attached again: NEW_ONE updated" if result.returncode == 0 else "changed by someone else"
         assert said in result.stdout, result.stdout + result.stderr
 
 

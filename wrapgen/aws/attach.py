@@ -194,7 +194,7 @@ def _again(function: Function, layer: LayerInfo, env: Sequence[tuple[str, str]],
     if attached != layer.arn:
         note = f"moved from {attached}"
     elif updated or decode(planned.env[MARK]) != _record(function):
-        note = f"attached again with other options: {', '.join(updated) or MARK} updated"
+        note = f"attached again: {', '.join(updated) or MARK} updated"
     else:
         return Change(function, list(function.layers), dict(function.env), ["already attached: nothing to do"])
     return Change(function, planned.layers, planned.env, [note, *planned.notes])
