@@ -506,3 +506,32 @@ def test_every_recorded_command_line_with_all_vectors(tmp_path: Path) -> None:
     assert [o["steps"][0]["after"] for o in outcomes] == [list(v.argv) for v in recorded]
     code, outcomes, _ = explain(dict(os.environ), plain, "--family", "dotnet", "--runtime", "dotnet8")
     assert [o["vector"] for o in outcomes] == [1]
+
+
+def test_a_script_the_wrapper_runs_from_its_own_directory_is_beside_it(tmp_path: Path) -> None:
+    """OpenTelemetry's python otel-handler runs "${SCRIPT_DIR}/otel-instrument": named by its name alone, a file in
+    the script's own directory is put beside it at /opt, as the layer has it; the control, without it, is NOT
+    CHECKED."""
+    layer_dir = tmp_path / "layer"
+    layer_dir.mkdir()
+    handler = script(layer_dir, "vendor-handler", '#!/bin/bash\nSCRIPT_DIR="$(dirname "${BASH_SOURCE[0]}")"\n'
+                     'exec "${SCRIPT_DIR}/vendor-instrument" "$@"\n')  # fmt: skip
+    args = ("--family", "python", "--runtime", "python3.12")
+    assert explain(dict(os.environ), handler, *args)[0] == 2
+    script(layer_dir, "vendor-instrument", '#!/bin/bash\nexport VENDOR=1\nexec "$@"\n')
+    code, outcomes, _ = explain(dict(os.environ), handler, *args)
+    assert code == 0 and outcomes[0]["environment"]["VENDOR"] == {"before": None, "after": "1"}, outcomes
+
+
+def test_every_script_of_an_amazon_linux_2_chain_runs_under_bash_42(tmp_path: Path, environment: dict) -> None:
+    """With WRAPGEN_BASH42, the first script ran under bash 4.2 and the one it started by its #! line under this
+    machine's bash: /bin/bash in the sandbox is now the chosen one."""
+    if "WRAPGEN_BASH42" not in environment:
+        pytest.skip("no bash 4.2: ../shared/tools/build-bash42.sh is not here")
+    ours = tmp_path / "ours"
+    assert subprocess.run([*WRAPGEN, "java", "--flag", "-Dx=1", "-o", str(ours)], check=False).returncode == 0
+    theirs = script(tmp_path, "theirs", '#!/bin/bash\necho "bash $BASH_VERSION" >&2\nexec "$@"\n')
+    for runtime, version in (("java11", "bash 4.2."), ("java21", "bash 5.")):
+        code, outcomes, stderr = explain(environment, ours, theirs, "--runtime", runtime)
+        said = [problem for problem in problems(outcomes[0]) if problem.startswith("printed on stderr: bash ")]
+        assert code == 0 and said and said[0].startswith(f"printed on stderr: {version}"), (runtime, said, stderr)

@@ -309,7 +309,8 @@ scripts with (OpenTelemetry's opentelemetry-instrument, a wrapper written in pyt
 
 def _helpers(layout: Layout, bin_dir: Path, name: str, bash: str) -> None:
     """Beside the stand-in, what Lambda's image has that wrappers use: python3 and python beside python3.X (this
-    machine's python); and in the sandbox, /bin/sh is bash, as on Amazon Linux (Debian's is dash)."""
+    machine's python); and in the sandbox, /bin/sh is bash, as on Amazon Linux (Debian's is dash), and /bin/bash
+    the one chosen (bash 4.2 for Amazon Linux 2: a script that another starts by its #! line runs under it too)."""
     if re.fullmatch(r"python3\.\d+", name):
         python = shutil.which("python3", path="/usr/local/bin:/usr/bin:/bin") or sys.executable
         target = layout.expose_installation(os.path.realpath(python))
@@ -317,7 +318,10 @@ def _helpers(layout: Layout, bin_dir: Path, name: str, bash: str) -> None:
             if not (bin_dir / helper).is_symlink():
                 (bin_dir / helper).symlink_to(target)
     if layout.sandboxed:
-        layout.place(os.path.realpath(bash), "/bin/sh")
+        chosen = os.path.realpath(bash)
+        layout.place(chosen, "/bin/sh")
+        if chosen != os.path.realpath(shutil.which("bash") or "/bin/bash"):  # Amazon Linux 2's, for every script
+            layout.place(chosen, "/bin/bash")
 
 
 def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path, shim: bool = False) -> ChainRun:
@@ -520,6 +524,8 @@ def _lists(given: dict[str, str], got: dict[str, str]) -> list[Problem]:
 
 def _environment(given: dict[str, str], got: dict[str, str]) -> dict[str, tuple[str | None, str | None]]:
     names = (set(given) | set(got)) - _OWN
+    if got.get("LC_CTYPE") == "C.UTF-8" and "LC_CTYPE" not in given:
+        names.discard("LC_CTYPE")  # a python launcher's locale coercion here (Lambda's en_US.UTF-8 is not installed)
     return {n: (given.get(n), got.get(n)) for n in sorted(names) if given.get(n) != got.get(n)}
 
 
@@ -589,9 +595,11 @@ SIBLING_MAX = 1024 * 1024
 
 
 def siblings(chain: Sequence[str], places: Sequence[str]) -> list[tuple[str, str]]:
-    """The files a script names under /opt that stand beside it here as they would in its layer (ADOT's and New
-    Relic's wrappers source another script of theirs): (host file, path under /opt). Only regular files under the
-    script's directory, not hidden, at most SIBLING_MAX bytes; none from a directory that holds a home."""
+    """The files a script names that stand beside it here as they would in its layer (ADOT's and New Relic's
+    wrappers source another script of theirs at /opt/NAME; OpenTelemetry's runs one from its own directory):
+    (host file, path under /opt). Named by a path under /opt, or by its name alone for a file in the script's own
+    directory; only regular files under that directory, not hidden, at most SIBLING_MAX bytes; none from a
+    directory that holds a home."""
     from wrapgen.local.sandbox import holds_a_home
 
     found: list[tuple[str, str]] = []
@@ -601,14 +609,17 @@ def siblings(chain: Sequence[str], places: Sequence[str]) -> list[tuple[str, str
             continue
         with open(script, "rb") as stream:
             text = stream.read(SIBLING_MAX).decode("utf-8", "replace")
-        for named in dict.fromkeys(re.findall(r"/opt/[\w.+@%/-]+", text)):
-            relative = os.path.relpath(os.path.normpath(named), base)
+        named = [os.path.relpath(os.path.normpath(path), base) for path in re.findall(r"/opt/[\w.+@%/-]+", text)]
+        with os.scandir(root) as entries:
+            named += [entry.name for entry in entries if re.search(rf"(?<![\w.-]){re.escape(entry.name)}(?![\w.-])",
+                                                                    text)]  # fmt: skip
+        for relative in dict.fromkeys(named):
             if relative.startswith("..") or any(part.startswith(".") for part in relative.split(os.sep)):
                 continue
             path = os.path.realpath(os.path.join(root, relative))
             if path.startswith(root + os.sep) and os.path.isfile(path) and os.path.getsize(path) <= SIBLING_MAX:
-                found.append((path, os.path.normpath(named)))
-    return found
+                found.append((path, os.path.join(base, relative)))
+    return [(path, place) for path, place in found if place not in places]
 
 
 def _started(start: Record | None, status: int, forked: bool | None, replaced: Problem | None) -> list[Problem]:
