@@ -118,15 +118,15 @@ def test_detach_after_changes_by_hand_restores_what_it_can_and_keeps_the_rest(aw
     )  # fmt: skip
     assert variables["NODE_OPTIONS"].endswith("--trace-deprecation") and variables["KEEP"] == " k "
 
-    set_by_hand(aws, name, AWS_LAMBDA_EXEC_WRAPPER="/opt/vendor/wrapper",
-                NODE_OPTIONS="--trace-warnings --trace-deprecation")  # fmt: skip
-    result = run("detach", "--function", name)
-    assert result.exit_code == 0, result.stdout
-    assert configuration(aws, name) == ([vendor], {**env, "NODE_OPTIONS": "--trace-warnings --trace-deprecation"})
-
     result = run("detach", "--function", forced, "--force")
     assert result.exit_code == 0, result.stdout
     assert configuration(aws, forced) == ([vendor], {**env, "NODE_OPTIONS": "--trace-warnings --trace-deprecation"})
+
+    set_by_hand(aws, name, AWS_LAMBDA_EXEC_WRAPPER="/opt/vendor/wrapper",
+                NODE_OPTIONS="--trace-warnings --trace-deprecation")  # fmt: skip
+    result = run("detach", "--all-with-layer", ours.rpartition(":")[0])  # the record names it: the layer is gone
+    assert result.exit_code == 0 and "1 changed" in result.stdout, result.stdout
+    assert configuration(aws, name) == ([vendor], {**env, "NODE_OPTIONS": "--trace-warnings --trace-deprecation"})
 
 
 def test_detach_after_the_layer_was_changed_by_hand(aws: Moto, tmp_path: Path) -> None:

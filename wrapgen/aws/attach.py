@@ -279,6 +279,14 @@ def _record(function: Function) -> Record:
         raise Refused(f"{function.name}: {error.message}: left as it is") from None
 
 
+def recorded_layers(env: dict[str, str]) -> list[str]:
+    """The layer version WRAPGEN_ATTACHED names, which a detach that left something to undo may have taken off."""
+    try:
+        return [decode(env[MARK]).layer] if MARK in env else []
+    except RecordError:
+        return []
+
+
 def plan_detach(function: Function, layer: str | None = None, force: bool = False) -> Change:
     """The configuration without what attach recorded in WRAPGEN_ATTACHED: everything else byte for byte. What was
     changed since attach, so that it cannot be put back exactly, is left as it is, named in `remaining` and kept in

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wrapgen.aws.attach import Change, layer_name
+from wrapgen.aws.attach import Change, layer_name, recorded_layers
 from wrapgen.aws.client import translated
 from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.printable import printable
@@ -53,7 +53,8 @@ def _tags(pairs: Sequence[str]) -> dict[str, str]:
 def targets(client: Any, functions: Sequence[str], with_layer: str | None, tag_pairs: Sequence[str],
             every: bool = False) -> list[str]:  # fmt: skip
     """The functions to work on, each once: those named, and those of the account and region that have the layer
-    (any version, for a layer's ARN without one) and every tag asked for (`every`: all of the region's)."""
+    (any version, for a layer's ARN without one; or whose WRAPGEN_ATTACHED names it) and every tag asked for
+    (`every`: all of the region's)."""
     chosen = list(functions)
     tags = _tags(tag_pairs)
     if with_layer is not None or tags or every:
@@ -61,7 +62,8 @@ def targets(client: Any, functions: Sequence[str], with_layer: str | None, tag_p
         with translated("list_functions"):
             for page in client.get_paginator("list_functions").paginate():
                 for config in page.get("Functions", []):
-                    arns = [str(layer["Arn"]) for layer in config.get("Layers") or ()]
+                    variables = (config.get("Environment") or {}).get("Variables") or {}
+                    arns = [str(layer["Arn"]) for layer in config.get("Layers") or ()] + recorded_layers(variables)
                     if with_layer is not None and not any(with_layer in (arn, layer_name(arn)) for arn in arns):
                         continue
                     found.append((str(config["FunctionName"]), str(config["FunctionArn"])))
