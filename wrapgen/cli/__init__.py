@@ -479,8 +479,10 @@ _Functions = Annotated[
 _WithLayer = Annotated[
     str | None,
     typer.Option(
-        help="Every function of the region with this layer (any version, for an ARN without one).", metavar="ARN"
-    ),  # fmt: skip
+        help="Every function of the region with this layer (any version, for an ARN without one), or whose"
+        " WRAPGEN_ATTACHED names it (a detach left something to undo).",
+        metavar="ARN",
+    ),
 ]
 _Tags = Annotated[
     list[str] | None, typer.Option("--tag", help="Every function with this tag (all of them given).", metavar="K=V")
