@@ -12,6 +12,7 @@ import typer.core
 
 from wrapgen import __version__
 from wrapgen.choices import Format, IacFormat, Report, Via
+from wrapgen.cli import completion
 from wrapgen.errors import WrapgenError
 from wrapgen.request import OPTIONS, option_help
 from wrapgen.runtimes import FAMILIES, Family
@@ -167,7 +168,12 @@ def _family_command(family: Family) -> Callable[..., None]:
         verify_with: Annotated[
             str | None, typer.Option(help=h("verify_with"), metavar=OPTIONS["verify_with"].metavar)
         ] = None,
-        preset: Annotated[list[str] | None, typer.Option(help=h("preset"), metavar=OPTIONS["preset"].metavar)] = None,
+        preset: Annotated[
+            list[str] | None,
+            typer.Option(
+                help=h("preset"), metavar=OPTIONS["preset"].metavar, autocompletion=completion.presets(family.name)
+            ),
+        ] = None,
         drop_flag: Annotated[
             list[str] | None, typer.Option(help=h("drop_flag"), metavar=OPTIONS["drop_flag"].metavar)
         ] = None,
@@ -179,7 +185,10 @@ def _family_command(family: Family) -> Callable[..., None]:
         via: Annotated[Via, typer.Option(help=h("via"))] = Via.wrapper,
         format: Annotated[Format, typer.Option("--format", help=h("format"))] = Format.lines,
         runtime: Annotated[
-            list[str] | None, typer.Option(help=h("runtime"), metavar=OPTIONS["runtime"].metavar)
+            list[str] | None,
+            typer.Option(
+                help=h("runtime"), metavar=OPTIONS["runtime"].metavar, autocompletion=completion.runtimes(family.name)
+            ),
         ] = None,
         layer: Annotated[str | None, typer.Option(help=h("layer"), metavar=OPTIONS["layer"].metavar)] = None,
         include: Annotated[
@@ -240,7 +249,13 @@ def _command(name: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
 @_command("presets")
 def presets_command(
     family: Annotated[
-        str | None, typer.Argument(help="Only this family's presets.", metavar="[FAMILY]", show_default=False)
+        str | None,
+        typer.Argument(
+            help="Only this family's presets.",
+            metavar="[FAMILY]",
+            show_default=False,
+            autocompletion=completion.families,
+        ),
     ] = None,
     format_: Annotated[Report, typer.Option("--format", help="text, or a JSON list.")] = Report.text,
 ) -> None:
@@ -302,10 +317,18 @@ def explain_command(
     ],
     family: Annotated[
         str | None,
-        typer.Option(help="The runtimes' family (default: read from a wrapgen wrapper's header).", metavar="FAMILY"),
+        typer.Option(
+            help="The runtimes' family (default: read from a wrapgen wrapper's header).",
+            metavar="FAMILY",
+            autocompletion=completion.families,
+        ),
     ] = None,
     runtime: Annotated[
-        list[str] | None, typer.Option(help="Only this Lambda runtime (default: all of the family's). Repeatable.")
+        list[str] | None,
+        typer.Option(
+            help="Only this Lambda runtime (default: all of the family's). Repeatable.",
+            autocompletion=completion.runtimes(),
+        ),
     ] = None,
     format_: Annotated[Report, typer.Option("--format", help="text, or a JSON list.")] = Report.text,
     no_sandbox: _NoSandbox = False,
@@ -369,6 +392,7 @@ def try_command(
             help="The Lambda runtime whose argument vector to run (default: the one of the local"
             " interpreter's version, in the wrapper's family).",
             metavar="RUNTIME",
+            autocompletion=completion.runtimes(),
         ),  # fmt: skip
     ] = None,
     interpreter: Annotated[
@@ -452,7 +476,9 @@ def publish_command(
     runtime: Annotated[
         list[str] | None,
         typer.Option(
-            help="A compatible runtime (default: those of the zip's wrapgen wrapper). Repeatable.", metavar="RUNTIME"
+            help="A compatible runtime (default: those of the zip's wrapgen wrapper). Repeatable.",
+            metavar="RUNTIME",
+            autocompletion=completion.runtimes(),
         ),
     ] = None,
     architecture: Annotated[
@@ -654,7 +680,13 @@ def status_command(
 @_command("iam-policy")
 def iam_policy_command(
     command: Annotated[
-        str, typer.Argument(help="publish, attach, detach, status or build.", metavar="COMMAND", show_default=False)
+        str,
+        typer.Argument(
+            help="publish, attach, detach, status or build.",
+            metavar="COMMAND",
+            show_default=False,
+            autocompletion=completion.iam_commands,
+        ),
     ],
 ) -> None:
     """Print the least-privilege IAM policy (JSON) that a wrapgen command needs: the Lambda actions of the calls it
@@ -682,7 +714,8 @@ _Manifest = Annotated[
 @_command("build")
 def build_command(
     names: Annotated[
-        list[str] | None, typer.Argument(help="Entries to build (default: all).", metavar="[NAME]...")
+        list[str] | None,
+        typer.Argument(help="Entries to build (default: all).", metavar="[NAME]...", autocompletion=completion.entries),
     ] = None,
     manifest_path: _Manifest = None,
     dry_run: Annotated[
@@ -748,7 +781,11 @@ def regenerate_command(
 def init_command(
     families: Annotated[
         list[str] | None,
-        typer.Argument(help="A first entry for each of these families (default: python).", metavar="[FAMILY]..."),
+        typer.Argument(
+            help="A first entry for each of these families (default: python).",
+            metavar="[FAMILY]...",
+            autocompletion=completion.families,
+        ),
     ] = None,
     sources: Annotated[
         list[str] | None,
