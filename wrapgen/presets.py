@@ -9,15 +9,23 @@ RUBYOPT), unless the preset says why a variable cannot do what it does.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+import shlex
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from wrapgen.errors import InvalidValue
-from wrapgen.runtimes import FAMILIES
+from wrapgen.grammar import Kind, scan
+from wrapgen.runtimes import FAMILIES, RUNTIME_FAMILY, Vector, snapstart, vectors
 
 _PATH = r"/[^\s,]*[^\s,/]"
 _NUMBER = r"[1-9][0-9]{0,6}"
+_AT_INIT = (
+    "{what}, in the init that SnapStart snapshots: what it reads or makes then (the clock, random seeds and"
+    " unique ids, credentials, network connections, the environment) is the same in every restored"
+    " environment unless it renews them after restore"
+)
 
 
 class Preset(NamedTuple):
@@ -45,6 +53,11 @@ class Preset(NamedTuple):
     """Its variables are set even where the function has a value (Lambda always sets AWS_LAMBDA_RUNTIME_API)."""
     file: bool = False
     """Its value names a file the function must have (a preload, an agent, a hook)."""
+    clashes: tuple[str, ...] = ()
+    """Runtime options (prefixes) the interpreter refuses beside its flags: where a runtime passes one, the function
+    does not start."""
+    at_init: str = ""
+    """What its code does in the init that SnapStart snapshots, and why that matters (said where SnapStart can run)."""
 
     @property
     def usage(self) -> str:
@@ -92,10 +105,11 @@ PRESETS: tuple[Preset, ...] = (
            ("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"), drops=("-XX:-TieredCompilation",),
            env_refused="java8 and java11 pass -XX:-TieredCompilation on the command line, which beats"
            " JAVA_TOOL_OPTIONS", env_refused_on=("java8.al2", "java8.al2023", "java11", "java11.al2023"),
-           caveat="java17 and java21 already run this way"),
+           ),
     Preset("java", "javaagent", "attach a Java agent", ("-javaagent:{value}",), value="PATH[=OPTS]",
            value_pattern=_PATH + r"(=\S*)?", repeatable=True, file=True,
-           caveat="some agents need class data sharing off or automatic: add cds-auto"),
+           caveat="some agents need class data sharing off or automatic: add cds-auto",
+           at_init=_AT_INIT.format(what="the agent starts in the JVM's start-up")),
     Preset("java", "serial-gc", "the serial garbage collector (the runtime's default)", ("-XX:+UseSerialGC",)),
     Preset("java", "parallel-gc", "the parallel garbage collector instead of the serial one",
            ("-XX:+UseParallelGC",), drops=("-XX:+UseSerialGC",),
@@ -103,14 +117,16 @@ PRESETS: tuple[Preset, ...] = (
            " the JVM at start-up", caveat="worth it only with more than one vCPU (1,769 MB and up)"),
     Preset("java", "cds-auto", "class data sharing if it can, instead of required (agents need it)",
            ("-Xshare:auto",),
-           env_refused="the runtime passes -Xshare:on on the command line, which beats JAVA_TOOL_OPTIONS"),
+           env_refused="the runtime passes -Xshare:on on the command line, which beats JAVA_TOOL_OPTIONS",
+           clashes=("-XX:AOTCache=",)),  # JDK 25: "Option AOTCache cannot be used at the same time with -Xshare:auto"
     Preset("java", "heap-dump-on-oom", "write a heap dump to /tmp on OutOfMemoryError",
            ("-XX:+HeapDumpOnOutOfMemoryError", "-XX:HeapDumpPath=/tmp"),
            caveat="/tmp holds 512 MB unless ephemeral storage is raised; copy the dump out before it is lost"),
     Preset("dotnet", "startup-hook", "run a startup hook assembly before Main", (),
            (("DOTNET_STARTUP_HOOKS", "{value}"),), value="PATH", value_pattern=r"/[^\s,:]*|[A-Za-z0-9_.-]+",
            repeatable=True, file=True,
-           caveat="an absolute path, or an assembly name without '/' or '.dll'; not for single-file or AOT apps"),
+           caveat="an absolute path, or an assembly name without '/' or '.dll'; not for single-file or AOT apps",
+           at_init=_AT_INIT.format(what="the hook's Initialize() runs before Main")),
     Preset("dotnet", "tiered-pgo-off", "turn off dynamic PGO (less JIT work at start-up)", (),
            (("DOTNET_TieredPGO", "0"),)),
     Preset("dotnet", "ready-to-run", "use ReadyToRun precompiled code", (), (("DOTNET_ReadyToRun", "1"),),
@@ -224,6 +240,7 @@ def describe(families: Sequence[str]) -> str:
             lines.append(f"    runtimes: {', '.join(runtimes)}")
             if preset.caveat:
                 lines.append(f"    caveat: {preset.caveat}")
+            lines += [f"    runtime: {said}" for said in _interplays(preset, runtimes)]
             blocks.append("\n".join(lines) + "\n")
         blocks.append("\n")
     return "".join(blocks)
@@ -247,5 +264,117 @@ def as_data(families: Sequence[str]) -> list[dict[str, object]]:
                 "via_env_refused_on": list(preset.env_refused_on),
                 "repeatable": preset.repeatable,
                 "caveat": preset.caveat or None,
+                "runtime_notes": _interplays(preset, preset.runtimes or FAMILIES[family].runtimes),
             })  # fmt: skip
+    return found
+
+
+def _interplays(preset: Preset, runtimes: Sequence[str]) -> list[str]:
+    """What `interactions` says of this preset on these runtimes (with its value's name where it takes one)."""
+    use = Applied(preset, preset.value, tuple(_fill(flag, preset.value) for flag in preset.flags), ())
+    return [said.removeprefix(f"--preset {preset.name}: ") for said in interactions(preset.family, runtimes, [use], [])]
+
+
+# How inserted options meet a runtime's own, derived from its recorded command lines (runtimes.vectors()): an option
+# the runtime already passes does nothing (the JVM and node keep the last of equal options); one that a variant of
+# the runtime (java25 with SnapStart or provisioned concurrency) leaves out while its usual command line has it
+# undoes what the runtime chose for that variant.
+NO_EFFECT = "no effect"
+UNDOES = "undoes"
+
+
+@functools.cache
+def _recorded() -> tuple[Vector, ...]:
+    return tuple(vectors())
+
+
+def _options(family: str, argv: Sequence[str]) -> list[tuple[str, ...]]:
+    """The options of a command line (argv[0] the interpreter), each with its value, up to its program."""
+    found = scan(FAMILIES[family].grammar, argv)
+    return [tuple(argv[token.start : token.stop]) for token in found if token.kind is Kind.OPTION]
+
+
+def interplay(vector: Vector, options: Sequence[tuple[str, ...]], drops: Sequence[str] = ()) -> str:
+    """NO_EFFECT where the runtime's command line has all these options already (and none that they remove),
+    UNDOES where it is a variant that leaves out what its runtime's usual command line has; else ""."""
+    family = RUNTIME_FAMILY[vector.runtime].name
+    own = _options(family, vector.argv)
+    if not options or any(drop in vector.argv for drop in drops):
+        return ""
+    if all(option in own for option in options):
+        return NO_EFFECT
+    usual = [_options(family, v.argv) for v in _recorded() if v.runtime == vector.runtime and not v.variant]
+    return UNDOES if vector.variant and any(all(o in found for o in options) for found in usual) else ""
+
+
+def _said(runtimes: Sequence[str], shown: str, usual: str, variant: str = "") -> str:
+    """One interplay in words: on these runtimes, `usual` (NO_EFFECT or "") on their usual command line, and with
+    `variant` (if any) it undoes the runtime's choice."""
+    where = ", ".join(runtimes)
+    if not variant:
+        return f"already the default on {where} (the runtime passes {shown} itself): no effect"
+    left = f"with {variant} the runtime leaves {shown} out on purpose, and there it undoes that default"
+    if usual == NO_EFFECT:
+        return f"on {where}, already the default (no effect) but {left}: use it only to override that"
+    return f"on {where}, {left}"
+
+
+def effects(vector: Vector, argv: Sequence[str]) -> list[str]:
+    """What the options a wrapper added to this runtime's command line (argv, what the runtime got) do there beyond
+    what they say, one line each: explain's notes."""
+    family = RUNTIME_FAMILY[vector.runtime].name
+    own, got = _options(family, vector.argv), _options(family, argv)
+    added = dict.fromkeys(option for option in got if option not in own or got.count(option) > 1)
+    found = []
+    for verdict in (NO_EFFECT, UNDOES):
+        hit = [word for option in added if interplay(vector, [option]) == verdict for word in option]
+        if hit:
+            found.append(_said([vector.runtime], shlex.join(hit), "", vector.variant if verdict == UNDOES else ""))
+    return found
+
+
+Verdict = tuple[str, str, list[str]]
+"""interplay on a group of runtimes: (NO_EFFECT or "" on their usual command line, a variant undone, the runtimes)."""
+
+
+def _verdicts(chosen: Sequence[Vector], options: Sequence[tuple[str, ...]], drops: Sequence[str]) -> list[Verdict]:
+    """interplay over these command lines, grouped as _said words them."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for runtime in dict.fromkeys(v.runtime for v in chosen):
+        verdicts = [(v.variant, interplay(v, options, drops)) for v in chosen if v.runtime == runtime]
+        usual = NO_EFFECT if all(x == NO_EFFECT for variant, x in verdicts if not variant) else ""
+        if usual and all(x == NO_EFFECT for _, x in verdicts):
+            groups.setdefault((usual, ""), []).append(runtime)
+        for variant in (variant for variant, x in verdicts if x == UNDOES):
+            groups.setdefault((usual, variant), []).append(runtime)
+    return [(usual, variant, where) for (usual, variant), where in groups.items()]
+
+
+def _clash(use: Applied, chosen: Sequence[Vector]) -> str:
+    """The runtimes whose command line has an option the interpreter refuses beside this preset's flags, in words."""
+    clashes = use.preset.clashes
+    hits = {v.runtime: arg for v in chosen for arg in v.argv if clashes and arg.startswith(clashes)}
+    if not hits:
+        return ""
+    return (f"on {', '.join(hits)} the runtime passes {' '.join(sorted(set(hits.values())))}, which the interpreter"
+            f" refuses beside {shlex.join(use.flags)}: the function would not start")  # fmt: skip
+
+
+def interactions(family: str, runtimes: Sequence[str], uses: Sequence[Applied], flags: Sequence[str]) -> list[str]:
+    """Warnings, one line each: a preset or --flag that has no effect on some of these runtimes or undoes a
+    runtime's default there (interplay) or that the runtime's own options refuse (Preset.clashes), and a preset
+    whose code runs in the init SnapStart snapshots (Preset.at_init)."""
+    items = [(f"--preset {use.preset.name}", _options(family, ["", *use.flags]), use.preset.drops)
+             for use in uses if use.flags]  # fmt: skip
+    items += [(f"--flag {shlex.join(option)}", [option], ()) for option in _options(family, ["", *flags])]
+    chosen = [v for v in _recorded() if v.runtime in runtimes]
+    found = []
+    for label, options, drops in items:
+        shown = shlex.join(word for option in options for word in option)
+        verdicts = _verdicts(chosen, options, drops)
+        found += [f"{label}: {_said(where, shown, usual, variant)}" for usual, variant, where in verdicts]
+    found += [f"--preset {use.preset.name}: {said}" for use in uses if (said := _clash(use, chosen))]
+    at_init = ", ".join(runtime for runtime in runtimes if snapstart(runtime))
+    found += [f"--preset {use.preset.name}: with SnapStart ({at_init}), {use.preset.at_init}"
+              for use in uses if use.preset.at_init and at_init]  # fmt: skip
     return found

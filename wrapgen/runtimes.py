@@ -329,6 +329,19 @@ BASH_42_RUNTIMES: frozenset[str] = frozenset(
 )
 """Runtimes on Amazon Linux 2, whose bash is 4.2; the others are on Amazon Linux 2023 (bash 5.2)."""
 
+SNAPSTART_SINCE: dict[str, str] = {"java": "java11", "python": "python3.12", "dotnet": "dotnet8"}
+"""The first runtime of each family that Lambda SnapStart supports (AWS's SnapStart page): it and the later ones do.
+The wrapper runs in the init that SnapStart snapshots, and so does what JAVA_TOOL_OPTIONS starts (an agent): what
+they read then (the environment, the clock, random seeds, credentials) is the same in every restored environment."""
+
+
+def snapstart(runtime: str) -> bool:
+    """Lambda SnapStart can snapshot this runtime's init (SNAPSTART_SINCE)."""
+    family = RUNTIME_FAMILY.get(runtime)
+    first = SNAPSTART_SINCE.get(family.name, "") if family else ""
+    return bool(first) and family is not None and family.runtimes.index(runtime) >= family.runtimes.index(first)
+
+
 RESERVED_ENV: frozenset[str] = frozenset(
     {"AWS_LAMBDA_RUNTIME_API", "LAMBDA_RUNTIME_DIR", "LAMBDA_TASK_ROOT", "AWS_LAMBDA_EXEC_WRAPPER"}
 )
@@ -406,8 +419,13 @@ def vectors() -> list[Vector]:
     """The recorded vectors as data (some runtimes have several, the usual first); OS-only runtimes, which ignore
     the wrapper, have none."""
     return [
-        Vector(str(e["runtime"]), tuple(e["argv"]), bool(e["handler_in_argv"]), str(e.get("note", "")),  # type: ignore[arg-type]
-               str(e.get("variant", "")))
+        Vector(
+            str(e["runtime"]),
+            tuple(e["argv"]),  # type: ignore[arg-type]
+            bool(e["handler_in_argv"]),
+            str(e.get("note", "")),
+            str(e.get("variant", "")),
+        )
         for e in argument_vectors()
         if e["argv"]
     ]

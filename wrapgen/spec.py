@@ -11,7 +11,7 @@ from typing import NamedTuple
 from wrapgen import shell
 from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue, WrapgenError
 from wrapgen.grammar import Kind, classify
-from wrapgen.presets import Applied, apply_presets, check_runtime
+from wrapgen.presets import Applied, apply_presets, check_runtime, interactions
 from wrapgen.request import HEADER_FIELDS, Request
 from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, RESERVED_ENV, Family
 from wrapgen.variables import node_options_problem
@@ -102,7 +102,7 @@ class WrapperSpec(NamedTuple):
                 done = "the wrapper appends" if owner is self.family else "unless it holds"
                 found.append(f"{owner.path_variable} hides layers' packages from {owner.title}'s bootstrap: {done}"
                              f" {paths}")  # fmt: skip
-        return tuple(found)
+        return tuple(found + interactions(self.family.name, self.runtimes, self.presets, self.flags))
 
     def command(self) -> list[str]:
         """The wrapgen command line that regenerates this wrapper: its HEADER_FIELDS, each as the spec holds it

@@ -29,6 +29,7 @@ from wrapgen.grammar import Kind, classify
 from wrapgen.header import read_file_command
 from wrapgen.local.bootstrap import bootstrap_check, bootstrap_environment
 from wrapgen.local.children import Ran
+from wrapgen.presets import effects
 from wrapgen.printable import printable
 from wrapgen.runtimes import (
     BASH_42_RUNTIMES,
@@ -704,6 +705,8 @@ def _explain_one(chain: list[str], how: How, family: Family, vector: Vector, wor
     forked = None if start is None or first is None else start.pid != first
     result = ran.result
     problems = _started(start, result.returncode, forked, replaced) + _output(result)
+    got = _argv(start, vector)
+    problems += [Problem(effect, False) for effect in (effects(vector, got) if got else [])]
     counted = "not traced (strace is not installed)"
     if processes is not None:
         counted = f"{processes.execs} exec(s), {processes.forks} fork(s)"
