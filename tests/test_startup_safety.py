@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import WRAPGEN, Sandbox, encode, family_of, fixtures, preset_item, render, wrapgen_cli
+from conftest import WRAPGEN, Sandbox, encode, fixtures, preset_item, render, wrapgen_cli
 
 from wrapgen.envmode import env_assignments
 from wrapgen.lint import dialect, lint
@@ -146,14 +146,20 @@ def test_without_dash_p_the_same_environment_breaks_a_wrapper(sandbox: Sandbox, 
 
 
 NOUNSET = {"SHELLOPTS": {"SHELLOPTS": "nounset"}, "BASH_ENV": {"BASH_ENV": "{root}/nounset.sh"}}
-EMPTY_SAFE = '${wrapgen_flags[@]+"${wrapgen_flags[@]}"}'
+GUARDED = """        if [[ ${#wrapgen_flags[@]} -gt 0 ]]; then
+            set -- "${wrapgen_flags[@]}" "$@"
+        fi
+        set -- "${wrapgen_head[@]}" "$@"
+"""
+UNGUARDED = '        set -- "${wrapgen_head[@]}" "${wrapgen_flags[@]}" "$@"\n'
 BASH_FILE_CASES: list[tuple[str, str, dict[str, Any]]] = [
     *((family, "bare", {}) for family in FAMILIES),
     *((family, "flags", {"flags": [FLAG[family]]}) for family in FAMILIES),
     *((family, "env", {"env": ["WRAPGEN_TEST_SET=a b"], "env_defaults": ["WRAPGEN_TEST_DEFAULT=1"]})
       for family in FAMILIES),
     *((family, "then", {"then": "{root}/vendor"}) for family in FAMILIES),
-    *((p.family, p.name, {"presets": [preset_item(p)]}) for family in FAMILIES for p in presets_for(family)),
+    *((p.family, p.name, {"presets": [preset_item(p)], "runtimes": p.runtimes})
+      for family in FAMILIES for p in presets_for(family)),
 ]  # fmt: skip
 
 
@@ -176,7 +182,7 @@ def test_run_as_bash_file_under_nounset_the_wrapper_starts_the_runtime(
     spec, hostile = _bash_file(sandbox, family, given, how)
     wrapper = sandbox.script("wrapper", render_wrapper(spec).text)
     show = [name for name, _ in spec.variables + spec.defaults] + ["VENDOR_WAS_HERE"]
-    for entry in (e for e in fixtures() if family_of(str(e["runtime"])) == family and e["insert_at"] is not None):
+    for entry in (e for e in fixtures() if e["runtime"] in spec.runtimes and e["insert_at"] is not None):
         argv, at = [sandbox.stub(entry["argv"][0]), *entry["argv"][1:]], int(entry["insert_at"])
         clean = sandbox.run(wrapper, argv, show=show)
         run = sandbox.run(wrapper, argv, env=hostile, show=show, prefix=[sandbox.bash])
@@ -192,8 +198,8 @@ def test_the_old_expansion_of_the_flags_dies_under_nounset_on_bash_42(sandbox: S
     later expand an empty array under nounset); started by its #! line (-p) it ran, and runs, everywhere."""
     spec, hostile = _bash_file(sandbox, "python", {}, how)
     text = render_wrapper(spec).text
-    assert EMPTY_SAFE in text
-    old = sandbox.script("old", text.replace(EMPTY_SAFE, '"${wrapgen_flags[@]}"'))
+    assert GUARDED in text
+    old = sandbox.script("old", text.replace(GUARDED, UNGUARDED))
     run = sandbox.run(old, _python(sandbox), env=hostile, prefix=[sandbox.bash])
     if sandbox.bash.endswith("4.2.45/bash"):
         assert run.returncode != 0 and "wrapgen_flags[@]: unbound variable" in run.stderr and run.argv == []
