@@ -9,7 +9,6 @@ import base64
 import hashlib
 import io
 import json
-import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -135,29 +134,6 @@ def test_cloudformation_example_deploys_with_the_layer_and_the_wrapper(moto: Mot
     assert layer.get("CompatibleArchitectures") == properties["CompatibleArchitectures"]
 
 
-# main.tf zips the function with the hashicorp/archive provider. Where the mirror has no such provider, the copy
-# deployed zips it here instead: the same zip, through the AWS provider alone.
-ARCHIVE_DATA = re.compile(r'^data "archive_file" "function" \{\n.*?^\}\n', re.S | re.M)
-ARCHIVE_USES = {
-    "data.archive_file.function.output_path": '"build/function.zip"',
-    "data.archive_file.function.output_base64sha256": 'filebase64sha256("build/function.zip")',
-}
-
-
-def _without_archive_provider(work: Path) -> None:
-    main = (work / "main.tf").read_text()
-    source = hcl2.loads(main)["data"][0]['"archive_file"']['"function"']
-    assert (_unquote(source["source_dir"]), _unquote(source["output_path"])) == ("src", "build/function.zip"), source
-    main, found = ARCHIVE_DATA.subn("", main)
-    assert found == 1, "main.tf's archive_file changed: update this test"
-    for use, replacement in ARCHIVE_USES.items():
-        assert use in main, f"main.tf no longer uses {use}: update this test"
-        main = main.replace(use, replacement)
-    assert "archive_file" not in main
-    (work / "main.tf").write_text(main)
-    (work / "build" / "function.zip").write_bytes(_zip_of(work / "src"))
-
-
 def _provider_override(url: str) -> str:
     endpoints = "\n".join(f'    {service} = "{url}"' for service in ("lambda", "iam", "s3", "sts"))
     return f"""provider "aws" {{
@@ -180,8 +156,6 @@ def test_terraform_example_applies_with_the_layer_and_the_wrapper(
 ) -> None:
     work = tmp_path / "terraform"
     shutil.copytree(IAC / "terraform", work, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
-    if not next(terraform.plugin_dir.glob("*/hashicorp/archive/*/*/terraform-provider-archive_*"), None):
-        _without_archive_provider(work)
     (work / "override.tf").write_text(_provider_override(moto.url))
     role = _role(moto, "wrapgen-terraform-example")
     terraform.init(work)

@@ -7,7 +7,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import INTERPRETER, ROOT, Sandbox, cfn_lint, encode, wrapgen_cli
+from conftest import INTERPRETER, ROOT, Sandbox, Terraform, cfn_lint, encode, wrapgen_cli
 
 from wrapgen import manifest
 from wrapgen.lint import lint
@@ -122,3 +122,95 @@ def test_iac_example_is_current_and_valid(example: str, tmp_path: Path) -> None:
             _check_synthesized(_synthesized(work / "cdk.out"), work / "build" / "wrapgen-node.zip", wrapper, family)
     finally:
         shutil.rmtree(work.parent)
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in IAC.iterdir() if p.is_dir()))
+def test_each_iac_example_says_what_it_shows(example: str) -> None:
+    """Its README says what it shows and names each of its files (and build.sh, which makes them)."""
+    readme = (IAC / example / "README.md").read_text()
+    assert readme.startswith("# ") and "\nShows: " in readme
+    files = [p.name for p in (IAC / example).iterdir() if p.is_file() and p.name != "README.md"]
+    files += [f"{d.name}/{p.name}" for d in (IAC / example).iterdir() if d.is_dir() for p in d.iterdir()]
+    assert "build.sh" in files
+    assert [name for name in files if f"`{name}`" not in readme] == []
+    assert f"`{example}`" in (IAC / "README.md").read_text()
+
+
+def test_the_terraform_examples_function_zip_is_its_source() -> None:
+    """build.sh zips src/ (Terraform's archive provider is not needed): the committed zip holds src's files."""
+    import zipfile
+
+    work = IAC / "terraform"
+    assert "python3 -m zipfile -c ../build/function.zip app.py" in (work / "build.sh").read_text()
+    with zipfile.ZipFile(work / "build" / "function.zip") as archive:
+        held = {name: archive.read(name) for name in archive.namelist()}
+    assert held == {p.name: p.read_bytes() for p in (work / "src").iterdir()}
+
+
+def test_terraform_example_inits_from_a_mirror_of_the_aws_provider_alone(tmp_path: Path, terraform: Terraform) -> None:
+    """`terraform init -plugin-dir=MIRROR` (no registry) and validate, as the example's README says; the control:
+    the archive provider the example used to need, where the mirror has none, fails the same init."""
+    import shutil
+
+    work = tmp_path / "terraform"
+    shutil.copytree(IAC / "terraform", work)
+    (work / "region.tf").write_text('provider "aws" {\n  region = "us-east-1"\n}\n')
+    terraform.init(work)
+    validated = terraform.run(work, "validate")
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    if not next(terraform.plugin_dir.glob("*/hashicorp/archive/*/*/terraform-provider-archive_*"), None):
+        control = tmp_path / "control"
+        shutil.copytree(IAC / "terraform", control)
+        (control / "zip.tf").write_text('data "archive_file" "f" {\n  type        = "zip"\n  source_dir  = "src"\n'
+                                        '  output_path = "build/f.zip"\n}\n')  # fmt: skip
+        failed = terraform.run(control, "init", f"-plugin-dir={terraform.plugin_dir}")
+        assert failed.returncode != 0 and "hashicorp/archive" in failed.stdout + failed.stderr
+
+
+def _readme_dockerfile_commands() -> list[str]:
+    """The README's commands that append to a Dockerfile (continuation lines joined)."""
+    text = (ROOT / "README.md").read_text().split("## Layers and container images", 1)[1]
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0].replace("\\\n", " ")
+    return [line for line in block.splitlines() if line.endswith(">> Dockerfile")]
+
+
+def _append_to_dockerfiles(commands: list[str], start: Path) -> dict[Path, str]:
+    """Run each `[cd DIR && ]wrapgen ... >> Dockerfile` as a shell would, from `start`: each Dockerfile written."""
+    here, written = start, {}
+    for line in commands:
+        if line.startswith("cd "):
+            directory, _, line = line[3:].partition(" && ")
+            here = (here / directory).resolve()
+        args = shlex.split(line.removesuffix(">> Dockerfile"))
+        assert args[0] == "wrapgen"
+        result = wrapgen_cli(*args[1:], cwd=here)
+        assert result.returncode == 0, result.stderr
+        written[here / "Dockerfile"] = written.get(here / "Dockerfile", "") + result.stdout
+    return written
+
+
+def _wrapper_variables(dockerfile: str) -> list[str]:
+    return [line for line in dockerfile.splitlines() if line.startswith("ENV AWS_LAMBDA_EXEC_WRAPPER=")]
+
+
+def test_the_readmes_dockerfile_examples_give_each_image_one_wrapper(tmp_path: Path) -> None:
+    """Run as written, the README's Dockerfile commands leave one AWS_LAMBDA_EXEC_WRAPPER per Dockerfile, and the
+    vendor's wrapper is chained, not replaced. The control: its two commands of before, into one Dockerfile."""
+    (tmp_path / "orders-python").mkdir()
+    (tmp_path / "billing-dotnet").mkdir()
+    (tmp_path / "billing-dotnet" / "Hook.dll").write_bytes(b"MZ")
+    commands = _readme_dockerfile_commands()
+    written = _append_to_dockerfiles(commands, tmp_path / "orders-python")
+    assert len(commands) == len(written) == 2
+    assert all(len(_wrapper_variables(text)) == 1 for text in written.values()), written
+    wrapper = (tmp_path / "orders-python" / "wrapgen-python").read_text()
+    assert "--then /opt/otel-instrument" in wrapper and "OTEL_SERVICE_NAME" in wrapper
+    old = [
+        "wrapgen python --preset importtime -o wrapgen-python --dockerfile >> Dockerfile",
+        "wrapgen dotnet --preset startup-hook=/opt/wrapgen/Hook.dll -o wrapgen-dotnet --dockerfile"
+        " --include Hook.dll=wrapgen/Hook.dll >> Dockerfile",
+    ]
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "Hook.dll").write_bytes(b"MZ")
+    (overridden,) = _append_to_dockerfiles(old, tmp_path / "old").values()
+    assert len(_wrapper_variables(overridden)) == 2
