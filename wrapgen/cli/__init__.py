@@ -89,6 +89,17 @@ _FunctionEnv = Annotated[
         metavar="NAME=VALUE",
     ),
 ]
+_ManagedInstances = Annotated[
+    int | None,
+    typer.Option(
+        "--managed-instances",
+        help="Run as a Lambda Managed Instances environment serving N requests at once: Lambda's"
+        " AWS_LAMBDA_INITIALIZATION_TYPE=lambda-managed-instances and AWS_LAMBDA_MAX_CONCURRENCY=N, and as many runtime"
+        " processes as the runtime starts there (python: N; what is not documented is said). java21+, python3.13+,"
+        " nodejs22.x+ and dotnet8+ only.",
+        metavar="N",
+    ),
+]
 _FunctionLayers = Annotated[
     list[str] | None,
     typer.Option(
@@ -343,6 +354,7 @@ def explain_command(
             " single-file program; java17's two), not only the first.",
         ),
     ] = False,
+    managed_instances: _ManagedInstances = None,
 ) -> None:
     """Run a wrapper (or a chain of two: the first runs the second) for real under bash, as each Lambda runtime
     of the family starts it, with a recording stub as the interpreter: show the command line before and after, the
@@ -355,7 +367,8 @@ def explain_command(
     """
     from wrapgen.commands import explain
 
-    _exit(explain.run(scripts, family, runtime, format_, no_sandbox, env, env_file, layer, all_vectors))
+    _exit(explain.run(scripts, family, runtime, format_, no_sandbox, env, env_file, layer, all_vectors,
+                      managed_instances))  # fmt: skip
 
 
 @_command("lint")
@@ -425,6 +438,7 @@ def try_command(
     layer: _FunctionLayers = None,
     env: _FunctionEnv = None,
     env_file: _FunctionEnvFile = None,
+    managed_instances: _ManagedInstances = None,
 ) -> None:
     """Start the real local runtime through the wrapper (a file, or the one in a layer zip wrapgen built) with the
     function's variables as Lambda does, invoke the handler once through a local Runtime API, and print its result,
@@ -453,6 +467,7 @@ def try_command(
             layer,
             env,
             env_file,
+            managed_instances,
         )
     )
 

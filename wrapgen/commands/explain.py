@@ -15,7 +15,7 @@ from wrapgen.output import json_text, print_text
 
 def run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, no_sandbox: bool,
         env: list[str] | None = None, env_file: list[str] | None = None,
-        layer: list[str] | None = None, all_vectors: bool = False) -> int:  # fmt: skip
+        layer: list[str] | None = None, all_vectors: bool = False, managed: int | None = None) -> int:  # fmt: skip
     """Exit 0 where nothing breaks the function, 1 where something does, 2 where it could not be checked."""
     import tempfile
 
@@ -28,7 +28,7 @@ def run(scripts: list[str], family: str | None, runtime: list[str] | None, forma
         refused_unsandboxed(zips, not no_sandbox)
         with tempfile.TemporaryDirectory(prefix="wrapgen-explain-layers-") as opt:
             unpack(zips, opt)
-            how = Asked(not no_sandbox, variables, opt if zips else None, all_vectors)
+            how = Asked(not no_sandbox, variables, opt if zips else None, all_vectors, managed)
             return _run(scripts, family, runtime, format_, how)
     except NotChecked:
         raise
@@ -44,6 +44,8 @@ class Asked(NamedTuple):
     variables: tuple[tuple[str, str], ...]
     opt: str | None
     every_vector: bool
+    managed: int | None = None
+    """As a Lambda Managed Instances environment of this concurrency (wrapgen.local.managed), or not."""
 
 
 def _run(scripts: list[str], family: str | None, runtime: list[str] | None, format_: Report, how: Asked) -> int:
@@ -57,7 +59,7 @@ def _run(scripts: list[str], family: str | None, runtime: list[str] | None, form
                            "add --family python (or node, java, dotnet, ruby)")  # fmt: skip
     check_runtimes(chosen, runtime or ())
     outcomes = explain(scripts, chosen, runtime or (), sandboxed=how.sandboxed, variables=how.variables, opt=how.opt,
-                       every_vector=how.every_vector)  # fmt: skip
+                       every_vector=how.every_vector, managed=how.managed)  # fmt: skip
     print_text(json_text(as_data(outcomes)) if format_ == "json" else describe(outcomes, chosen))
     if any(outcome.broken for outcome in outcomes):
         return 1

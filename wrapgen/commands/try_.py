@@ -26,13 +26,14 @@ def run(
     layer: list[str] | None = None,
     env: list[str] | None = None,
     env_file: list[str] | None = None,
+    managed: int | None = None,
 ) -> int:
     from wrapgen.envmode import function_variables
     from wrapgen.local import trial
 
     variables = function_variables(env or (), env_file or ())
     report = trial.prepare_and_try(script, handler, event, code, runtime, interpreter, runtime_client, compare,
-                                   timeout, not no_sandbox, layer or (), variables)  # fmt: skip
+                                   timeout, not no_sandbox, layer or (), variables, managed)  # fmt: skip
     print_text(json_text(trial.report_data(report)) if format_ == "json" else trial.describe(report))
     if not report.ok:
         return 1

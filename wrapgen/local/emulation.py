@@ -47,6 +47,8 @@ class Local:
     """The local interpreter's version as the family's runtimes key it (3.12, 22, 17), or "" if unknown."""
     emulated: list[str] = field(default_factory=list)
     """What differs from Lambda, one line each: said in the report."""
+    managed: int | None = None
+    """As a Lambda Managed Instances environment of this concurrency (wrapgen.local.managed), or not."""
 
 
 def family_of_runtime(runtime: str) -> Family:

@@ -541,14 +541,19 @@ def check_scripts(scripts: Sequence[str]) -> None:
 
 def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = (), *, sandboxed: bool = True,
             places: Sequence[str] | None = None, opt: str | None = None,
-            variables: Sequence[tuple[str, str]] = (), every_vector: bool = False) -> list[Outcome]:  # fmt: skip
+            variables: Sequence[tuple[str, str]] = (), every_vector: bool = False,
+            managed: int | None = None) -> list[Outcome]:  # fmt: skip
     """Run the chain under each runtime's first recorded command line (`every_vector`: each of them), in the sandbox
     (wrapgen.local.sandbox) unless `sandboxed` is false, each script at its place there (its Lambda path; default
     /opt/NAME); `opt`, a directory of the function's layers unpacked (wrapgen.local.optdir), is /opt there, the
     scripts written into it at their places (without it, the files each script names under /opt that stand beside
     it); `variables` are the function's own, in the environment the scripts see. One outcome per command line, in
-    the runtimes' order."""
+    the runtimes' order. `managed`: as a Managed Instances environment of that concurrency (wrapgen.local.managed)."""
     check_scripts(scripts)
+    from wrapgen.local.managed import check, compared, explain_runs, lambda_variables
+
+    if managed is not None:
+        runtimes = check(family, tuple(runtimes), managed)
     if len(scripts) > 2:
         raise InvalidValue("explain follows one link: give a wrapper and its next wrapper at the most",
                            "a longer chain is followed through each wrapgen wrapper's own --then")  # fmt: skip
@@ -585,9 +590,13 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
         runs.sort(key=lambda run: run[0])
         numbered = [(vector, sum(1 for _, r, _ in runs[:i] if r == runtime) + 1)
                     for i, (_, runtime, vector) in enumerate(runs)]  # fmt: skip
-        jobs = [pool.submit(_explain_one, chain, how, family, vector, Path(tempfile.mkdtemp(dir=tmp)), index)
-                for vector, index in numbered]  # fmt: skip
-        outcomes = [job.result() for job in jobs]
+        if managed is not None:
+            how = how._replace(variables=(*how.variables, *lambda_variables(managed)))
+        repeats = 1 if managed is None else explain_runs(family, managed)
+        jobs = [[pool.submit(_explain_one, chain, how, family, vector, Path(tempfile.mkdtemp(dir=tmp)), index)
+                 for _ in range(repeats)] for vector, index in numbered]  # fmt: skip
+        done = [[job.result() for job in runs] for runs in jobs]
+        outcomes = [runs[0] if managed is None else compared(runs, family, managed, sandboxed) for runs in done]
     return outcomes
 
 

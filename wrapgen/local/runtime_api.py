@@ -1,8 +1,9 @@
 """A local Lambda Runtime API (2018-06-01) for `wrapgen try`: stdlib http.server in a thread, on a Unix socket
 (which wrapgen.local.relay serves as 127.0.0.1:PORT inside the sandbox) or, without a sandbox, on 127.0.0.1.
 
-It serves one event to the first GET .../invocation/next and records when that request arrived (the end of init);
-later GETs wait until the server stops, as a frozen Lambda sandbox would. It collects the handler's response or
+It serves one event to the first GET .../invocation/next (with `workers`, to the request that makes that many: a
+Managed Instances environment's runtime processes each ask) and records when the first arrived (the end of init);
+the others wait until the server stops, as a frozen Lambda sandbox would. It collects the handler's response or
 error and any init error, each held to Lambda's 6 MB (a larger response is Function.ResponseSizeTooLarge, as
 Lambda says it; its bytes are read and dropped). Nothing else of Lambda's (extensions, telemetry, streaming) is
 served.
@@ -39,6 +40,8 @@ class Outcome:
     """Set once the invocation has ended (a response, an error or an init error)."""
     asked: threading.Event = field(default_factory=threading.Event)
     """Set at the first GET .../invocation/next."""
+    askers: int = 0
+    """GET .../invocation/next requests received."""
 
 
 class _Server(ThreadingHTTPServer):
@@ -58,8 +61,9 @@ class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 class RuntimeApi:
     """The server, started on a free port; `address` is AWS_LAMBDA_RUNTIME_API's value. Use as a context manager."""
 
-    def __init__(self, event: bytes, timeout: float, unix: str | None = None) -> None:
+    def __init__(self, event: bytes, timeout: float, unix: str | None = None, workers: int = 1) -> None:
         self.event = event
+        self.workers = workers
         self.timeout = timeout
         self.request_id = str(uuid.uuid4())
         self.outcome = Outcome()
@@ -131,13 +135,13 @@ class RuntimeApi:
         return None
 
     def _next(self, request: BaseHTTPRequestHandler) -> None:
-        first = False
         with self._lock:
             if self.outcome.next_at is None:
                 self.outcome.next_at = time.monotonic()
-                first = True
+            self.outcome.askers += 1
+            serve = self.outcome.askers == self.workers
         self.outcome.asked.set()
-        if not first or self._stopping.is_set():
+        if not serve or self._stopping.is_set():
             self._stopping.wait()  # a second request for work: nothing more to serve, as in a frozen sandbox
             return
         deadline = int((time.time() + self.timeout) * 1000)

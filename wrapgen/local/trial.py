@@ -51,6 +51,8 @@ class Run:
     """The process's own exit status (negative: a signal); None if it was still running and wrapgen stopped it."""
     stdout: str = ""
     stderr: str = ""
+    askers: int = 0
+    """Requests for an event before it was served: the runtime processes that asked (Managed Instances)."""
 
 
 @dataclass
@@ -66,6 +68,8 @@ class Report:
     with_ms: list[float | None] = field(default_factory=list)
     without_ms: list[float | None] = field(default_factory=list)
     """Init-only starts in pairs, the one without first (None: the runtime never asked for an event)."""
+    managed: list[str] = field(default_factory=list)
+    """As a Lambda Managed Instances environment: what was assumed and seen, one line each (else empty)."""
 
     @property
     def ok(self) -> bool:
@@ -86,6 +90,10 @@ def environment(local: Local, handler: str, api: str, wrapper: str | None,
     env["AWS_LAMBDA_LOG_GROUP_NAME"] = f"/aws/lambda/{FUNCTION_NAME}"
     if local.family.name == "node":
         env["NODE_PATH"] = os.pathsep.join(["/opt/nodejs/node_modules", os.path.join(local.task_root, "node_modules")])
+    if local.managed is not None:
+        from wrapgen.local.managed import lambda_variables
+
+        env.update(lambda_variables(local.managed))
     env.update(variables)
     if wrapper is not None:
         env["AWS_LAMBDA_EXEC_WRAPPER"] = wrapper
@@ -102,7 +110,7 @@ def run_once(local: Local, handler: str, event: bytes, timeout: float, wrapper: 
     argv = [wrapper, *local.argv] if wrapper else list(local.argv)
     with tempfile.TemporaryDirectory(prefix="wrapgen-try-") as tmp:
         socket = os.path.join(tmp, "api.sock") if layout.sandboxed else None
-        with RuntimeApi(event, timeout, socket) as api:
+        with RuntimeApi(event, timeout, socket, _processes(local)) as api:
             reads: dict[int, int] = {}
             fds: tuple[int, ...] = ()
             if socket is not None:
@@ -131,11 +139,33 @@ def run_once(local: Local, handler: str, event: bytes, timeout: float, wrapper: 
     run.kind = kind or (None if init_only else outcome.kind)
     run.body = outcome.body.decode("utf-8", "replace")
     run.error_type = outcome.error_type
+    run.askers = min(outcome.askers, _processes(local))
     run.stdout = _shown(ran.stdout, ran.dropped[0])
     run.stderr = _shown(ran.stderr, ran.dropped[1])
     if run.kind == "timeout":
         run.body = f"Task timed out after {timeout:.2f} seconds"
     return run
+
+
+def _processes(local: Local) -> int:
+    """The runtime processes that ask for events: in a Managed Instances environment, one per concurrent request
+    where the runtime has several processes (python), else one."""
+    from wrapgen.local.managed import MODELS
+
+    model = MODELS.get(local.family.name)
+    return local.managed if local.managed is not None and model is not None and model.processes else 1
+
+
+def _managed(local: Local, main: Run) -> list[str]:
+    """What a Managed Instances run assumed, and how many runtime processes asked for an event."""
+    if local.managed is None:
+        return []
+    from wrapgen.local.managed import said
+
+    wanted = _processes(local)
+    return [said(local.family, local.managed), f"runtime processes that asked for an event: {main.askers} of {wanted}"
+            + (" (the event went to the last to ask; awslambdaric before 4.0 starts one)"
+               if wanted > 1 else "")]  # fmt: skip
 
 
 def _shown(data: bytes, dropped: int) -> str:
@@ -170,7 +200,7 @@ def try_runtime(local: Local, wrapper: str | None, handler: str, code: str, even
             main = run_once(local, handler, event, timeout, wrapper, False, variables)
             command = [wrapper, *local.argv] if wrapper else list(local.argv)
             report = Report(local.runtime, command, local.emulated, main, "wrapper" if wrapper else "variables",
-                            tuple(name for name, _ in variables))  # fmt: skip
+                            tuple(name for name, _ in variables), managed=_managed(local, main))  # fmt: skip
             for _ in range(compare if main.init_ms is not None else 0):
                 report.without_ms.append(run_once(local, handler, event, timeout, None, True, baseline).init_ms)
                 report.with_ms.append(run_once(local, handler, event, timeout, wrapper, True, variables).init_ms)
@@ -227,6 +257,7 @@ def report_data(report: Report) -> dict[str, object]:
         "stdout": main.stdout,
         "stderr": main.stderr,
         "init_ms": _timing(report),
+        "managed_instances": report.managed or None,
     }
 
 
@@ -247,6 +278,7 @@ def describe(report: Report) -> str:
         lines += [printable(f"emulated: {line}") for line in report.emulated]
     if report.variables:
         lines.append(printable("the function's variables: " + ", ".join(report.variables)))
+    lines += [printable(f"managed instances: {line}") for line in report.managed]
     outcome = {
         "response": "result",
         "error": f"handler error ({main.error_type or 'no type'})",
@@ -332,10 +364,12 @@ class _Wrapper(NamedTuple):
 
 def prepare_and_try(script: str | None, handler: str, event_path: str, code: str, runtime: str | None,
                     interpreter: str | None, client: str | None, compare: int, timeout: float, sandboxed: bool = True,
-                    layers: Sequence[str] = (), variables: Sequence[tuple[str, str]] = ()) -> Report:  # fmt: skip
+                    layers: Sequence[str] = (), variables: Sequence[tuple[str, str]] = (),
+                    managed: int | None = None) -> Report:  # fmt: skip
     """Check the inputs, the wrapper as Lambda's bootstrap does, build the local runtime, run (in the sandbox:
     the layers unpacked at /opt in their order, the wrapper at /opt/NAME over them, the code at /var/task). SCRIPT
-    may be a layer zip wrapgen built (unpacked last, its wrapper is the one run), or None: the variables alone."""
+    may be a layer zip wrapgen built (unpacked last, its wrapper is the one run), or None: the variables alone.
+    `managed`: as a Lambda Managed Instances environment of that concurrency (wrapgen.local.managed)."""
     from wrapgen.local.bootstrap import bootstrap_check
     from wrapgen.local.emulation import family_of_runtime, local_runtime
 
@@ -363,6 +397,11 @@ def prepare_and_try(script: str | None, handler: str, event_path: str, code: str
             raise WrapgenError(f"{script}: not a wrapgen wrapper, so its runtime is unknown" if script else
                                "no wrapper to read the runtime from", "give --runtime")  # fmt: skip
         local = local_runtime(family, runtime, interpreter, code, handler, client, sandboxed)
+        if managed is not None:
+            from wrapgen.local.managed import check
+
+            check(family, (local.runtime,), managed)
+            local.managed = managed
         if zips:
             if wrapper is not None and not wrapper.in_layer:
                 from wrapgen.local.optdir import put
