@@ -281,6 +281,11 @@ def _interplays(preset: Preset, runtimes: Sequence[str]) -> list[str]:
 # undoes what the runtime chose for that variant.
 NO_EFFECT = "no effect"
 UNDOES = "undoes"
+MEMORY_SIZED = ("-XX:MaxHeapSize=", "-XX:MaxMetaspaceSize=", "-XX:ReservedCodeCacheSize=", "--max-old-space-size=",
+                "--max-semi-space-size=")  # fmt: skip
+"""Options whose value the bootstrap computes from the function's memory (java's heap differs between the recorded
+command lines, node's by the nodejs24.x bootstrap's formula): a recorded value is one memory size's, so an equal
+one is not known to do nothing."""
 
 
 @functools.cache
@@ -299,7 +304,7 @@ def interplay(vector: Vector, options: Sequence[tuple[str, ...]], drops: Sequenc
     UNDOES where it is a variant that leaves out what its runtime's usual command line has; else ""."""
     family = RUNTIME_FAMILY[vector.runtime].name
     own = _options(family, vector.argv)
-    if not options or any(drop in vector.argv for drop in drops):
+    if not options or any(drop in vector.argv for drop in drops) or any(o[0].startswith(MEMORY_SIZED) for o in options):
         return ""
     if all(option in own for option in options):
         return NO_EFFECT
