@@ -43,6 +43,9 @@ CASES: dict[str, list[str]] = {
     ],
     "node-presets": ["node", "--preset", "require=/opt/wrapgen/preload.js", "--preset", "source-maps",
                      "--env", "NODE_OPTIONS=--trace-warnings"],
+    # No flag to insert, as dotnet-presets (so no flags array: bash 4.2 under nounset calls an empty one unbound),
+    # on the path that removes the runtime's own options.
+    "java-drop-only": ["java", "--drop-flag", "-XX:-TieredCompilation"],
 }  # fmt: skip
 
 # Constructs that bash 4.2 (Amazon Linux 2) lacks or that behave differently there.

@@ -146,12 +146,12 @@ def test_without_dash_p_the_same_environment_breaks_a_wrapper(sandbox: Sandbox, 
 
 
 NOUNSET = {"SHELLOPTS": {"SHELLOPTS": "nounset"}, "BASH_ENV": {"BASH_ENV": "{root}/nounset.sh"}}
-GUARDED = """        if [[ ${#wrapgen_flags[@]} -gt 0 ]]; then
-            set -- "${wrapgen_flags[@]}" "$@"
-        fi
-        set -- "${wrapgen_head[@]}" "$@"
-"""
-UNGUARDED = '        set -- "${wrapgen_head[@]}" "${wrapgen_flags[@]}" "$@"\n'
+NO_FLAGS = '        set -- "${wrapgen_head[@]}" "$@"\n'
+OLD = {
+    NO_FLAGS: '        set -- "${wrapgen_head[@]}" "${wrapgen_flags[@]}" "$@"\n',
+    "wrapgen_then=": "wrapgen_flags=()\nwrapgen_then=",
+}
+"""What a wrapper without flags was: an empty flags array, expanded."""
 BASH_FILE_CASES: list[tuple[str, str, dict[str, Any]]] = [
     *((family, "bare", {}) for family in FAMILIES),
     *((family, "flags", {"flags": [FLAG[family]]}) for family in FAMILIES),
@@ -194,12 +194,14 @@ def test_run_as_bash_file_under_nounset_the_wrapper_starts_the_runtime(
 
 @pytest.mark.parametrize("how", sorted(NOUNSET))
 def test_the_old_expansion_of_the_flags_dies_under_nounset_on_bash_42(sandbox: Sandbox, how: str) -> None:
-    """The control: the same wrapper with the plain "${wrapgen_flags[@]}" it had dies there on bash 4.2 (4.4 and
-    later expand an empty array under nounset); started by its #! line (-p) it ran, and runs, everywhere."""
+    """The control: the same wrapper as wrapgen wrote it before (an empty flags array, expanded) dies there on bash
+    4.2 (4.4 and later expand an empty array under nounset); started by its #! line (-p) it ran, and runs."""
     spec, hostile = _bash_file(sandbox, "python", {}, how)
     text = render_wrapper(spec).text
-    assert GUARDED in text
-    old = sandbox.script("old", text.replace(GUARDED, UNGUARDED))
+    assert NO_FLAGS in text and "wrapgen_flags" not in text
+    for new, was in OLD.items():
+        text = text.replace(new, was)
+    old = sandbox.script("old", text)
     run = sandbox.run(old, _python(sandbox), env=hostile, prefix=[sandbox.bash])
     if sandbox.bash.endswith("4.2.45/bash"):
         assert run.returncode != 0 and "wrapgen_flags[@]: unbound variable" in run.stderr and run.argv == []

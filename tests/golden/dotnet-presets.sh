@@ -9,7 +9,6 @@
 # What it does, and the switches it reads, are told at the end of this file.
 
 wrapgen_name=wrapgen-dotnet
-wrapgen_flags=()
 wrapgen_then=''
 
 if [[ $# -eq 0 ]]; then
@@ -88,9 +87,6 @@ if [[ -n $wrapgen_scan ]]; then
     if [[ -n $wrapgen_at ]]; then
         wrapgen_head=("${@:1:wrapgen_at}")
         shift "$wrapgen_at"
-        if [[ ${#wrapgen_flags[@]} -gt 0 ]]; then
-            set -- "${wrapgen_flags[@]}" "$@"
-        fi
         set -- "${wrapgen_head[@]}" "$@"
     else
         printf 'wrapgen: %s: %s\n' "$wrapgen_name" \

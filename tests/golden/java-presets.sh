@@ -96,10 +96,7 @@ if [[ -n $wrapgen_scan ]]; then
             wrapgen_k=$((wrapgen_k + 1))
         done
         shift "$wrapgen_at"
-        if [[ ${#wrapgen_flags[@]} -gt 0 ]]; then
-            set -- "${wrapgen_flags[@]}" "$@"
-        fi
-        set -- "${wrapgen_kept[@]}" "$@"
+        set -- "${wrapgen_kept[@]}" "${wrapgen_flags[@]}" "$@"
     else
         printf 'wrapgen: %s: %s\n' "$wrapgen_name" \
             "found no program; starting it unchanged" >&2

@@ -65,10 +65,7 @@ if [[ -n $wrapgen_scan ]]; then
     if [[ -n $wrapgen_at ]]; then
         wrapgen_head=("${@:1:wrapgen_at}")
         shift "$wrapgen_at"
-        if [[ ${#wrapgen_flags[@]} -gt 0 ]]; then
-            set -- "${wrapgen_flags[@]}" "$@"
-        fi
-        set -- "${wrapgen_head[@]}" "$@"
+        set -- "${wrapgen_head[@]}" "${wrapgen_flags[@]}" "$@"
     else
         printf 'wrapgen: %s: %s\n' "$wrapgen_name" \
             "found no program; starting it unchanged" >&2
