@@ -396,11 +396,13 @@ def prepare_and_try(script: str | None, handler: str, event_path: str, code: str
         if family is None:
             raise WrapgenError(f"{script}: not a wrapgen wrapper, so its runtime is unknown" if script else
                                "no wrapper to read the runtime from", "give --runtime")  # fmt: skip
+        from wrapgen.local.managed import check
+
+        if managed is not None:
+            check(family, (runtime,) if runtime else (), managed)  # before the local interpreter is probed
         local = local_runtime(family, runtime, interpreter, code, handler, client, sandboxed)
         if managed is not None:
-            from wrapgen.local.managed import check
-
-            check(family, (local.runtime,), managed)
+            check(family, (local.runtime,), managed)  # the runtime of the local interpreter's version
             local.managed = managed
         if zips:
             if wrapper is not None and not wrapper.in_layer:
