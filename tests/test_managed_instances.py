@@ -133,3 +133,14 @@ def test_try_starts_a_python_process_per_concurrent_request(tmp_path: Path) -> N
     assert report["result"][:2] == ["on-demand", None] and report["result"][2][1:3] == ["-I", "-S"]  # the relay
     refused = tried("python3.12", "--managed-instances", "3")
     assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "do not run python3.12" in refused.stderr
+
+
+def test_try_refuses_a_runtime_managed_instances_do_not_run_before_looking_for_its_client(tmp_path: Path) -> None:
+    (tmp_path / "event.json").write_text("{}")
+    args = ["try", _script(tmp_path, SEES), "--handler", "index.handler", "--event", str(tmp_path / "event.json"),
+            "--code", str(tmp_path), "--runtime", "nodejs20.x"]  # fmt: skip
+    refused = wrapgen_cli(*args, "--managed-instances", "2")
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1
+    assert refused.stderr.startswith("error: --managed-instances: Lambda Managed Instances do not run nodejs20.x")
+    control = wrapgen_cli(*args)  # on-demand: as far as the missing runtime client
+    assert control.returncode == 1 and "aws-lambda-ric" in control.stderr
