@@ -76,8 +76,9 @@ def test_terraform_references_the_zip_and_its_hash(tmp_path: Path) -> None:
     layer = parsed["resource"][0]['"aws_lambda_layer_version"']['"wrapgen"']
     assert _unquote(layer["filename"]) == "build/layer.zip"
     assert layer["source_code_hash"] == '${filebase64sha256("build/layer.zip")}'
-    assert [_unquote(r) for r in layer["compatible_runtimes"]] == ["nodejs18.x", "nodejs20.x", "nodejs22.x"]
-    assert '"nodejs24.x"' in text.split("resource")[0]  # in the comment that says how to add it
+    listed = [_unquote(r) for r in layer["compatible_runtimes"]]
+    assert listed == ["nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x"]
+    assert '"nodejs24.x", "nodejs26.x"' in text.split("resource")[0]  # in the comment that says how to add them
     local = parsed["locals"][0]["wrapgen_environment"]
     assert {_unquote(k): _unquote(v) for k, v in local.items()} == {
         "AWS_LAMBDA_EXEC_WRAPPER": "/opt/wrapgen/wrapgen-node"

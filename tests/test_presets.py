@@ -44,7 +44,7 @@ def test_every_family_has_the_presets_the_issue_names() -> None:
 def test_every_preset_makes_a_lint_clean_wrapper_that_inserts_its_flags(sandbox: Sandbox) -> None:
     scripts = []
     for preset in PRESETS:
-        spec = wrapper_spec(preset.family, presets=[preset_item(preset)])
+        spec = wrapper_spec(preset.family, presets=[preset_item(preset)], runtimes=preset.runtimes)
         script = sandbox.script(f"{preset.family}-{preset.name}", render_wrapper(spec).text)
         scripts.append(script)
         interpreter = sandbox.stub("/var/lang/bin/" + INTERPRETER[preset.family])

@@ -29,8 +29,9 @@ SERVERLESS_SERVICE = r"[a-zA-Z][0-9a-zA-Z-]+"
 """A Serverless Framework service name (its schema's `service` pattern): no '_' or '.'."""
 
 TERRAFORM_AWS_5_LACKS: frozenset[str] = frozenset(
-    {"python3.14", "nodejs24.x", "java8.al2023", "java11.al2023", "java17.al2023", "java25", "dotnet10", "ruby4.0"}
-)
+    {"python3.14", "python3.15", "nodejs24.x", "nodejs26.x", "java8.al2023", "java11.al2023", "java17.al2023", "java25",
+     "dotnet10", "ruby4.0"}
+)  # fmt: skip
 """Runtimes that the Terraform AWS provider 5.x (5.100, its last) refuses in compatible_runtimes: newer than it.
 Terraform output leaves them out unless --runtime names them (tests/test_terraform.py asks 5.100 itself)."""
 

@@ -56,6 +56,10 @@ class Family(NamedTuple):
     versions: tuple[tuple[str, str], ...]
     """Lambda runtime ids whose bootstrap execs AWS_LAMBDA_EXEC_WRAPPER with this family's interpreter, each
     with its interpreter's version: the key of that version in the family's option table (wrapgen/tables)."""
+    retired: tuple[tuple[str, str], ...] = ()
+    """The family's other ids of botocore's Runtime enum: runtimes AWS deprecated on which Lambda no longer
+    creates functions, each with its deprecation date (AWS's runtime pages, as cfn-lint 1.58 records them):
+    refused, naming it."""
     handler: str = ""
     """A handler of the usual shape, for the example function in IaC output."""
     cdk_runtime_family: str = ""
@@ -82,6 +86,10 @@ class Family(NamedTuple):
         """The interpreter version (option table key) of a Lambda runtime of this family."""
         return dict(self.versions)[runtime]
 
+    def since(self, first: str) -> tuple[str, ...]:
+        """The runtime `first` of this family and the later ones."""
+        return self.runtimes[self.runtimes.index(first) :]
+
 
 FAMILIES: dict[str, Family] = {
     family.name: family
@@ -103,7 +111,8 @@ FAMILIES: dict[str, Family] = {
             placement="before the script, -m or -c",
             flag_example="-X importtime",
             foreign_hint="is not a python interpreter",
-            versions=tuple((f"python3.{minor}", f"3.{minor}") for minor in range(9, 15)),
+            versions=tuple((f"python3.{minor}", f"3.{minor}") for minor in range(8, 16)),
+            retired=(("python2.7", "2021-07-15"), ("python3.6", "2022-07-18"), ("python3.7", "2023-12-04")),
             handler="app.handler",
             cdk_runtime_family="PYTHON",
             noop_program=("-c", "pass"),
@@ -183,7 +192,17 @@ FAMILIES: dict[str, Family] = {
             placement="after the runtime's own options, before the script",
             flag_example="--require /opt/wrapgen/preload.js",
             foreign_hint="is not node",
-            versions=tuple((f"nodejs{major}.x", str(major)) for major in (18, 20, 22, 24)),
+            versions=tuple((f"nodejs{major}.x", str(major)) for major in (16, 18, 20, 22, 24, 26)),
+            retired=(
+                ("nodejs", "2016-08-30"),
+                ("nodejs4.3", "2020-03-05"),
+                ("nodejs4.3-edge", "2020-03-05"),
+                ("nodejs6.10", "2019-08-12"),
+                ("nodejs8.10", "2020-03-06"),
+                ("nodejs10.x", "2021-07-30"),
+                ("nodejs12.x", "2023-03-31"),
+                ("nodejs14.x", "2023-12-04"),
+            ),
             handler="index.handler",
             cdk_runtime_family="NODEJS",
             noop_program=("-e", "0"),
@@ -251,6 +270,7 @@ FAMILIES: dict[str, Family] = {
                 ("java21", "21"),
                 ("java25", "25"),
             ),
+            retired=(("java8", "2024-01-08"),),
             handler="example.Handler::handleRequest",
             cdk_runtime_family="JAVA",
             noop_program=("-version",),
@@ -294,6 +314,12 @@ FAMILIES: dict[str, Family] = {
                 " use environment variables)"
             ),
             versions=(("dotnet6", "6"), ("dotnet8", "8"), ("dotnet10", "10")),
+            retired=(
+                ("dotnetcore1.0", "2019-06-27"),
+                ("dotnetcore2.0", "2019-05-30"),
+                ("dotnetcore2.1", "2022-01-05"),
+                ("dotnetcore3.1", "2023-04-03"),
+            ),
             handler="App::App.Function::FunctionHandler",
             cdk_runtime_family="DOTNET_CORE",
         ),
@@ -316,6 +342,7 @@ FAMILIES: dict[str, Family] = {
             flag_example="--yjit",
             foreign_hint="is not ruby",
             versions=(("ruby3.2", "3.2"), ("ruby3.3", "3.3"), ("ruby3.4", "3.4"), ("ruby4.0", "4.0")),
+            retired=(("ruby2.5", "2021-07-30"), ("ruby2.7", "2023-12-07")),
             handler="app.handler",
             cdk_runtime_family="RUBY",
             noop_program=("-e", "0"),
@@ -325,7 +352,7 @@ FAMILIES: dict[str, Family] = {
 }
 
 BASH_42_RUNTIMES: frozenset[str] = frozenset(
-    {"python3.9", "nodejs18.x", "java8.al2", "java11", "java17", "dotnet6", "ruby3.2"}
+    {"python3.8", "python3.9", "nodejs16.x", "nodejs18.x", "java8.al2", "java11", "java17", "dotnet6", "ruby3.2"}
 )
 """Runtimes on Amazon Linux 2, whose bash is 4.2; the others are on Amazon Linux 2023 (bash 5.2)."""
 
@@ -358,6 +385,19 @@ MERGED_VARIABLES: dict[str, str] = {
 
 RUNTIME_FAMILY: dict[str, Family] = {runtime: f for f in FAMILIES.values() for runtime in f.runtimes}
 """Each Lambda runtime id that runs a wrapper, and its family."""
+
+RETIRED: dict[str, tuple[Family, str]] = {r: (f, date) for f in FAMILIES.values() for r, date in f.retired}
+"""Each retired runtime id of the families (Family.retired): its family and AWS's deprecation date."""
+
+
+def retired(runtime: str) -> str | None:
+    """Why wrapgen refuses a runtime id AWS retired (one line), or None for any other id."""
+    if runtime not in RETIRED:
+        return None
+    family, date = RETIRED[runtime]
+    return (f"--runtime {runtime!r} was deprecated by AWS on {date} and Lambda no longer creates functions on it;"
+            f" {family.title}'s newest is {family.runtimes[-1]}")  # fmt: skip
+
 
 OPTIONS_VARIABLES: dict[str, str] = {f.options_variable: f.name for f in FAMILIES.values() if f.options_variable}
 """Variables whose words are interpreter options, read by that family's grammar: variable -> family."""

@@ -13,7 +13,7 @@ from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue, WrapgenError
 from wrapgen.grammar import Kind, classify
 from wrapgen.presets import Applied, apply_presets, check_runtime, interactions
 from wrapgen.request import HEADER_FIELDS, Request
-from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, RESERVED_ENV, Family
+from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, RESERVED_ENV, Family, retired
 from wrapgen.variables import node_options_problem
 
 ARG_STRLEN = 131072
@@ -343,6 +343,8 @@ def check_name(family: Family, name: str | None) -> str:
 def check_runtimes(family: Family, runtimes: Sequence[str]) -> None:
     """Each --runtime must be one of the family's, or the error suggests the closest."""
     for runtime in runtimes:
+        if refusal := retired(runtime):
+            raise InvalidValue(refusal)
         if runtime not in family.runtimes:
             close = difflib.get_close_matches(runtime, family.runtimes, n=1)
             hint = f"did you mean {close[0]}?" if close else f"one of: {', '.join(family.runtimes)}"

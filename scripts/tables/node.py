@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Build wrapgen/tables/node.json from real node binaries, one per Lambda major.
 
-    python scripts/tables/node.py 18=PATH 20=PATH 22=PATH 24=PATH [-o/--out FILE]
+    python scripts/tables/node.py 16=PATH 18=PATH 20=PATH 22=PATH 24=PATH 26=PATH [-o/--out FILE]
 
 The binaries come from tests/interpreters (`npm ci --prefix tests/interpreters`), at
-tests/interpreters/node_modules/nodeNN/bin/node.  With no arguments those four are used.
+tests/interpreters/node_modules/nodeNN/bin/node.  With no arguments those six are used.
 
 Where the truth comes from, per binary:
 - node's own options, their types and the NODE_OPTIONS setting: `node --expose-internals`,
@@ -49,7 +49,7 @@ from common import parser, write
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_OUT = REPO / "wrapgen" / "tables" / "node.json"
-KEYS = ("18", "20", "22", "24")
+KEYS = ("16", "18", "20", "22", "24", "26")
 DEFAULT_BINARIES = {k: REPO / "tests" / "interpreters" / "node_modules" / f"node{k}" / "bin" / "node" for k in KEYS}
 
 # Runs under `node --expose-internals`: node's option table as node itself holds it.
@@ -259,7 +259,7 @@ def extract(node_path: str | os.PathLike[str]) -> dict[str, Any]:
     v8 = v8_options(node)
     key = d["version"].split(".")[0]
     T = d["types"]
-    ALLOWED = d["env_settings"]["kAllowedInEnvvar"]
+    ALLOWED = d["env_settings"].get("kAllowedInEnvvar", d["env_settings"].get("kAllowedInEnvironment"))  # 16
     env_ok = set(d["allowed_in_env"])
     node_opts = {n: o for n, o in d["options"].items() if n.startswith("-")}  # "[has_eval_string]" etc. are internal
     value_types = {
@@ -316,14 +316,15 @@ def extract(node_path: str | os.PathLike[str]) -> dict[str, Any]:
 
     aliases: dict[str, str] = {}
     raw = d["aliases"]
-    # "--inspect=": ["--inspect-port", "--inspect"]: the boolean --inspect also takes =VALUE
+    # "--inspect=": ["--inspect-port", "--inspect"]: the boolean --inspect also takes =VALUE; the value may go to
+    # an internal option ("--force-fips=": ["[force_fips_crypto_policy]", "--force-fips"] on 26)
     for frm, exp in raw.items():
         if not frm.endswith("="):
             continue
         base = frm[:-1]
         if base not in options:
             continue  # --debug=, --debug-brk=: the options always fail
-        target = node_opts.get(exp[0])
+        target = d["options"].get(exp[0])
         if target is None or target["type"] not in value_types:
             raise ExtractError(f"{node}: alias {frm} -> {exp}: unexpected")
         entry = options[base]  # stays negatable: --no-inspect works, --no-inspect=X does not

@@ -16,7 +16,7 @@ from wrapgen.errors import InvalidValue
 from wrapgen.inspection import Entry, inspect_layer
 from wrapgen.layer import ZIPPED_LIMIT, in_opt
 from wrapgen.printable import printable
-from wrapgen.runtimes import LAYER_NAME, RUNTIME_FAMILY
+from wrapgen.runtimes import LAYER_NAME, RUNTIME_FAMILY, retired
 
 ARCHITECTURES = ("x86_64", "arm64")
 """A wrapper is a bash script: it runs on both."""
@@ -80,7 +80,7 @@ def _compatibility(zip_path: str, runtimes: Sequence[str], architectures: Sequen
     if runtimes:
         unknown = [runtime for runtime in runtimes if runtime not in RUNTIME_FAMILY]
         if unknown:
-            raise InvalidValue(f"--runtime {unknown[0]!r} is not a Lambda runtime wrapgen knows")
+            raise InvalidValue(retired(unknown[0]) or f"--runtime {unknown[0]!r} is not a Lambda runtime wrapgen knows")
         chosen = tuple(dict.fromkeys(runtimes))
     elif entry is not None and entry.spec is not None:
         chosen = entry.spec.runtimes

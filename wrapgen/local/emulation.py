@@ -20,7 +20,7 @@ from pathlib import Path
 from wrapgen.errors import WrapgenError
 from wrapgen.installed import extra_hint
 from wrapgen.local.sandbox import Layout
-from wrapgen.runtimes import RUNTIME_FAMILY, Family, vectors
+from wrapgen.runtimes import RUNTIME_FAMILY, Family, retired, vectors
 
 CLIENTS = Path(__file__).parent / "runtime_clients"
 """wrapgen's runtime entries (package data); LAMBDA_RUNTIME_DIR points here, as it points to /var/runtime."""
@@ -54,6 +54,8 @@ class Local:
 def family_of_runtime(runtime: str) -> Family:
     if runtime in RUNTIME_FAMILY:
         return RUNTIME_FAMILY[runtime]
+    if refusal := retired(runtime):
+        raise WrapgenError(refusal)
     raise WrapgenError(f"--runtime {runtime}: not a Lambda runtime that runs a wrapper",
                        f"one of: {', '.join(RUNTIME_FAMILY)}")  # fmt: skip
 

@@ -20,12 +20,14 @@ def wrapgen_layer(scope: Construct) -> lambda_.LayerVersion:
         "WrapgenLayer",
         code=lambda_.Code.from_asset('build/wrapgen-python.zip'),
         compatible_runtimes=[
+            lambda_.Runtime('python3.8', lambda_.RuntimeFamily.PYTHON),
             lambda_.Runtime('python3.9', lambda_.RuntimeFamily.PYTHON),
             lambda_.Runtime('python3.10', lambda_.RuntimeFamily.PYTHON),
             lambda_.Runtime('python3.11', lambda_.RuntimeFamily.PYTHON),
             lambda_.Runtime('python3.12', lambda_.RuntimeFamily.PYTHON),
             lambda_.Runtime('python3.13', lambda_.RuntimeFamily.PYTHON),
             lambda_.Runtime('python3.14', lambda_.RuntimeFamily.PYTHON),
+            lambda_.Runtime('python3.15', lambda_.RuntimeFamily.PYTHON),
         ],
         compatible_architectures=[lambda_.Architecture.X86_64, lambda_.Architecture.ARM_64],
     )

@@ -17,10 +17,12 @@ export function wrapgenLayer(scope: Construct): lambda.LayerVersion {
   return new lambda.LayerVersion(scope, "WrapgenLayer", {
     code: lambda.Code.fromAsset("build/wrapgen-node.zip"),
     compatibleRuntimes: [
+      new lambda.Runtime("nodejs16.x", lambda.RuntimeFamily.NODEJS),
       new lambda.Runtime("nodejs18.x", lambda.RuntimeFamily.NODEJS),
       new lambda.Runtime("nodejs20.x", lambda.RuntimeFamily.NODEJS),
       new lambda.Runtime("nodejs22.x", lambda.RuntimeFamily.NODEJS),
       new lambda.Runtime("nodejs24.x", lambda.RuntimeFamily.NODEJS),
+      new lambda.Runtime("nodejs26.x", lambda.RuntimeFamily.NODEJS),
     ],
     compatibleArchitectures: [lambda.Architecture.X86_64, lambda.Architecture.ARM_64],
   });

@@ -2,13 +2,13 @@
 # It sets AWS_LAMBDA_EXEC_WRAPPER through local.wrapgen_environment. A function's own variable of the same name replaces
 # this one; it is not merged (put both values in one NODE_OPTIONS / JAVA_TOOL_OPTIONS by hand).
 # Left out of compatible_runtimes, because AWS provider 5.x refuses them:
-#   "python3.14"
+#   "python3.14", "python3.15"
 # With a provider that knows them, add them (or generate with one --runtime for each runtime to list).
 resource "aws_lambda_layer_version" "wrapgen" {
   layer_name               = "wrapgen-python"
   filename                 = "build/wrapgen-python.zip"
   source_code_hash         = filebase64sha256("build/wrapgen-python.zip")
-  compatible_runtimes      = ["python3.9", "python3.10", "python3.11", "python3.12", "python3.13"]
+  compatible_runtimes      = ["python3.8", "python3.9", "python3.10", "python3.11", "python3.12", "python3.13"]
   compatible_architectures = ["x86_64", "arm64"]
 }
 
