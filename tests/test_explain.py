@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHARED_TOOLS, WRAPGEN, aws_sample, running, token
+from conftest import SHARED_TOOLS, WRAPGEN, aws_sample, bash42_available, running, token
 
 from wrapgen.runtimes import BASH_42_RUNTIMES, FAMILIES, argument_vectors, vectors
 
@@ -24,8 +24,8 @@ pytestmark = pytest.mark.sandbox
 
 @pytest.fixture(scope="module")
 def environment(request: pytest.FixtureRequest) -> dict[str, str]:
-    """The tests' environment: with WRAPGEN_BASH42 where the team's tools can build bash 4.2."""
-    if not (SHARED_TOOLS / "build-bash42.sh").is_file():
+    """The tests' environment: with WRAPGEN_BASH42 where it is given or the team's tools can build bash 4.2."""
+    if not bash42_available():
         return dict(os.environ)
     return {**os.environ, "WRAPGEN_BASH42": str(request.getfixturevalue("bash42"))}
 
