@@ -24,6 +24,14 @@ from wrapgen.spec import wrapper_spec
 
 GOLDEN = Path(__file__).parent / "golden"
 ROOT = Path(__file__).parent.parent
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+"""The user's documentation: the README (quick start, set-up, contents) and the reference in docs/."""
+
+
+def docs_text() -> str:
+    """README.md and every docs/*.md, one after the other: what a test reads of what the documentation says."""
+    return "\n".join(path.read_text() for path in DOCS)
+
 
 # A stub interpreter: bash builtins only (so tracing the wrapper sees no other process), records its
 # argv NUL-separated and the variables named in STUB_SHOW, then exits with STUB_EXIT.

@@ -7,7 +7,7 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import INTERPRETER, ROOT, Sandbox, Terraform, cfn_lint, encode, wrapgen_cli
+from conftest import INTERPRETER, ROOT, Sandbox, Terraform, cfn_lint, docs_text, encode, wrapgen_cli
 
 from wrapgen import manifest
 from wrapgen.lint import lint
@@ -168,8 +168,8 @@ def test_terraform_example_inits_from_a_mirror_of_the_aws_provider_alone(tmp_pat
 
 
 def _readme_dockerfile_commands() -> list[str]:
-    """The README's commands that append to a Dockerfile (continuation lines joined)."""
-    text = (ROOT / "README.md").read_text().split("## Layers and container images", 1)[1]
+    """The documented commands that append to a Dockerfile (continuation lines joined)."""
+    text = docs_text().split("## Layers and container images", 1)[1]
     block = text.split("```sh\n", 1)[1].split("```", 1)[0].replace("\\\n", " ")
     return [line for line in block.splitlines() if line.endswith(">> Dockerfile")]
 
@@ -194,7 +194,7 @@ def _wrapper_variables(dockerfile: str) -> list[str]:
 
 
 def test_the_readmes_dockerfile_examples_give_each_image_one_wrapper(tmp_path: Path) -> None:
-    """Run as written, the README's Dockerfile commands leave one AWS_LAMBDA_EXEC_WRAPPER per Dockerfile, and the
+    """Run as written, the documented Dockerfile commands leave one AWS_LAMBDA_EXEC_WRAPPER per Dockerfile, and the
     vendor's wrapper is chained, not replaced. The control: its two commands of before, into one Dockerfile."""
     (tmp_path / "orders-python").mkdir()
     (tmp_path / "billing-dotnet").mkdir()

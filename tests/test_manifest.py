@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import tomli_w
-from conftest import ROOT, WRAPGEN, wrapgen_cli
+from conftest import WRAPGEN, docs_text, wrapgen_cli
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from test_hostile_zips import make_zip
@@ -553,9 +553,9 @@ def test_a_value_with_a_line_separator_keeps_the_header_readable(tmp_path: Path)
     assert wrapgen("check", "w", "l.zip", cwd=tmp_path).returncode == 0
 
 
-def test_the_readme_manifest_builds_what_its_comments_say(tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text()
-    block = readme[readme.index("```toml\n[wrapper.orders]") + len("```toml\n") :]
+def test_the_documented_manifest_builds_what_its_comments_say(tmp_path: Path) -> None:
+    text = docs_text()
+    block = text[text.index("```toml\n[wrapper.orders]") + len("```toml\n") :]
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "preload.py").write_text("print('preloaded')\n")
     (tmp_path / "infra").mkdir()

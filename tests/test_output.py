@@ -80,7 +80,7 @@ def test_a_failure_leaves_nothing_behind(tmp_path: Path, layer: str) -> None:
 
 
 def test_a_missing_layer_directory_is_made_before_the_template_is_printed(tmp_path: Path) -> None:
-    """The README's own command in a fresh directory: build/ does not exist."""
+    """The documented command (docs/layers-and-iac.md) in a fresh directory: build/ does not exist."""
     result = wrapgen_cli("python", "--preset", "importtime", "--layer", "build/wrapgen-python.zip", "--iac", "sam",
                          cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr

@@ -134,9 +134,10 @@ def test_the_oldest_python_builds_and_checks_a_manifest(tmp_path: Path, dist: di
 
 
 def _readme_commands() -> list[str]:
+    """The set-up on a fresh machine: the README's first command (its quick start's) and its Set-up's commands."""
     text = (ROOT / "README.md").read_text()
-    setup = text.split("## Set-up", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```sh\n(.*?)\n```", setup, re.S)
+    setup = text.split("\n## Set-up\n", 1)[1].split("\n## ", 1)[0]
+    return [re.findall(r"```sh\n(.*?)\n```", text, re.S)[0], *re.findall(r"```sh\n(.*?)\n```", setup, re.S)]
 
 
 def test_readme_has_two_setup_commands_and_ci_runs_the_test_one() -> None:

@@ -1,5 +1,6 @@
-"""--format json of publish, attach, detach and build (issue 21): one object on stdout whose keys the README
-documents, the same facts as the text; messages and errors stay on stderr, exit statuses as with text."""
+"""--format json of publish, attach, detach and build (issue 21): one object on stdout whose keys the docs
+(docs/aws.md, docs/manifest.md) document, the same facts as the text; messages and errors stay on stderr,
+exit statuses as with text."""
 
 from __future__ import annotations
 
@@ -9,16 +10,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, Moto
+from conftest import Moto, docs_text
 from test_aws import aws, configuration, function, layer_zip, publish, run, unique  # noqa: F401 - aws: a fixture
 
 pytest.importorskip("boto3", reason="boto3 is not installed: pip install -e '.[test]'")
 pytestmark = [pytest.mark.usefixtures("no_real_aws")]
 
 
-def readme_example(key: str, unlike: str = "") -> dict[str, Any]:
-    """The README's JSON example that has this top-level key, and not `unlike` (each is valid JSON)."""
-    blocks = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", (ROOT / "README.md").read_text(), re.S)]
+def documented_example(key: str, unlike: str = "") -> dict[str, Any]:
+    """The docs' JSON example that has this top-level key, and not `unlike` (each is valid JSON)."""
+    blocks = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", docs_text(), re.S)]
     (found,) = [block for block in blocks if key in block and unlike not in block]
     return dict(found)
 
@@ -33,7 +34,7 @@ def test_publish_as_json(aws: Moto, tmp_path: Path) -> None:  # noqa: F811
     assert data["arn"].endswith(f":layer:{name}:1") and data["version"] == 1 and data["published"] is True
     assert "nodejs20.x" in data["runtimes"] and data["architectures"] == ["x86_64", "arm64"]
     assert data["description"].startswith("wrapgen ") and "AWS_LAMBDA_EXEC_WRAPPER=" in data["description"]
-    assert set(data) == set(readme_example("published"))  # the keys the README documents
+    assert set(data) == set(documented_example("published"))  # the keys the docs document
     again = json.loads(run("publish", str(path), "--layer-name", name, "--format", "json").stdout)
     assert again["published"] is False and again["arn"] == data["arn"]  # control: the same zip is not published
     assert not run("publish", str(path), "--layer-name", name).stdout.startswith("{")  # control: text by default
@@ -84,7 +85,7 @@ def test_a_partial_failure_as_json_names_the_error_and_the_undo_and_exits_1(aws:
     assert by[good]["result"] == "changed" and by[good]["error"] is None
     assert data["counts"] == {"changed": 1, "failed": 1}
     assert data["undo"] == f"wrapgen detach --function {good}"
-    documented = readme_example("undo")
+    documented = documented_example("undo")
     assert set(data) == set(documented) and [set(item) for item in documented["functions"]] == [
         set(by[good]), set(by[bad])]  # fmt: skip
 
@@ -97,7 +98,7 @@ def test_build_as_json_lists_the_files_as_dry_run_says_them(tmp_path: Path) -> N
     assert dry.exit_code == 0, dry.stderr
     data = json.loads(dry.stdout)
     assert data["written"] is False and not (tmp_path / "build").exists()
-    documented = readme_example("written")
+    documented = documented_example("written")
     assert set(data) == set(documented) and set(data["files"][0]) == set(documented["files"][0])
     (entry,) = data["entries"]
     assert entry["name"] == "api" and entry["command"].startswith("wrapgen node ")

@@ -64,11 +64,11 @@ def test_versions_chains_and_records_of_healthy_functions(aws: Moto, tmp_path: P
     assert found[plain]["result"] == "no wrapgen layer" and found[plain]["layers"] == []  # control: a vendor's
     assert {found[name]["result"] for name in (old, new, by_hand)} == {"ok"} and found[new]["check"] is None
     assert data["counts"] == {"ok": 3, "no wrapgen layer": 1}
-    from test_reports import readme_example
+    from test_reports import documented_example
 
-    (documented,) = readme_example("functions", unlike="command")[
+    (documented,) = documented_example("functions", unlike="command")[
         "functions"
-    ]  # the README's example has every key, as here
+    ]  # the docs' example has every key, as here
     assert set(found[old]) == set(documented) and set(found[old]["layers"][0]) == set(documented["layers"][0])
     assert set(found[old]["recorded"]) == set(documented["recorded"])
     text = run("status", "--function", old, "--function", plain)
