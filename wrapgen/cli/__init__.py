@@ -480,7 +480,7 @@ _Profile = Annotated[
     typer.Option(help="A profile of ~/.aws/config (default: AWS_PROFILE, else the default).", metavar="PROFILE"),
 ]
 _Summary = Annotated[
-    Report, typer.Option("--format", help="text, or a JSON object on stdout (its keys: docs/aws.md, docs/manifest.md); messages on stderr.")
+    Report, typer.Option("--format", help="text, or a JSON object on stdout (keys: docs/aws.md); messages on stderr.")
 ]
 
 
