@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, ROOT
+from conftest import DOCS, GOLDEN, ROOT
 
 pytestmark = pytest.mark.tools
 
@@ -58,7 +58,8 @@ def test_both_artifacts_carry_the_data_and_pass_twine_check(dist: dict[str, Path
         names = set(sdist.getnames())
     # In the sdist, the templates are at the top (the wheel's force-include moves them into the package).
     sources = {f"{top}/{path}" if path.startswith("templates/") else f"{top}/wrapgen/{path}" for path in DATA}
-    assert sources | {f"{top}/LICENSE", f"{top}/CHANGELOG.md", f"{top}/README.md"} <= names
+    docs = {f"{top}/{path.relative_to(ROOT)}" for path in DOCS}  # the README links them; tests/test_docs.py reads them
+    assert sources | docs | {f"{top}/LICENSE", f"{top}/CHANGELOG.md"} <= names
     twine = subprocess.run([BIN / "twine", "check", "--strict", *dist.values()], capture_output=True, text=True,
                            check=False)  # fmt: skip
     assert twine.returncode == 0, twine.stdout + twine.stderr
