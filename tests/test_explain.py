@@ -506,6 +506,9 @@ def test_every_recorded_command_line_with_all_vectors(tmp_path: Path) -> None:
     assert [o["steps"][0]["after"] for o in outcomes] == [list(v.argv) for v in recorded]
     code, outcomes, _ = explain(dict(os.environ), plain, "--family", "dotnet", "--runtime", "dotnet8")
     assert [o["vector"] for o in outcomes] == [1]
+    code, outcomes, _ = explain(dict(os.environ), plain, "--family", "java", "--runtime", "java25", "--all-vectors")
+    assert [o["variant"] for o in outcomes] == [v.variant for v in vectors() if v.runtime == "java25"]
+    assert len(outcomes) > 1 and outcomes[-1]["variant"]  # SnapStart or provisioned concurrency, named
 
 
 def test_a_script_the_wrapper_runs_from_its_own_directory_is_beside_it(tmp_path: Path) -> None:

@@ -111,6 +111,8 @@ class Outcome:
     """Which of the runtime's recorded command lines (1: the first; .NET and java17 have more than one)."""
     unchecked: str | None = None
     """Why the verdict could not be reached here (a file of the wrapper's layer that was not given), or None."""
+    variant: str = ""
+    """What sets this command line apart from the runtime's first (java25: SnapStart or provisioned concurrency)."""
 
     @property
     def broken(self) -> bool:
@@ -731,6 +733,7 @@ def _explain_one(chain: list[str], how: How, family: Family, vector: Vector, wor
         processes=counted,
         problems=problems,
         vector=index,
+        variant=vector.variant,
     )
     missing = [path for path in processes.missing if path not in paths] if processes is not None else []
     if missing and not how.layers and (outcome.broken or start is None):
@@ -772,7 +775,9 @@ def describe(outcomes: Sequence[Outcome], family: Family) -> str:
         verdict = "BREAKS the function" if outcome.broken else "NOT CHECKED" if outcome.unchecked else "ok"
         out.append(f"{outcome.label}: {verdict}  (under {outcome.bash}; {outcome.processes})")
         if counted[outcome.runtime] > 1:
-            out.append(f"  command line {outcome.vector} of {counted[outcome.runtime]} recorded for {outcome.runtime}")
+            variant = f": {outcome.variant}" if outcome.variant else ""
+            out.append(f"  command line {outcome.vector} of {counted[outcome.runtime]} recorded for {outcome.runtime}"
+                       + variant)  # fmt: skip
         for step in outcome.steps:
             out.append(f"  {printable(step.script)}")
             out.append(f"    before: {_shown(step.before)}")
@@ -814,6 +819,7 @@ def as_data(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
         {
             "runtime": o.runtime,
             "vector": o.vector,
+            "variant": o.variant,
             "breaks": o.broken,
             "checked": o.unchecked is None,
             "not_checked": o.unchecked,
