@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -35,13 +36,14 @@ def _env(moto: Moto, url: str | None = None) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def _slow(moto: Moto, delay: float = 0.1) -> Iterator[str]:
-    """moto behind a proxy that answers each call `delay` seconds late (as AWS does, far away): a fleet takes long
-    enough to be interrupted half way."""
+def _slow(moto: Moto, delay: float = 0.2) -> Iterator[tuple[str, threading.Event]]:
+    """moto behind a proxy that answers each call `delay` seconds late (as AWS does, far away), so a fleet takes
+    long enough to be interrupted half way; the event is set once the first update has been answered."""
     import http.client
     import http.server
-    import threading
     import urllib.parse
+
+    updated = threading.Event()
 
     target = urllib.parse.urlparse(moto.url)
 
@@ -60,6 +62,8 @@ def _slow(moto: Moto, delay: float = 0.1) -> Iterator[str]:
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+            if self.command == "PUT" and self.path.endswith("/configuration"):
+                updated.set()
 
         do_GET = do_POST = do_PUT = do_DELETE = _forward
 
@@ -70,10 +74,20 @@ def _slow(moto: Moto, delay: float = 0.1) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://127.0.0.1:{server.server_address[1]}", updated
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _published(tmp_path: Path, moto: Moto) -> str:
+    """A wrapgen node layer, published: its version's ARN."""
+    env, zip_path = _env(moto), tmp_path / "layer.zip"
+    made = subprocess.run([*WRAPGEN, "node", "--flag", "--trace-warnings", "--layer", str(zip_path), "-o",
+                           str(tmp_path / "w")], env=env, capture_output=True, check=False)  # fmt: skip
+    assert made.returncode == 0
+    return subprocess.run([*WRAPGEN, "publish", str(zip_path), "--layer-name", f"wrapgen-{uuid.uuid4().hex[:8]}"],
+                          env=env, capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
 
 
 def _attached(moto: Moto, names: list[str]) -> set[str]:
@@ -83,23 +97,15 @@ def _attached(moto: Moto, names: list[str]) -> set[str]:
 @pytest.mark.parametrize("number", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupted_fleet_attach_says_what_changed_and_how_to_undo_it(tmp_path: Path, moto: Moto,
                                                                           number: int) -> None:  # fmt: skip
-    env = _env(moto)
-    zip_path = tmp_path / "layer.zip"
-    made = subprocess.run([*WRAPGEN, "node", "--flag", "--trace-warnings", "--layer", str(zip_path), "-o",
-                           str(tmp_path / "w")], env=env, capture_output=True, check=False)  # fmt: skip
-    assert made.returncode == 0
-    layer = subprocess.run([*WRAPGEN, "publish", str(zip_path), "--layer-name", f"wrapgen-{uuid.uuid4().hex[:8]}"],
-                           env=env, capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    env, layer = _env(moto), _published(tmp_path, moto)
     names = [function(moto) for _ in range(FLEET)]
     before = {name: configuration(moto, name) for name in names}
     argv = [*WRAPGEN, "attach", "--layer", layer, "--no-explain",
             *[arg for name in names for arg in ("--function", name)]]  # fmt: skip
-    with _slow(moto) as url:
+    with _slow(moto) as (url, updated):
         process = subprocess.Popen(argv, env=_env(moto, url), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    text=True)  # fmt: skip
-        deadline = time.monotonic() + 120
-        while not _attached(moto, names) and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.05)
+        assert updated.wait(120)
         process.send_signal(number)
         stdout, stderr = process.communicate(timeout=120)
     attached = _attached(moto, names)
@@ -123,16 +129,10 @@ def test_an_interrupted_fleet_attach_says_what_changed_and_how_to_undo_it(tmp_pa
 def test_a_fleet_attach_without_a_signal_changes_them_all(tmp_path: Path, moto: Moto) -> None:
     """The control: the same fleet, not interrupted, is attached whole with exit 0 (the signal made the
     difference above)."""
-    env = _env(moto)
-    zip_path = tmp_path / "layer.zip"
-    made = subprocess.run([*WRAPGEN, "node", "--flag", "--trace-warnings", "--layer", str(zip_path), "-o",
-                           str(tmp_path / "w")], env=env, capture_output=True, check=False)  # fmt: skip
-    assert made.returncode == 0
-    layer = subprocess.run([*WRAPGEN, "publish", str(zip_path), "--layer-name", f"wrapgen-{uuid.uuid4().hex[:8]}"],
-                           env=env, capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    layer = _published(tmp_path, moto)
     names = [function(moto) for _ in range(FLEET // 4)]
     argv = [*WRAPGEN, "attach", "--layer", layer, "--no-explain",
             *[arg for name in names for arg in ("--function", name)]]  # fmt: skip
-    with _slow(moto) as url:
+    with _slow(moto) as (url, _):
         done = subprocess.run(argv, env=_env(moto, url), capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0 and _attached(moto, names) == set(names), done.stdout
