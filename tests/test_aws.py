@@ -18,6 +18,7 @@ from typer.testing import CliRunner  # noqa: TID251 - it runs wrapgen's own app,
 from wrapgen.aws import attach
 from wrapgen.aws.client import AwsError, clients
 from wrapgen.cli import app
+from wrapgen.runtimes import FAMILIES
 
 pytest.importorskip("boto3", reason="boto3 is not installed: pip install -e '.[test]'")
 pytestmark = [pytest.mark.usefixtures("no_real_aws"), pytest.mark.moto]
@@ -144,7 +145,7 @@ def test_publish_twice_makes_one_version(aws: Moto, tmp_path: Path) -> None:
     assert "not published: the latest version holds the same code" in second.stderr
     client = aws.client("lambda")
     (version,) = client.list_layer_versions(LayerName=name)["LayerVersions"]
-    assert set(version["CompatibleRuntimes"]) == {"nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x"}
+    assert set(version["CompatibleRuntimes"]) == set(FAMILIES["node"].runtimes)  # the preset takes them all
     assert set(version["CompatibleArchitectures"]) == {"x86_64", "arm64"}
     description = version["Description"]
     assert len(description) <= 256 and description.startswith("wrapgen ")

@@ -141,7 +141,8 @@ def attack(tmp_path: Path, listener: Listener) -> Attack:
     script.chmod(0o755)
     env = {**os.environ, "HOME": str(home), "AWS_SECRET_ACCESS_KEY": CANARY_ENV, "AWS_SESSION_TOKEN": CANARY_ENV,
            "AWS_ACCESS_KEY_ID": "AKIA" + CANARY_ENV}  # fmt: skip
-    env.pop("WRAPGEN_BASH42", None)
+    for name in [name for name in env if name.startswith("WRAPGEN_")]:  # the cloak's trigger (WRAPGEN_TEST_WORKERS)
+        del env[name]
     return Attack(script, home, known, sleep, listener, env)
 
 

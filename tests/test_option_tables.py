@@ -169,7 +169,8 @@ def _interpreter(family: str, version: str) -> str:
 def test_flags_are_checked_against_the_tables(family: str, flag: str, says: str | None, real: str | None) -> None:
     result = wrapgen_cli(family, "--flag", flag)
     if says is None:
-        assert result.returncode == 0 and result.stderr == "", result.stderr
+        # accepted: at most a warning (a flag some runtime already passes has no effect there: said, not refused)
+        assert result.returncode == 0 and all(line.startswith("warning: ") for line in result.stderr.splitlines())
     else:
         assert result.returncode == 1 and result.stdout == "" and result.stderr.count("\n") == 1
         assert result.stderr.startswith("error: ") and says in result.stderr, result.stderr
