@@ -68,7 +68,8 @@ WORKERS = 4
 """Runtimes explained at once (each is mostly waiting for its sandbox to start and end)."""
 RECORD = 4 * 1024 * 1024
 """Bytes of the stub's record and of strace's log kept (exec's own limit on argv and environment is 2 MiB)."""
-_TIMEOUT = 20
+_TIMEOUT = 60
+"""Seconds a run may take: a wrapper execs at once, but a loaded machine's sandbox and strace start slowly."""
 _FORK = re.compile(r"\b(clone3?|v?fork)\(")
 BASH42_ENV = "WRAPGEN_BASH42"
 """Names a bash 4.2 (the one of Amazon Linux 2) to run the wrappers of its runtimes under."""
