@@ -538,3 +538,16 @@ def test_every_script_of_an_amazon_linux_2_chain_runs_under_bash_42(tmp_path: Pa
         code, outcomes, stderr = explain(environment, ours, theirs, "--runtime", runtime)
         said = [problem for problem in problems(outcomes[0]) if problem.startswith("printed on stderr: bash ")]
         assert code == 0 and said and said[0].startswith(f"printed on stderr: {version}"), (runtime, said, stderr)
+
+
+def test_list_variables_are_compared_unit_by_unit(tmp_path: Path) -> None:
+    """NODE_OPTIONS is cut as node reads it (an option with its value is one unit): a second `--require` is no
+    repeat; the same `--require /opt/a.js` again is noted."""
+    args = ("--family", "node", "--runtime", "nodejs22.x", "--env", "NODE_OPTIONS=--require /opt/a.js")
+    for added, repeated in (("/opt/b.js", False), ("/opt/a.js", True)):
+        wrapper = script(tmp_path, "w", f'#!/bin/bash\nexport NODE_OPTIONS="$NODE_OPTIONS --require {added}"\n'
+                         'exec "$@"\n')  # fmt: skip
+        code, outcomes, _ = explain(dict(os.environ), wrapper, *args)
+        notes = [problem for problem in problems(outcomes[0]) if "more than once" in problem]
+        assert code == 0 and notes == (["NODE_OPTIONS: ['--require /opt/a.js'] now given more than once"] if repeated
+                                       else []), notes  # fmt: skip

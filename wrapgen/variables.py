@@ -20,9 +20,14 @@ _WORD = re.compile(r'(?:"(?:[^"\\]|\\.)*"|[^ \t\n\r\f\v"])+')
 
 def units(name: str, value: str) -> list[str]:
     """The units of `value` for the list variable `name`, in order, without repeats."""
+    return list(dict.fromkeys(every_unit(name, value)))
+
+
+def every_unit(name: str, value: str) -> list[str]:
+    """The units of `value` for the list variable `name`, in order, a repeated one as often as it is there."""
     separator = MERGED_VARIABLES[name]
     if separator != " ":
-        return list(dict.fromkeys(entry for entry in value.split(separator) if entry))
+        return [entry for entry in value.split(separator) if entry]
     words = _WORD.findall(value)
     family = OPTIONS_VARIABLES.get(name)
     found: list[str] = []
@@ -31,7 +36,7 @@ def units(name: str, value: str) -> list[str]:
         width = classify(FAMILIES[family].grammar, words[i])[1] if family else 1
         found.append(" ".join(words[i : i + width]))
         i += width
-    return list(dict.fromkeys(found))
+    return found
 
 
 def node_options_problem(value: str, runtime: str | None) -> tuple[str, str, bool] | None:

@@ -221,15 +221,6 @@ def _version(runtime: str) -> tuple[str, int]:
     return next((text for prefix, text in said.items() if runtime.startswith(prefix)), f"{major}.0.0"), 1
 
 
-def _start(records: Sequence[Record], kind: str, first: str | None) -> Record | None:
-    """The start of `kind` that counts: the one the wrapper's own process exec'd, else the last that was not a
-    probe (a start as a child)."""
-    mine = [record for record in records if record.kind == kind]
-    own = [record for record in mine if record.pid == first]
-    started = own or [record for record in mine if not (len(record.argv) > 1 and record.argv[-1] in VERSION_ASKED)]
-    return started[-1] if started else None
-
-
 class Processes(NamedTuple):
     """What strace saw: execs and process creations, the first process (the wrapper's own), the last program that
     process tried to exec (path, whether it started), and the files under /opt the run looked for in vain."""
@@ -295,6 +286,19 @@ class ChainRun(NamedTuple):
     result: Ran
     processes: Processes | None
     stub: str
+
+    @property
+    def first(self) -> str | None:
+        """The wrapper's own process (strace's first), or None where not traced."""
+        return self.processes.first if self.processes is not None else None
+
+    def start(self, kind: str = "stub") -> Record | None:
+        """The start of `kind` that counts: the one the wrapper's own process exec'd, else the last that was not a
+        probe (a start as a child)."""
+        mine = [record for record in self.records if record.kind == kind]
+        own = [record for record in mine if record.pid == self.first]
+        started = own or [r for r in mine if not (len(r.argv) > 1 and r.argv[-1] in VERSION_ASKED)]
+        return started[-1] if started else None
 
 
 def _stub(path: Path, vector: Vector, fd: int, kind: str, then: str = "") -> None:
@@ -432,7 +436,12 @@ def _delegated(vector: Vector, before: list[str], after: list[str], env: dict[st
     ADOT's java wrappers), or None."""
     if not vector.handler_in_argv or after[-1:] == before[-1:] or not after:
         return None
-    return next((name for name, value in sorted(env.items()) if value == before[-1] and name != "_HANDLER"), None)
+    return _carrier(env, before[-1])
+
+
+def _carrier(env: dict[str, str], handler: str) -> str | None:
+    """The variable (not _HANDLER) that holds the original handler for the wrapper's own, or None."""
+    return next((name for name, value in sorted(env.items()) if value == handler and name != "_HANDLER"), None)
 
 
 def _options(before: list[str], after: list[str], program: int | None) -> list[Problem]:
@@ -500,7 +509,7 @@ def _handler_variable(vector: Vector, given: dict[str, str], got: dict[str, str]
     if vector.handler_in_argv:
         return [Problem(f"_HANDLER changed to {after!r}, which this runtime does not read (it takes the handler from"
                         " its command line)", False)]  # fmt: skip
-    carrier = next((name for name, value in sorted(got.items()) if value == before and name != "_HANDLER"), None)
+    carrier = _carrier(got, before)
     if carrier is not None:
         return [Problem(f"_HANDLER {before!r} replaced by {after!r}, which gets the original from {carrier}", False,
                         True)]  # fmt: skip
@@ -509,18 +518,19 @@ def _handler_variable(vector: Vector, given: dict[str, str], got: dict[str, str]
 
 
 def _lists(given: dict[str, str], got: dict[str, str]) -> list[Problem]:
-    """What a wrapper did to the list variables (NODE_OPTIONS, JAVA_TOOL_OPTIONS, ...): a unit it was given and
-    dropped breaks (it overwrote the function's or an earlier wrapper's value); a unit added twice is noted."""
+    """What a wrapper did to the list variables (NODE_OPTIONS, JAVA_TOOL_OPTIONS, ...), unit by unit (an option with
+    its value, as wrapgen.variables cuts them): a unit it was given and dropped breaks (it overwrote the function's
+    or an earlier wrapper's value); a unit added twice is noted."""
+    from wrapgen.variables import every_unit
+
     problems = []
     for name, separator in MERGED_VARIABLES.items():
-        before, after = given.get(name, "").split(separator), got.get(name, "").split(separator)
-        dropped = [unit for unit in before if unit and unit not in after]
+        before, after = every_unit(name, given.get(name, "")), every_unit(name, got.get(name, ""))
+        dropped = [unit for unit in before if unit not in after]
         if dropped:
             problems.append(Problem(f"{name}: {separator.join(dropped)!r} dropped: the wrapper overwrote the list"
                                     " instead of adding to it", True))  # fmt: skip
-        twice = sorted(
-            unit for unit, count in Counter(after).items() if unit and count > 1 and count > before.count(unit)
-        )
+        twice = sorted(unit for unit, count in Counter(after).items() if count > 1 and count > before.count(unit))
         if twice:
             problems.append(Problem(f"{name}: {twice!r} now given more than once", False))
     return problems
@@ -623,9 +633,10 @@ def siblings(chain: Sequence[str], places: Sequence[str]) -> list[tuple[str, str
         with open(script, "rb") as stream:
             text = stream.read(SIBLING_MAX).decode("utf-8", "replace")
         named = [os.path.relpath(os.path.normpath(path), base) for path in re.findall(r"/opt/[\w.+@%/-]+", text)]
+        words = set(re.findall(r"[\w.-]+", text))  # once, not a search of the text per file of the directory
         with os.scandir(root) as entries:
-            named += [entry.name for entry in entries if re.search(rf"(?<![\w.-]){re.escape(entry.name)}(?![\w.-])",
-                                                                    text)]  # fmt: skip
+            named += [entry.name for entry in entries if entry.name in words or not re.fullmatch(r"[\w.-]+", entry.name)
+                      and re.search(rf"(?<![\w.-]){re.escape(entry.name)}(?![\w.-])", text)]  # fmt: skip
         for relative in dict.fromkeys(named):
             if relative.startswith("..") or any(part.startswith(".") for part in relative.split(os.sep)):
                 continue
@@ -682,17 +693,12 @@ def _argv(record: Record | None, vector: Vector) -> list[str] | None:
 
 def _steps(chain: list[str], how: How, vector: Vector, bash: str, work: Path, ran: ChainRun) -> list[Step]:
     """Each wrapper of the chain, with the command line and environment it received and passed on."""
-    first = ran.processes.first if ran.processes is not None else None
-    start = _start(ran.records, "stub", first)
+    start = ran.start()
     argv, environment = _argv(start, vector), start.environment if start else None
     before = list(vector.argv)
     if len(chain) == 1:
         return [Step(chain[0], before, argv, environment=environment)]
-    if how.shim:
-        given = _start(ran.records, "shim", first)
-    else:
-        alone = _run(chain[:1], how, vector, bash, work)
-        given = _start(alone.records, "stub", alone.processes.first if alone.processes else None)
+    given = ran.start("shim") if how.shim else _run(chain[:1], how, vector, bash, work).start()
     handed = _argv(given, vector)
     return [Step(chain[0], before, handed, environment=given.environment if given else None),
             Step(chain[1], handed or before, argv, environment=environment)]  # fmt: skip
@@ -701,9 +707,7 @@ def _steps(chain: list[str], how: How, vector: Vector, bash: str, work: Path, ra
 def _explain_one(chain: list[str], how: How, family: Family, vector: Vector, work: Path, index: int = 1) -> Outcome:
     bash, bash_note = _bash_for(vector.runtime)
     ran = _run(chain, how, vector, bash, work, how.shim)
-    processes = ran.processes
-    first = processes.first if processes is not None else None
-    start = _start(ran.records, "stub", first)
+    processes, first, start = ran.processes, ran.first, ran.start()
     steps = _steps(chain, how, vector, bash, work, ran)
     paths = list(how.places[: len(chain)] if how.sandboxed else chain)
     given_env = seen = lambda_environment(vector, paths[0], how.variables)
