@@ -120,7 +120,7 @@ def family_of(runtime: str) -> str | None:
 
 def render(family: str, flags: Sequence[str] = (), env: Sequence[str] = (), then: str | None = None,
            name: str | None = None) -> str:  # fmt: skip
-    return render_wrapper(wrapper_spec(family, flags, env, then, name)).text
+    return render_wrapper(wrapper_spec(family, flags, env, (then,) if then else (), name)).text
 
 
 @dataclass

@@ -273,7 +273,7 @@ class TestSwitches:
         argv = _install(sandbox, ["/var/lang/bin/python3.12", "/var/runtime/bootstrap.py"])
         run = sandbox.run(wrapper, argv, env={"WRAPGEN_THEN": wrapper})
         assert run.argv == encode([argv[0], "-X", "importtime", argv[1]])
-        assert "is this one" in run.stderr
+        assert "is this wrapper" in run.stderr
 
     def test_disable_still_hands_over_to_the_next_wrapper(self, sandbox: Sandbox) -> None:
         vendor = sandbox.script("vendor", '#!/bin/bash\nexport VENDOR_WAS_HERE=1\nexec "$@"\n')

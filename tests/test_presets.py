@@ -122,7 +122,7 @@ def test_node_options_is_appended_to_never_replaced(sandbox: Sandbox, before: st
 def test_applied_twice_changes_nothing_more(sandbox: Sandbox) -> None:
     spec = dict(env=["JAVA_TOOL_OPTIONS=-Dx=1 -Dy=2"], presets=["startup-hook=/opt/h/Hook.dll"])
     second = sandbox.script("second", render_wrapper(wrapper_spec("dotnet", **spec, name="second")).text)
-    first = sandbox.script("first", render_wrapper(wrapper_spec("dotnet", **spec, then=second)).text)
+    first = sandbox.script("first", render_wrapper(wrapper_spec("dotnet", **spec, then=(second,))).text)
     argv = [sandbox.stub("/var/lang/bin/dotnet"), "exec", "/var/task/app.dll"]
     run = sandbox.run(first, argv, env={"DOTNET_STARTUP_HOOKS": "Mine"},
                       show=["JAVA_TOOL_OPTIONS", "DOTNET_STARTUP_HOOKS"])  # fmt: skip

@@ -173,7 +173,7 @@ def test_any_valid_input_gives_a_lint_clean_script(family: str, data: st.DataObj
     env = [f"{name}={data.draw(text)}" for name in names]
     then = data.draw(st.none() | text.map(lambda t: "/opt/" + t))
     try:
-        spec = wrapper_spec(family, [shlex.join(flags)], env, then)
+        spec = wrapper_spec(family, [shlex.join(flags)], env, (then,) if then else ())
     except WrapgenError:
         assume(False)
         raise

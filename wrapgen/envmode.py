@@ -91,8 +91,8 @@ def env_assignments(spec: WrapperSpec) -> list[tuple[str, str]]:
     runtimes = spec.selected
     if spec.drops:
         _refuse("--drop-flag", "a variable cannot remove the runtime's own options")
-    if spec.then:
-        _refuse("--then", "it chains wrappers, and --via env makes none")
+    if spec.chained:
+        _refuse("--then" if spec.then else "--first", "it chains wrappers, and --via env makes none")
     out = _Assignments()
     for name, value in spec.env:
         out.add(name, value)

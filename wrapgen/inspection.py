@@ -216,8 +216,10 @@ def _text_lines(report: Report) -> Iterator[str]:
                 yield f"    removes: {printable(shell.words(spec.dropped))}"
             for name, value in spec.variables + spec.defaults:
                 yield f"    sets: {printable(name)}={printable(shell.word(value))}"
+            if spec.first:
+                yield f"    first: {printable(', '.join(spec.first))}"
             if spec.then:
-                yield f"    then: {printable(spec.then)}"
+                yield f"    then: {printable(', '.join(spec.then))}"
     yield from (f"defect: {printable(defect)}" for defect in report.defects)
     yield f"{len(report.entries)} file(s), {len(report.defects)} defect(s)"
 
@@ -240,7 +242,8 @@ def report_data(report: Report) -> dict[str, object]:
                 "inserts": list(spec.inserted),
                 "removes": list(spec.dropped),
                 "sets": [{"name": name, "value": value} for name, value in spec.variables + spec.defaults],
-                "then": spec.then,
+                "first": list(spec.first),
+                "then": list(spec.then),
                 "command": spec.command(),
             },
         })  # fmt: skip

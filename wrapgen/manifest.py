@@ -46,8 +46,8 @@ OUTSIDE = "allow-paths-outside"
 CONFINED = ("output", "layer", "stdout")
 """An entry's keys that name a file it writes; with include and include-exec (the SRC of SRC=DEST, a file it
 reads), the paths held inside the manifest's directory."""
-SINGLE = {"then"}
-"""Repeatable on the command line, one in an entry (the command refuses two)."""
+ONE_OR_MORE = {"then", "first"}
+"""Lists whose entry may also give one string (`then = "/opt/otel-handler"`, as before chains were lists)."""
 
 
 def key_of(field: str) -> str:
@@ -61,7 +61,7 @@ KEYS = {key_of(field): field for field in Request._fields[1:]}
 def takes_list(key: str) -> bool:
     """Whether an entry's key is a list of strings (a repeatable option), else one value."""
     field = KEYS[key]
-    return isinstance(Request._field_defaults[field], tuple) and field not in SINGLE
+    return isinstance(Request._field_defaults[field], tuple)
 
 
 @dataclass(frozen=True)
@@ -264,6 +264,8 @@ def _known_keys(items: Mapping[str, Any], where: str) -> None:
 def _value(key: str, value: object, where: str) -> Any:
     """An option's key's value as its Request field takes it: a tuple of strings, a switch, or a string."""
     field = KEYS[key]
+    if field in ONE_OR_MORE and isinstance(value, str):
+        return (value,)
     if takes_list(key):
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             raise InvalidValue(f"{where} {key}: want a list of strings, got {_kind(value)}", f'e.g. {key} = ["..."]')
@@ -272,7 +274,7 @@ def _value(key: str, value: object, where: str) -> Any:
         _want(where, key, value, bool)
         return value
     _want(where, key, value, str)
-    return (value,) if field in SINGLE else value
+    return value
 
 
 def _want(where: str, key: str, value: object, kind: type) -> None:

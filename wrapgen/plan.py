@@ -27,11 +27,6 @@ def plan(request: Request, execute: Execution = Execution.sandboxed) -> Plan:
     from wrapgen.output import Plan
     from wrapgen.spec import spec_of
 
-    if len(request.then) > 1:
-        raise InvalidValue(
-            "--then is given twice: a wrapper execs one next wrapper",
-            "that one can chain further, with its own --then or WRAPGEN_THEN",
-        )
     _check_choice("--via", request.via, Via)
     _check_choice("--format", request.format, Format)
     if request.iac is not None:
@@ -46,7 +41,7 @@ def plan(request: Request, execute: Execution = Execution.sandboxed) -> Plan:
         raise InvalidValue("--allow-dynamic-references goes with --iac sam or cloudformation, which resolve"
                            " {{resolve:...}}")  # fmt: skip
     result = Plan(messages=[f"warning: {warning}\n" for warning in spec.warnings])
-    if not (spec.inserted or spec.variables or spec.defaults or spec.then or spec.dropped):
+    if not (spec.inserted or spec.variables or spec.defaults or spec.chained or spec.dropped):
         result.messages.append("warning: nothing to insert, set or chain: the wrapper only starts the runtime\n")
     if execute is Execution.never:
         request = request._replace(verify_with=None, explain=False)
@@ -163,6 +158,7 @@ def _wrapper_plan(result: Plan, spec: WrapperSpec, request: Request, sandboxed: 
         verify(spec, request.verify_with, spec.variables + spec.defaults, sandboxed=sandboxed)
     artifact = render_wrapper(spec)
     script = artifact.text.encode()
+    in_layer = _shims(result, spec, request)
     if request.explain:
         result.messages.append(_explanation(spec, script, sandboxed))
     files = include_files(request.include, request.include_exec)
@@ -170,7 +166,7 @@ def _wrapper_plan(result: Plan, spec: WrapperSpec, request: Request, sandboxed: 
         result.files.append(File(request.output, script, artifact.mode))
     if request.layer is not None:
         wrapper = LayerFile(wrapper_file(spec.name), normalise_text(script), artifact.mode)
-        _add_layer(result, spec, request.layer, [wrapper, *files], wrapper=True)
+        _add_layer(result, spec, request.layer, [wrapper, *in_layer, *files], wrapper=True)
     elif request.dockerfile:
         _warn_unshipped(result, spec, files, "it is not copied into the image: COPY it, or add --include")
     else:
@@ -178,9 +174,45 @@ def _wrapper_plan(result: Plan, spec: WrapperSpec, request: Request, sandboxed: 
     if request.iac is not None and request.layer is not None:
         result.stdout += _snippet(request, spec, request.layer, (("AWS_LAMBDA_EXEC_WRAPPER", wrapper_path(spec.name)),))
     elif request.dockerfile:
-        result.stdout += dockerfile_lines(spec, request.output, files).encode()
+        copied = [*(in_layer if spec.chained else []), *files]
+        result.stdout += dockerfile_lines(spec, request.output, copied).encode()
     elif request.output is None and request.layer is None:
         result.stdout += script
+
+
+def _shims(result: Plan, spec: WrapperSpec, request: Request) -> list[LayerFile]:
+    """The chain's shims as layer files (in a layer always: attach may chain another wrapper after it), written
+    beside -o's file (in PATH.chain/) where the wrapper runs others."""
+    from wrapgen.layer import LayerFile, normalise_text, wrapper_file
+    from wrapgen.output import File
+    from wrapgen.render import render_shims, shim_dir
+
+    if request.output is None and request.layer is None:
+        _check_shimless(result, spec)
+    shims = [
+        LayerFile(
+            f"{shim_dir(wrapper_file(spec.name))}/{shim.path}",
+            normalise_text(shim.text.encode()),
+            shim.mode,
+            f"{shim_dir(request.output or '')}/{shim.path}",
+        )
+        for shim in render_shims(spec)
+    ]
+    if request.output is not None and spec.chained:
+        result.files += [File(shim.source or "", shim.data, shim.mode) for shim in shims]
+    return shims
+
+
+def _check_shimless(result: Plan, spec: WrapperSpec) -> None:
+    """A chain whose wrapper is written alone (no -o, no --layer): its shims are not written, and without them the
+    first link after it gets the interpreter's path (a link before it, or a second after it, would not run)."""
+    if len(spec.then) > 1 or spec.first:
+        raise InvalidValue("a chain of more than one next wrapper, or with --first, needs its shims beside the wrapper",
+                           "write it with -o PATH (the shims go in PATH.chain/) or --layer")  # fmt: skip
+    if spec.then:
+        result.messages.append(f"warning: --then {spec.then[0]}: without its shims (-o PATH writes them in PATH.chain/,"
+                               " --layer adds them) the next wrapper gets the interpreter's path, and what it drops"
+                               " from a list variable is not put back\n")  # fmt: skip
 
 
 def _explanation(spec: WrapperSpec, script: bytes, sandboxed: bool) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -117,6 +119,13 @@ def letters(chars: str) -> shell.ShellCode:
     return shell.ShellCode(f"[{chars}]")
 
 
+def expand(name: str, operator: str = "") -> shell.ShellCode:
+    """`${NAME}`, or `${NAME:-}` / `${NAME-}` (the operator, with an empty word): a variable a template names."""
+    if operator not in ("", ":-", "-"):
+        raise ValueError(f"not an expansion wrapgen writes: {operator!r}")
+    return shell.ShellCode(f"${{{identifier(name)}{operator}}}")
+
+
 def identifier(name: str) -> shell.ShellCode:
     if not _IDENTIFIER.fullmatch(name):
         raise ValueError(f"not a bash variable name: {name!r}")
@@ -172,6 +181,7 @@ def environment(language: str = "shell") -> jinja2.Environment:
         case_pattern=case_pattern,
         letters=letters,
         identifier=identifier,
+        expand=expand,
         version=__version__,
     )
     return env
@@ -269,6 +279,8 @@ def render_wrapper(spec: WrapperSpec) -> Artifact:
             variables=_variables(spec),
             merges=any(name in MERGED_VARIABLES for name, _ in spec.variables),
             drops=_drops(spec),
+            shim=False,
+            **_chain(spec),
         )
     )
     header = len(text[: text.index(regenerate) + len(regenerate)].encode("utf-8", "surrogateescape"))
@@ -276,6 +288,77 @@ def render_wrapper(spec: WrapperSpec) -> Artifact:
         raise InvalidValue(f"the wrapper's header, the command that rebuilds it, would take {header} bytes: wrapgen"
                            f" reads back {HEADER_MAX} (inspect, check, iac)", "give shorter values")  # fmt: skip
     return Artifact(path=spec.name, text=text, mode=0o755)
+
+
+def _chain(spec: WrapperSpec) -> dict[str, Any]:
+    """What the wrapper and its shims share of its chain (wrapgen.links): the exported variables' prefix (a hash of
+    the wrapper's command, so that a wrapgen wrapper that is a link of another's chain keeps its own), and the shim
+    started for an interpreter that has no shim of its name. The shims are in PATH.chain/ beside the wrapper at PATH
+    (found from $0 at run time)."""
+    digest = hashlib.sha256("\0".join(spec.command()).encode("utf-8", "surrogateescape")).hexdigest()
+    return {"state": identifier("WRAPGEN_CHAIN_" + digest[:8].upper()), "fallback": spec.family.interpreters[0]}
+
+
+def shim_dir(path: str) -> str:
+    """Where the shims of the wrapper at `path` are: beside it, in PATH.chain/."""
+    return path + ".chain"
+
+
+def shim_names(spec: WrapperSpec) -> list[str]:
+    """The interpreter names a shim is shipped under: each of the runtimes' interpreters, and the fallback."""
+    from fnmatch import fnmatchcase
+
+    from wrapgen.runtimes import vectors
+
+    family = spec.family
+    names = {os.path.basename(v.argv[0]) for v in vectors() if v.runtime in spec.runtimes}
+    named = {name for name in names if any(fnmatchcase(name, glob) for glob in family.interpreters)}
+    return sorted(named | {family.interpreters[0]})
+
+
+WORD = '^[ \t\n\r\f\v]*(("([^"\\\\]|\\\\.)*"|[^ \t\n\r\f\v"])+)'
+"""A word of an options variable, as wrapgen.variables reads one (a bash regular expression)."""
+
+
+def render_shims(spec: WrapperSpec) -> list[Artifact]:
+    """The chain's shims (templates/shim.sh.j2), one under each interpreter name: their paths are relative to the
+    wrapper's shim_dir."""
+    from wrapgen.links import KNOWN
+    from wrapgen.runtimes import OPTIONS_VARIABLES
+
+    chain = _chain(spec)
+    state = chain["state"]
+    lists = _wrap(" ", ["for wrapgen_var in", *MERGED_VARIABLES], 4, 71) + "; do"
+    keep = [*lists.split("\n"),
+            f"    wrapgen_value={state}_KEPT_$wrapgen_var",
+            '    if [[ -n ${!wrapgen_var+set} ]]; then',
+            '        export "$wrapgen_value==${!wrapgen_var}"',
+            "    else",
+            '        export "$wrapgen_value="',
+            "    fi",
+            "done",
+            f"export {state}_LAST=$wrapgen_next"]  # fmt: skip
+    variable = next((name for name, family in OPTIONS_VARIABLES.items() if family == spec.family.name), None)
+    value_units = [f"{variable} {option}" for option in spec.family.grammar.value_options] if variable else []
+    resplits = [path for path, link in KNOWN.items() if link.resplits]
+    text = (
+        environment()
+        .get_template("shim.sh.j2")
+        .render(
+            spec=spec,
+            family=spec.family,
+            generated=GENERATED,
+            merges=list(MERGED_VARIABLES.items()),
+            keep=shell.ShellCode("\n".join(keep)),
+            value_units=case_pattern(value_units, indent=16) if value_units else "",
+            resplits=case_pattern(resplits, indent=12) if resplits else "",
+            word_pattern=WORD,
+            text_pattern="[^ \t\n\r\f\v]",
+            shim=True,
+            **chain,
+        )
+    )
+    return [Artifact(path=name, text=text, mode=0o755) for name in shim_names(spec)]
 
 
 def _json(text: str) -> shell.ShellCode:

@@ -38,6 +38,7 @@ class Request(NamedTuple):
     drop_flag: tuple[str, ...] = ()
     env: tuple[str, ...] = ()
     env_default: tuple[str, ...] = ()
+    first: tuple[str, ...] = ()
     then: tuple[str, ...] = ()
     via: str = "wrapper"
     format: str = "lines"
@@ -109,8 +110,12 @@ OPTIONS: dict[str, Option] = {
     "env": Option("NAME=VALUE", "NAME=VALUE exported before the runtime starts; list variables (NODE_OPTIONS,"
                   " JAVA_TOOL_OPTIONS, RUBYOPT, DOTNET_STARTUP_HOOKS, PYTHONPATH) are appended to. Repeatable."),
     "env_default": Option("NAME=VALUE", "NAME=VALUE exported only where the variable is unset or empty. Repeatable."),
-    "then": Option("PATH", "Exec this next wrapper (e.g. /opt/otel-handler) with the modified command line instead"
-                   " of the interpreter; if it is missing at run time, warn and start the runtime."),
+    "first": Option("PATH", "Another wrapper (e.g. a vendor's that must run first) that runs before this one, given"
+                    " the runtime's command line with a shim named as the interpreter, which hands on to this"
+                    " wrapper. Repeatable, in order."),
+    "then": Option("PATH", "A next wrapper (e.g. /opt/otel-handler) that runs after this one, given the modified"
+                   " command line with a shim named as the interpreter, which hands on to the next link or the"
+                   " runtime. Repeatable, in order; a link that cannot run is skipped with a warning."),
     "via": Option("wrapper|env", "wrapper: a script for AWS_LAMBDA_EXEC_WRAPPER; env: only the variables to set"
                   " (for IaC), or an error saying why a variable cannot do what was asked."),
     "format": Option("lines|json", "With --via env: NAME=VALUE lines, or a JSON object."),
@@ -145,7 +150,18 @@ def option_help(field: str, family: str, example: str, runtimes: Sequence[str]) 
     return OPTIONS[field].help.format(example=repr(example), family=family, runtimes=", ".join(runtimes))
 
 
-HEADER_FIELDS = ("preset", "flag", "unchecked_flag", "drop_flag", "env", "env_default", "then", "name", "runtime")
+HEADER_FIELDS = (
+    "preset",
+    "flag",
+    "unchecked_flag",
+    "drop_flag",
+    "env",
+    "env_default",
+    "first",
+    "then",
+    "name",
+    "runtime",
+)
 """The fields that shape a wrapper's bytes, in the order its header's "regenerate with" command names them
 (wrapgen.spec writes and reads that command through Request.argv and Request.from_argv)."""
 

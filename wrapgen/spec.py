@@ -11,6 +11,7 @@ from typing import NamedTuple
 from wrapgen import shell
 from wrapgen.errors import InvalidEnv, InvalidFlag, InvalidValue, WrapgenError
 from wrapgen.grammar import Kind, classify
+from wrapgen.links import SEPARATOR, check_chain, check_link, resplit_warnings
 from wrapgen.presets import Applied, apply_presets, check_runtime, interactions
 from wrapgen.request import HEADER_FIELDS, Request
 from wrapgen.runtimes import FAMILIES, MERGED_VARIABLES, RESERVED_ENV, Family, retired
@@ -32,7 +33,8 @@ class WrapperSpec(NamedTuple):
     family: Family
     flags: tuple[str, ...] = ()
     env: tuple[tuple[str, str], ...] = ()
-    then: str | None = None
+    then: tuple[str, ...] = ()
+    """The links after this wrapper, in order (wrapgen.links)."""
     name: str = ""
     presets: tuple[Applied, ...] = ()
     drops: tuple[str, ...] = ()
@@ -41,6 +43,13 @@ class WrapperSpec(NamedTuple):
     """--unchecked-flag's options (each with its words), which no table vouches for."""
     selected: tuple[str, ...] = ()
     """--runtime: the Lambda runtimes it is for (empty: every runtime of the family)."""
+    first: tuple[str, ...] = ()
+    """The links before this wrapper, in order."""
+
+    @property
+    def chained(self) -> bool:
+        """Whether it runs other wrappers (a chain, with its shims)."""
+        return bool(self.first or self.then)
 
     @property
     def runtimes(self) -> tuple[str, ...]:
@@ -102,6 +111,7 @@ class WrapperSpec(NamedTuple):
                 done = "the wrapper appends" if owner is self.family else "unless it holds"
                 found.append(f"{owner.path_variable} hides layers' packages from {owner.title}'s bootstrap: {done}"
                              f" {paths}")  # fmt: skip
+        found += resplit_warnings(self.inserted, self.then)
         return tuple(found + interactions(self.family.name, self.runtimes, self.presets, self.flags))
 
     def command(self) -> list[str]:
@@ -115,7 +125,8 @@ class WrapperSpec(NamedTuple):
             drop_flag=tuple(shlex.quote(drop) for drop in self.drops),  # split like a shell splits words, as --flag is
             env=tuple(f"{key}={value}" for key, value in self.env),
             env_default=tuple(f"{key}={value}" for key, value in self.env_defaults),
-            then=(self.then,) if self.then else (),
+            first=self.first,
+            then=self.then,
             name=None if self.name == default_name(self.family) else self.name,
             runtime=self.selected,
         )
@@ -313,19 +324,12 @@ def split_drops(family: Family, texts: Sequence[str]) -> tuple[str, ...]:
     return tuple(drops)
 
 
-def check_then(path: str | None) -> str | None:
-    """The next wrapper to chain to: an absolute path, as Lambda's layers are at /opt."""
-    if path is None:
-        return None
-    _check_text("--then", path)
-    if not path.startswith("/"):
-        raise InvalidValue(
-            f"--then {path!r} is not an absolute path",
-            "give where it is in the function, e.g. /opt/otel-handler",
-        )
-    if path.endswith("/") or path.rsplit("/", 1)[-1] in (".", ".."):
-        raise InvalidValue(f"--then {path!r} names a directory, which cannot be run", "give the program's path")
-    return path
+def check_links(option: str, paths: Sequence[str]) -> tuple[str, ...]:
+    """The wrappers to chain before or after this one: each an absolute path, as Lambda's layers are at /opt."""
+    for path in paths:
+        _check_text(option, path)
+        check_link(option, path)
+    return tuple(paths)
 
 
 def check_name(family: Family, name: str | None) -> str:
@@ -355,9 +359,10 @@ def wrapper_spec(
     family_name: str,
     flags: Sequence[str] = (),
     env: Sequence[str] = (),
-    then: str | None = None,
+    then: Sequence[str] = (),
     name: str | None = None,
     *,
+    first: Sequence[str] = (),
     presets: Sequence[str] = (),
     drops: Sequence[str] = (),
     env_defaults: Sequence[str] = (),
@@ -372,7 +377,8 @@ def wrapper_spec(
         family=family,
         flags=split_flags(family, flags),
         env=parse_env(env),
-        then=check_then(then),
+        then=check_links("--then", then),
+        first=check_links("--first", first),
         name=check_name(family, name),
         presets=tuple(apply_presets(family.name, presets)),
         drops=split_drops(family, drops),
@@ -384,6 +390,7 @@ def wrapper_spec(
         for runtime in spec.selected:
             check_runtime(use, runtime)
     check_flags(family, spec.checked, spec.runtimes)
+    check_chain(spec.first, spec.then)
     both = {name for name, _ in spec.env} & {name for name, _ in spec.env_defaults}
     if both:
         raise InvalidEnv(f"{sorted(both)[0]} is given both as a variable to set and as a default")
@@ -407,7 +414,7 @@ def check_exec_size(spec: WrapperSpec) -> None:
     joined: dict[str, list[str]] = {}
     for name, value in spec.variables + spec.defaults:
         joined.setdefault(name, []).append(value)
-    strings = [*spec.inserted, *([spec.then] if spec.then else []),
+    strings = [*spec.inserted, *(SEPARATOR.join(links) for links in (spec.first, spec.then) if links),
                *(f"{name}={' '.join(values)}" for name, values in joined.items())]  # fmt: skip
     total = 0
     for text in strings:
@@ -427,8 +434,9 @@ def spec_of(request: Request) -> WrapperSpec:
         request.family,
         request.flag,
         request.env,
-        request.then[-1] if request.then else None,
+        request.then,
         request.name,
+        first=request.first,
         presets=request.preset,
         drops=request.drop_flag,
         env_defaults=request.env_default,

@@ -14,6 +14,7 @@
 wrapgen_name=profile-imports
 wrapgen_flags=(-X importtime -X frozen_modules=off -W)
 wrapgen_flags+=(error::DeprecationWarning -u)
+wrapgen_first=''
 wrapgen_then=/opt/otel-instrument
 
 if [[ $# -eq 0 ]]; then
@@ -24,7 +25,16 @@ if [[ $# -eq 0 ]]; then
 fi
 
 wrapgen_scan=
-if [[ ${WRAPGEN_DISABLE:-} != 1 ]]; then
+wrapgen_shims=$0.chain
+wrapgen_before=${WRAPGEN_FIRST:-}
+if [[ -n $wrapgen_before && ${WRAPGEN_CHAIN_7E122238:-} == "$$" ]]; then
+    wrapgen_before=
+fi
+if [[ -n $wrapgen_before && -x $wrapgen_shims/python ]]; then
+    # Links before this wrapper: they run first (see the end), and it runs
+    # when its shim hands on to it, in this process.
+    :
+elif [[ ${WRAPGEN_DISABLE:-} != 1 ]]; then
     case ${1##*/} in
         python|python[0-9]|python[0-9].[0-9]|python[0-9].[0-9][0-9])
             wrapgen_scan=1
@@ -97,9 +107,6 @@ if [[ -n $wrapgen_scan ]]; then
     fi
 fi
 
-if [[ -z $wrapgen_then${WRAPGEN_THEN:-}${WRAPGEN_DEBUG:-} ]]; then
-    exec -- "$@"
-fi
 
 function wrapgen_debug {
     if [[ ${WRAPGEN_DEBUG:-} == 1 ]]; then
@@ -109,43 +116,98 @@ function wrapgen_debug {
     fi
 }
 
-wrapgen_next=$wrapgen_then
-if [[ -z $wrapgen_next && -n ${WRAPGEN_THEN:-} ]]; then
-    wrapgen_next=$WRAPGEN_THEN
-    unset WRAPGEN_THEN
+if [[ ${WRAPGEN_CHAIN_7E122238:-} == "$$" ]]; then
+    # Its chain's shim ran it, and is $1: the shim goes on with the chain.
+    wrapgen_debug "$@"
+    exec -- "$@"
 fi
-# A next wrapper that cannot run must not stop the function: warn and
-# start the runtime with the command line as this wrapper made it.
-wrapgen_why=
-if [[ -z $wrapgen_next ]]; then
-    :
-elif [[ $wrapgen_next != /* ]]; then
-    wrapgen_why="is not an absolute path"
-elif [[ $wrapgen_next -ef $0 ]]; then
-    wrapgen_why="is this one"
-elif [[ ! -f $wrapgen_next || ! -x $wrapgen_next ]]; then
-    wrapgen_why="is missing or not executable"
-else
-    # Only a script (#!) or a program (ELF): bash would run anything else
-    # as a shell script. An unreadable file is left to exec to judge.
-    wrapgen_magic="#!"
-    if [[ -r $wrapgen_next ]]; then
-        IFS= read -r -n 4 wrapgen_magic <"$wrapgen_next"
+# The chain: the links before this wrapper (WRAPGEN_FIRST's, then its own),
+# the links after it (its own, then WRAPGEN_THEN's), one a line.
+function wrapgen_add {
+    local rest=$2 link
+    while [[ -n $rest ]]; do
+        link=${rest%%:*}
+        if [[ $rest == *:* ]]; then
+            rest=${rest#*:}
+        else
+            rest=
+        fi
+        if [[ -n $link ]]; then
+            printf -v "$1" '%s%s\n' "${!1}" "$link"
+        fi
+    done
+}
+wrapgen_before=
+wrapgen_after=
+wrapgen_add wrapgen_before "${WRAPGEN_FIRST:-}"
+wrapgen_add wrapgen_before "$wrapgen_first"
+wrapgen_add wrapgen_after "$wrapgen_then"
+wrapgen_add wrapgen_after "${WRAPGEN_THEN:-}"
+if [[ -n $wrapgen_before$wrapgen_after && -x $wrapgen_shims/python ]]; then
+    # Each link gets a shim named as the interpreter in its place, which
+    # starts the next link (an empty line: this wrapper) or the runtime.
+    unset WRAPGEN_FIRST WRAPGEN_THEN
+    if [[ -n $wrapgen_before ]]; then
+        wrapgen_before+=$'\n'
     fi
-    case $wrapgen_magic in
-        "#!"* | $'\x7fELF'*)
-            wrapgen_debug "$wrapgen_next" "$@"
-            shopt -s execfail
-            exec -- "$wrapgen_next" "$@"
-            shopt -u execfail
-            wrapgen_why="could not be started"
-            ;;
-        *)
-            wrapgen_why="has no #! line and is not a program"
-            ;;
-    esac
+    wrapgen_shim=$wrapgen_shims/${1##*/}
+    if [[ ! -f $wrapgen_shim || ! -x $wrapgen_shim ]]; then
+        wrapgen_shim=$wrapgen_shims/python
+    fi
+    export WRAPGEN_CHAIN_7E122238=$$
+    export WRAPGEN_CHAIN_7E122238_REAL="$1"
+    export WRAPGEN_CHAIN_7E122238_LINKS=$wrapgen_before$wrapgen_after
+    export WRAPGEN_CHAIN_7E122238_LAST=
+    shift
+    set -- "$wrapgen_shim" "$@"
+    wrapgen_debug "$@"
+    exec -- "$@"
 fi
-if [[ -n $wrapgen_why ]]; then
+# Without its shims (the script copied alone), the first link after it
+# starts with the interpreter in its place; the others of WRAPGEN_THEN are
+# left to it in WRAPGEN_THEN (a wrapgen wrapper reads them).
+unset WRAPGEN_FIRST
+wrapgen_skipped=$wrapgen_before
+wrapgen_next=${wrapgen_after%%$'\n'*}
+wrapgen_skipped+=''
+if [[ -n $wrapgen_skipped ]]; then
+    printf 'wrapgen: %s: %s is missing: %s\n' "$wrapgen_name" \
+        "$wrapgen_shims" "these links cannot run: $wrapgen_skipped" >&2
+fi
+if [[ -n $wrapgen_after ]]; then
+    wrapgen_why=
+    if [[ $wrapgen_next != /* ]]; then
+        wrapgen_why="is not an absolute path"
+    elif [[ $wrapgen_next -ef $0 ]]; then
+        wrapgen_why="is this wrapper"
+    elif [[ ! -f $wrapgen_next || ! -x $wrapgen_next ]]; then
+        wrapgen_why="is missing or not executable"
+    elif [[ -r $wrapgen_next ]]; then
+        # Only a script (#!) or a program (ELF): bash would run anything
+        # else as a shell script. An unreadable file is left to exec.
+        IFS= read -r -n 4 wrapgen_magic <"$wrapgen_next"
+        case $wrapgen_magic in
+            "#!"*)
+                IFS= read -r -n 512 wrapgen_magic <"$wrapgen_next"
+                if [[ $wrapgen_magic == *$'\r' ]]; then
+                    wrapgen_why="has a #! line ending in CR (CRLF)"
+                fi
+                ;;
+            $'\x7fELF'*)
+                ;;
+            *)
+                wrapgen_why="has no #! line and is not a program"
+                ;;
+        esac
+    fi
+    if [[ -z $wrapgen_why ]]; then
+        wrapgen_debug "$wrapgen_next" "$@"
+        shopt -s execfail
+        exec -- "$wrapgen_next" "$@"
+        shopt -u execfail
+        wrapgen_why="could not be started"
+    fi
+    # A next wrapper that cannot run must not stop the function.
     printf 'wrapgen: %s: next wrapper %s %s; %s\n' "$wrapgen_name" \
         "$wrapgen_next" "$wrapgen_why" "starting the runtime directly" >&2
 fi
@@ -161,7 +223,9 @@ exec -- "$@"
 #
 # Set in the function's environment: WRAPGEN_DISABLE=1 starts the runtime as if
 # this wrapper were absent (a next wrapper still runs); WRAPGEN_DEBUG=1 prints
-# the final command line on stderr; WRAPGEN_THEN=/ABSOLUTE/PATH execs that next
-# wrapper instead of the runtime, read by the last wrapgen wrapper of a chain.
-# A next wrapper that cannot be started is warned about, and the runtime starts
-# directly.
+# the final command line on stderr; WRAPGEN_FIRST and
+# WRAPGEN_THEN=/ABSOLUTE/PATH[:...] add links before and after this wrapper to
+# its chain. Each link is started with a shim named as the interpreter (beside
+# this script in profile-imports.chain/) in the interpreter's place, which
+# hands on to the next link, putting back what a link dropped from a list
+# variable; a link that cannot be started is skipped with a warning.

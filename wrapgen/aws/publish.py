@@ -53,8 +53,10 @@ def description(entry: Entry | None) -> str:
     if spec.dropped:
         does.append("removes " + shell.words(spec.dropped))
     does += [f"sets {name}" for name, _ in spec.variables + spec.defaults]
+    if spec.first:
+        does.append("after " + ", ".join(spec.first))
     if spec.then:
-        does.append(f"then {spec.then}")
+        does.append("then " + ", ".join(spec.then))
     text = head + (" - " + "; ".join(does) if does else "")
     text = printable(text)
     return text if len(text) <= DESCRIPTION_LIMIT else text[: DESCRIPTION_LIMIT - 3] + "..."

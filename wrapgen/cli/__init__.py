@@ -192,6 +192,7 @@ def _family_command(family: Family) -> Callable[..., None]:
         env_default: Annotated[
             list[str] | None, typer.Option(help=h("env_default"), metavar=OPTIONS["env_default"].metavar)
         ] = None,
+        first: Annotated[list[str] | None, typer.Option(help=h("first"), metavar=OPTIONS["first"].metavar)] = None,
         then: Annotated[list[str] | None, typer.Option(help=h("then"), metavar=OPTIONS["then"].metavar)] = None,
         via: Annotated[Via, typer.Option(help=h("via"))] = Via.wrapper,
         format: Annotated[Format, typer.Option("--format", help=h("format"))] = Format.lines,
