@@ -321,8 +321,8 @@ WORD = '^[ \t\n\r\f\v]*(("([^"\\\\]|\\\\.)*"|[^ \t\n\r\f\v"])+)'
 
 
 def render_shims(spec: WrapperSpec) -> list[Artifact]:
-    """The chain's shims (templates/shim.sh.j2), one under each interpreter name: their paths are relative to the
-    wrapper's shim_dir."""
+    """The chain's shims (templates/shim.sh.j2), one under each interpreter name, and its METADATA: their paths are
+    relative to the wrapper's shim_dir."""
     from wrapgen.links import KNOWN
     from wrapgen.runtimes import OPTIONS_VARIABLES
 
@@ -358,7 +358,28 @@ def render_shims(spec: WrapperSpec) -> list[Artifact]:
             **chain,
         )
     )
-    return [Artifact(path=name, text=text, mode=0o755) for name in shim_names(spec)]
+    shims = [Artifact(path=name, text=text, mode=0o755) for name in shim_names(spec)]
+    return [*shims, chain_metadata(spec, shims)]
+
+
+METADATA = "chain.json"
+"""The chain's description beside its shims: what wrapgen inspect, status and attach read of a layer's chain."""
+
+
+def chain_metadata(spec: WrapperSpec, shims: Sequence[Artifact]) -> Artifact:
+    """The chain as data: the wrapper, its links before and after it (the variables that add more at run time),
+    the shims and the variables' prefix. Sorted keys, no timestamp: the same spec, the same bytes."""
+    data = {
+        "wrapgen": __version__,
+        "wrapper": wrapper_path(spec.name),
+        "family": spec.family.name,
+        "first": list(spec.first),
+        "then": list(spec.then),
+        "runtime_links": {"first": "WRAPGEN_FIRST", "then": "WRAPGEN_THEN", "separator": ":"},
+        "shims": [shim.path for shim in shims],
+        "state": str(_chain(spec)["state"]),
+    }
+    return Artifact(path=METADATA, text=json.dumps(data, indent=2, sort_keys=True) + "\n", mode=0o644)
 
 
 def _json(text: str) -> shell.ShellCode:
