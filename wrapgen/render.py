@@ -177,6 +177,7 @@ def environment(language: str = "shell") -> jinja2.Environment:
     env.globals.update(
         assignment=shell.assignment,
         array_assignment=shell.array_assignment,
+        fold=shell.fold,
         comment=shell.comment,
         case_pattern=case_pattern,
         letters=letters,
