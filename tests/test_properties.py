@@ -17,7 +17,7 @@ from wrapgen.errors import InvalidFlag, WrapgenError
 from wrapgen.grammar import insertion_index
 from wrapgen.lint import lint
 from wrapgen.options import table
-from wrapgen.render import render_wrapper
+from wrapgen.render import METADATA, render_shims, render_wrapper
 from wrapgen.runtimes import FAMILIES, Grammar
 from wrapgen.spec import wrapper_spec
 
@@ -152,10 +152,16 @@ def test_values_that_look_like_code_to_the_linters_lint_clean(tmp_path: Path) ->
     """Found by the property below: each once made shellcheck or bashate report a generated script."""
     env = [f"V{i}={value}" for i, value in enumerate(LOOK_ALIKES)]
     titles = ["--title " + shlex.quote(v) for v in LOOK_ALIKES if v]  # a value, which cannot be empty
-    spec = wrapper_spec("node", titles, env, "/opt/" + "".join(LOOK_ALIKES))
+    link = "/opt/" + "".join(v for v in LOOK_ALIKES if v.isprintable())  # a link holds no control character
+    spec = wrapper_spec("node", titles, env, [link, link + "2"], first=[link + "0"])
     script = tmp_path / "wrapper"
     script.write_text(render_wrapper(spec).text)
-    assert [str(finding) for finding in lint([str(script)]).findings] == []
+    shims = []
+    for artifact in render_shims(spec):
+        if artifact.path != METADATA:
+            shims.append(tmp_path / artifact.path)
+            shims[-1].write_text(artifact.text)
+    assert [str(finding) for finding in lint([str(script), *map(str, shims)]).findings] == []
 
 
 # No shrinking: each example runs two linters, and a shrink would take minutes; the example is printed as found.

@@ -10,11 +10,18 @@ from wrapgen.spec import family_named, wrapper_spec
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"flags": ["-X\0dev"]}, {"env": ["A=\0"]}, {"then": "/opt/\0x"}],
+    [{"flags": ["-X\0dev"]}, {"env": ["A=\0"]}, {"then": ["/opt/\0x"]}, {"first": ["/opt/a", "/opt/\0x"]}],
 )
 def test_a_nul_byte_is_refused(kwargs: dict) -> None:
     with pytest.raises(InvalidValue, match="NUL byte"):
         wrapper_spec("python", **kwargs)
+
+
+def test_links_are_a_list_not_one_string() -> None:
+    """A str is a sequence of str: each character would be checked as a link ('/' as a directory)."""
+    with pytest.raises(TypeError, match="not one str"):
+        wrapper_spec("python", then="/opt/next")  # type: ignore[arg-type]
+    assert wrapper_spec("python", then=["/opt/next"], first=("/opt/before",)).then == ("/opt/next",)
 
 
 def test_a_lone_surrogate_is_refused_but_an_undecodable_byte_is_kept() -> None:

@@ -326,6 +326,8 @@ def split_drops(family: Family, texts: Sequence[str]) -> tuple[str, ...]:
 
 def check_links(option: str, paths: Sequence[str]) -> tuple[str, ...]:
     """The wrappers to chain before or after this one: each an absolute path, as Lambda's layers are at /opt."""
+    if isinstance(paths, str):  # a str is a Sequence[str] too: each of its characters would be checked as a path
+        raise TypeError(f"{option}: want a sequence of paths, not one str ({paths!r})")
     for path in paths:
         _check_text(option, path)
         check_link(option, path)
