@@ -10,7 +10,9 @@ import pytest
 from conftest import INTERPRETER, ROOT, Sandbox, Terraform, cfn_lint, docs_text, encode, wrapgen_cli
 
 from wrapgen import manifest
+from wrapgen.header import read_file_command
 from wrapgen.lint import lint
+from wrapgen.spec import spec_from_command
 
 pytestmark = [pytest.mark.tools, pytest.mark.node, pytest.mark.terraform]
 
@@ -24,14 +26,15 @@ def commands() -> list[list[str]]:
 
 def test_there_is_one_example_per_command_and_family() -> None:
     made = sorted(args[args.index("--output") + 1] for args in commands())
-    assert made == sorted(p.name for p in EXAMPLES.iterdir() if p.suffix not in {".toml", ".md"})
+    assert made == sorted(p.name for p in EXAMPLES.iterdir() if p.suffix not in {".toml", ".md", ".chain"})
     assert {args[0] for args in commands()} == {"python", "node", "java", "dotnet", "ruby"}
 
 
 def test_the_examples_manifest_is_current() -> None:
     result = wrapgen_cli("check", "--manifest", str(EXAMPLES / "wrapgen.toml"))
     assert (result.returncode, result.stdout) == (0, ""), result.stdout + result.stderr
-    assert result.stderr == "wrapgen check: 5 file(s) up to date\n"
+    chains = list(EXAMPLES.glob("*.chain/*"))  # the shims and chain.json of the chained ones
+    assert chains and result.stderr == f"wrapgen check: {len(commands()) + len(chains)} file(s) up to date\n"
 
 
 @pytest.mark.parametrize("args", commands(), ids=lambda a: a[a.index("--output") + 1])
@@ -51,7 +54,7 @@ def test_example_runs(args: list[str], sandbox: Sandbox) -> None:
     interpreter = sandbox.stub("/var/lang/bin/" + INTERPRETER[args[0]])
     program = ["exec", "/var/runtime/app.dll"] if args[0] == "dotnet" else ["/var/runtime/entry"]
     run = sandbox.run(str(wrapper), [interpreter, *program])
-    flags = shlex.split(args[args.index("--flag") + 1])
+    flags = spec_from_command(read_file_command(str(wrapper)) or []).inserted
     at = 2 if args[0] == "dotnet" else 1
     assert run.argv == encode([interpreter, *program[: at - 1], *flags, *program[at - 1 :]])
 
