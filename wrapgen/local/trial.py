@@ -408,10 +408,24 @@ def prepare_and_try(script: str | None, handler: str, event_path: str, code: str
             if wrapper is not None and not wrapper.in_layer:
                 from wrapgen.local.optdir import put
 
-                put(opt, [(wrapper.host, wrapper.place)])
+                put(opt, _with_shims(wrapper))
             local.layout.place(opt, "/opt")
+        elif wrapper is not None:
+            for host, at in _with_shims(wrapper)[1:]:
+                local.layout.place(host, at)
         place = None if wrapper is None else wrapper.place if zips else local.layout.place(wrapper.host, wrapper.place)
         return try_runtime(local, place, handler, code, event, timeout, compare, variables)
+
+
+def _with_shims(wrapper: _Wrapper) -> list[tuple[str, str]]:
+    """The wrapper's file and, where they are beside it (PATH.chain/: its chain's shims), its shims: (host file,
+    path in the function)."""
+    from wrapgen.render import shim_dir
+
+    shims = shim_dir(wrapper.host)
+    found = sorted(os.listdir(shims)) if os.path.isdir(shims) else []
+    return [(wrapper.host, wrapper.place),
+            *((os.path.join(shims, name), f"{shim_dir(wrapper.place)}/{name}") for name in found)]  # fmt: skip
 
 
 def _check_setup(script: str | None, variables: Sequence[tuple[str, str]]) -> None:
