@@ -253,7 +253,8 @@ def test_verify_with_a_program_that_leaves_a_child_running(tmp_path: Path, mode:
 
 
 def test_a_first_wrapper_built_with_then_is_not_followed_by_another(tmp_path: Path) -> None:
-    """It runs its own --then and ignores WRAPGEN_THEN: explain said ok without ever running the second."""
+    """Once it ran its own --then and ignored WRAPGEN_THEN: explain said ok without ever running the second. Its
+    own links and others are not composed: refused, saying so."""
     ours = tmp_path / "ours"
     made = subprocess.run([*WRAPGEN, "python", "--flag", "-X importtime", "--then", "/opt/vendor", "-o", str(ours)],
                           capture_output=True, text=True, check=False)  # fmt: skip
@@ -261,8 +262,9 @@ def test_a_first_wrapper_built_with_then_is_not_followed_by_another(tmp_path: Pa
     theirs = script(tmp_path, "theirs", "#!/bin/bash\nexit 1\n")
     code, outcomes, stderr = explain(dict(os.environ), ours, theirs, "--runtime", "python3.12")
     assert (code, outcomes) == (2, [])
-    assert stderr == (f"error: {ours}: it was built with --then /opt/vendor, which it runs instead of {theirs}"
-                      " (explain each alone, or build the first without --then)\n")  # fmt: skip
+    assert stderr == (f"error: {ours}: it was built with --then /opt/vendor, links of its own that explain does not"
+                      f" compose with {theirs} (explain it alone (its links beside it, or --layer), or build it"
+                      " without links)\n")  # fmt: skip
 
 
 def test_the_functions_own_variables_are_what_the_wrapper_sees(tmp_path: Path) -> None:
@@ -310,9 +312,10 @@ def test_a_runtime_run_as_a_child_or_its_status_lost_breaks(tmp_path: Path, text
 
 
 # Behaviour classes of vendor wrappers, in small wrappers of my own (each stands for the vendors' named beside it):
-# each alone, with a wrapgen wrapper ahead of it (ours execs it through WRAPGEN_THEN), and behind it (it runs first,
-# and finds ours where the interpreter is). (family, runtime, the function's variables, script, the verdict alone:
-# breaks, and words one of the reasons holds; the verdict where a mode differs).
+# each alone, with a wrapgen wrapper ahead of it (ours runs it as its --then link) and behind it (its --first link),
+# both through wrapgen's chain: each link is started with a shim named as the interpreter. (family, runtime, the
+# function's variables, script, the verdict alone: breaks, and words one of the reasons holds; the verdict where a
+# mode differs).
 Verdict = tuple[bool, str]
 DELEGATES = ('#!/bin/bash\nexport ORIGINAL_HANDLER="$_HANDLER"\nexport _HANDLER=vendor.Wrapper\n'
              'exec "${@//$ORIGINAL_HANDLER/$_HANDLER}"\n')  # fmt: skip
@@ -355,9 +358,12 @@ CLASSES: dict[str, tuple[str, str, tuple[str, ...], str, Verdict, dict[str, Verd
                        '#!/bin/bash\nexport NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--require /opt/v.js"\n'
                        'exec "$@"\n', (False, ""), {}),
     # Datadog's node wrapper once (datadog-lambda-extension #83): NODE_OPTIONS overwritten
+    # (in wrapgen's chain, the shim after it puts back what it dropped: a note)
     "overwrites-a-list": ("node", "nodejs22.x", ("--env", "NODE_OPTIONS=--max-old-space-size=100"),
                           '#!/bin/bash\nexport NODE_OPTIONS="--require /opt/v.js"\nexec "$@"\n',
-                          (True, "'--max-old-space-size=100' dropped"), {}),
+                          (True, "'--max-old-space-size=100' dropped"),
+                          {"ours-ahead": (False, "put back by wrapgen's chain"),
+                           "ours-behind": (False, "put back by wrapgen's chain")}),
     # wrappers that ask the interpreter its version before choosing what to insert
     "probes-the-interpreter": ("java", "java21", (), '#!/bin/bash\nversion=$("$1" -version 2>&1) || exit 1\n'
                                'case $version in *\'"21.\'*) exec "$1" -XX:+UseSerialGC "${@:2}" ;; esac\nexit 3\n',
@@ -373,8 +379,10 @@ CLASSES: dict[str, tuple[str, str, tuple[str, ...], str, Verdict, dict[str, Verd
     "child-loses-the-status": ("python", "python3.12", (), '#!/bin/bash\n"$@"\nexit 0\n',
                                (True, "exit status is lost"), {}),
     # AWS Lambda Web Adapter: the runtime replaced by the function's own program, by design
+    # (ahead of ours, it never hands over: ours never runs, and what it is for is lost)
     "replaces-the-runtime": ("python", "python3.12", (), '#!/bin/bash\nexec -- "${LAMBDA_TASK_ROOT}/${_HANDLER}"\n',
-                             (False, "the runtime replaced by /var/task/app.handler"), {}),
+                             (False, "the runtime replaced by /var/task/app.handler"),
+                             {"ours-behind": (True, "before it never handed over")}),
     # ... and its control: a program that is not there, outside the function's code
     "execs-a-missing-program": ("python", "python3.12", (), '#!/bin/bash\nexec /var/lang/bin/pyhton3 "${@:2}"\n',
                                 (True, "exec'd /var/lang/bin/pyhton3, which is not there"), {}),

@@ -322,8 +322,9 @@ def explain_command(
     scripts: Annotated[
         list[str],
         typer.Argument(
-            help="A wrapper, or two: the first runs the second (a wrapgen wrapper through WRAPGEN_THEN, any"
-            " other finds it where the interpreter is).",
+            help="A wrapper, or a chain of any length in the order the scripts run, composed as wrapgen composes"
+            " one: the wrapgen wrapper among them runs those before it as --first links and those after it as --then"
+            " links (none of wrapgen's: a wrapgen wrapper without flags runs them all).",
             metavar="SCRIPT...",
         ),
     ],
@@ -357,14 +358,15 @@ def explain_command(
     ] = False,
     managed_instances: _ManagedInstances = None,
 ) -> None:
-    """Run a wrapper (or a chain of two: the first runs the second) for real under bash, as each Lambda runtime
-    of the family starts it, with a recording stub as the interpreter: show the command line before and after, the
-    variables it sets, and what would break the function or silently undo the wrapper; exit 1 if anything would, 2
-    if it could not check (a missing file, a refusal, no sandbox). The scripts run in a sandbox (bubblewrap): as
-    /opt/NAME, with Lambda's environment only, no network, nothing of this machine's but its system directories,
-    read-only.
+    """Run a wrapper, or a chain of them (each link started with a shim named as the interpreter, as wrapgen runs
+    a chain), for real under bash, as each Lambda runtime of the family starts it, with a recording stub as the
+    interpreter: show what each link received and passed on, the variables each changed, the command line and
+    environment the runtime got, and what would break the function or silently undo a wrapper; exit 1 if anything
+    would, 2 if it could not check (a missing file, a refusal, no sandbox). The scripts run in a sandbox
+    (bubblewrap): as /opt/NAME, with Lambda's environment only, no network, nothing of this machine's but its
+    system directories, read-only.
 
-    Example: wrapgen explain build/wrapgen-java --runtime java21
+    Example: wrapgen explain vendor-a build/wrapgen-java vendor-b --runtime java21
     """
     from wrapgen.commands import explain
 

@@ -1,8 +1,10 @@
-"""`wrapgen explain`: Run a wrapper (or a chain of two: the first runs the second) for real under bash, as
-each Lambda runtime of the family starts it, with a recording stub as the interpreter: show the command line
-before and after, the variables it sets, and what would break the function or silently undo the wrapper; exit 1
-if anything would, 2 if it could not check. The scripts run in a sandbox (bubblewrap): as /opt/NAME, with
-Lambda's environment only, no network, nothing of this machine's but its system directories, read-only."""
+"""`wrapgen explain`: Run a wrapper, or a chain of any length composed as wrapgen composes one (each link
+started with a shim named as the interpreter), for real under bash, as each Lambda runtime of the family starts
+it, with a recording stub as the interpreter: show what each link received and passed on, the variables each
+changed, the command line and environment the runtime got, and what would break the function or silently undo a
+wrapper; exit 1 if anything would, 2 if it could not check. The scripts run in a sandbox (bubblewrap): as
+/opt/NAME, with Lambda's environment only, no network, nothing of this machine's but its system directories,
+read-only."""
 
 from __future__ import annotations
 
@@ -52,11 +54,12 @@ def _run(scripts: list[str], family: str | None, runtime: list[str] | None, form
     from wrapgen.local.explain import as_data, check_scripts, describe, explain
     from wrapgen.spec import check_runtimes, family_named, wrapper_family
 
-    check_scripts(scripts)  # before the family is looked for in the first one's header
-    chosen = family_named(family) if family else wrapper_family(scripts[0])
+    check_scripts(scripts)  # before the family is looked for in a wrapgen wrapper's header
+    chosen = family_named(family) if family else next(filter(None, map(wrapper_family, scripts)), None)
     if chosen is None:
-        raise WrapgenError(f"{scripts[0]}: not a wrapgen wrapper: say which runtimes it is for",
-                           "add --family python (or node, java, dotnet, ruby)")  # fmt: skip
+        said = "not a wrapgen wrapper: say which runtimes it is" if len(scripts) == 1 else (
+            "none is a wrapgen wrapper: say which runtimes they are")  # fmt: skip
+        raise WrapgenError(f"{', '.join(scripts)}: {said} for", "add --family python (or node, java, dotnet, ruby)")
     check_runtimes(chosen, runtime or ())
     outcomes = explain(scripts, chosen, runtime or (), sandboxed=how.sandboxed, variables=how.variables, opt=how.opt,
                        every_vector=how.every_vector, managed=how.managed)  # fmt: skip

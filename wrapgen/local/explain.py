@@ -5,7 +5,9 @@ environment, and what of that would break or silently neuter the function.
 The stub is bash builtins only: it records its argv and its whole environment (/proc/self/environ), answers a probe
 of the interpreter's version, and exits 42, which the wrapper must pass on. Where strace is installed, the run is
 traced to tell exec from fork, count processes, and see which program the wrapper exec'd in the runtime's place.
-A chain whose first wrapper is not wrapgen's runs the second from a shim in the interpreter's place.
+A chain of any length runs as wrapgen runs one (wrapgen.links): the wrapgen wrapper among the scripts (else one
+without flags) re-rendered with the others as its --first and --then links, and its shims beside it, each shim
+recording each hand-over (what a link passed on, and what the next one was given) on the same pipe as the stand-in.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ import signal
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from wrapgen.errors import InvalidValue
+from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.grammar import Kind, classify
 from wrapgen.header import read_file_command
 from wrapgen.local.bootstrap import bootstrap_check, bootstrap_environment
@@ -42,6 +44,7 @@ from wrapgen.runtimes import (
 
 if TYPE_CHECKING:
     from wrapgen.local.sandbox import Layout
+    from wrapgen.spec import WrapperSpec
 
 _STUB = r"""#!/bin/bash
 {
@@ -86,14 +89,27 @@ class Problem:
 
 @dataclass
 class Step:
-    """One wrapper of the chain: the command line it got and the one it passed on."""
+    """One script of the chain: the command line and environment it received and passed on."""
 
     script: str
-    before: list[str]
+    before: list[str] | None
+    """The command line it received, the interpreter's path first (None: it never ran)."""
     after: list[str] | None
+    """The command line it passed on (None: it never handed over)."""
     problems: list[Problem] = field(default_factory=list)
     environment: dict[str, str] | None = None
     """The environment it passed on (not reported: what the chain changed is, in the Outcome)."""
+    role: str = "alone"
+    """As Link.role: "alone", "first", "ours", "then"."""
+    place: str = ""
+    """Where it ran (its Lambda path in the sandbox)."""
+    variables: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    """The variables it changed: name -> (as it received it, as it passed it on); not the chain's bookkeeping."""
+    skipped: str | None = None
+    """Why it never ran (the chain's shim skipped it, or a link before it never handed over), or None."""
+    handed: str | None = None
+    """How it handed over, where not by exec to the next: "child" (it ran the next as a child), "interpreter" (it
+    started the interpreter itself); None."""
 
 
 @dataclass
@@ -114,6 +130,11 @@ class Outcome:
     """Why the verdict could not be reached here (a file of the wrapper's layer that was not given), or None."""
     variant: str = ""
     """What sets this command line apart from the runtime's first (java25: SnapStart or provisioned concurrency)."""
+    command: list[str] | None = None
+    """The command line the runtime got (None: it was not started)."""
+    composed: str | None = None
+    """Where none of the scripts was wrapgen's: the path of the wrapgen wrapper without flags that ran them as its
+    links (composed by wrapgen's chain); else None."""
 
     @property
     def broken(self) -> bool:
@@ -134,6 +155,109 @@ def lambda_environment(vector: Vector, wrapper: str, variables: Sequence[tuple[s
     return {**bootstrap, **dict(variables), "AWS_LAMBDA_EXEC_WRAPPER": wrapper}
 
 
+class Link(NamedTuple):
+    """One script of a chain."""
+
+    script: str
+    """The file shown: the script given (absolute), or a wrapper's own link where its layer gave it."""
+    place: str
+    """Where it stands where it runs (its Lambda path: /opt/NAME by default)."""
+    role: str
+    """"alone" (one script, no chain), "first" (a link before ours), "ours" (the wrapgen wrapper that runs the
+    chain), "then" (a link after ours)."""
+
+
+class Chain(NamedTuple):
+    """Scripts composed as wrapgen composes them: ours (a wrapgen wrapper) runs them as its links, each started
+    with a shim of ours named as the interpreter."""
+
+    links: tuple[Link, ...]
+    """In the order they run: the --first links, ours, the --then links."""
+    spec: WrapperSpec
+    """Ours, with its links at their places."""
+    text: bytes
+    """Ours' script: re-rendered from its spec, or (a wrapper's own links) the file itself."""
+    composed: bool = False
+    """None of the scripts is wrapgen's: ours is a wrapgen wrapper without flags, added to run them."""
+    baked: bool = False
+    """A wrapper's own links, from its layer or beside it: one not found is not given here (unless the layers
+    were given)."""
+
+    @property
+    def ours(self) -> Link:
+        return next(link for link in self.links if link.role == "ours")
+
+    @property
+    def first(self) -> bool:
+        """Links run before ours (ours starts the chain, and runs when its shim hands on to it)."""
+        return any(link.role == "first" for link in self.links)
+
+
+def _spec(script: str) -> WrapperSpec | None:
+    """The spec of a wrapgen wrapper (from its header), or None for any other script."""
+    from wrapgen.spec import spec_from_command
+
+    try:
+        command = read_file_command(script)
+        return None if command is None else spec_from_command(command)
+    except WrapgenError:
+        return None
+
+
+def compose(scripts: Sequence[str], family: Family, where: Sequence[str]) -> Chain | None:
+    """The scripts (absolute, at their places `where`) as wrapgen composes them: the first wrapgen wrapper among them
+    is ours, those before it its --first links and those after it its --then links; with none of wrapgen's, a
+    wrapgen wrapper without flags runs them all as --then links. None for one script run alone (not a wrapgen
+    wrapper with its own links: baked() is for that). InvalidValue for a chain wrapgen would refuse."""
+    from wrapgen.links import check_chain, check_link
+    from wrapgen.render import render_wrapper
+    from wrapgen.spec import wrapper_spec
+
+    found = next(((i, spec) for i, script in enumerate(scripts) if (spec := _spec(script)) is not None), None)
+    if len(scripts) == 1:
+        return None
+    if found is not None:
+        at, spec = found
+        if spec.family.name != family.name:
+            raise InvalidValue(f"{scripts[at]}: a wrapgen wrapper for {spec.family.name}, not {family.name}",
+                               f"--family {spec.family.name}")  # fmt: skip
+        if spec.chained:
+            option, link = ("--first", spec.first[0]) if spec.first else ("--then", spec.then[0])
+            others = ", ".join(script for i, script in enumerate(scripts) if i != at)
+            raise InvalidValue(f"{scripts[at]}: it was built with {option} {link}, links of its own that explain"
+                               f" does not compose with {others}", "explain it alone (its links beside it, or"
+                               " --layer), or build it without links")  # fmt: skip
+        links = [Link(script, place, "first" if i < at else "ours" if i == at else "then")
+                 for i, (script, place) in enumerate(zip(scripts, where, strict=True))]  # fmt: skip
+    else:
+        spec = wrapper_spec(family.name)
+        place = "/opt/wrapgen/" + spec.name
+        while place in where:
+            place = "/opt/wrapgen/" + place.removeprefix("/opt/")
+        links = [Link("", place, "ours"), *(Link(script, p, "then") for script, p in zip(scripts, where, strict=True))]
+    first = tuple(check_link("--first", link.place) for link in links if link.role == "first")
+    then = tuple(check_link("--then", link.place) for link in links if link.role == "then")
+    check_chain(first, then)
+    spec = spec._replace(first=first, then=then)
+    text = render_wrapper(spec).text.encode("utf-8", "surrogateescape")
+    return Chain(tuple(links), spec, text, composed=found is None)
+
+
+def baked(script: str, place: str, opt: str) -> Chain | None:
+    """A wrapgen wrapper with links of its own, run as its chain from `opt` (where its layer, or the files beside
+    it, put its links); None for any other script, or one none of whose links is there."""
+    spec = _spec(script)
+    if spec is None or not spec.chained:
+        return None
+    paths = [*spec.first, *spec.then]
+    if not any(os.path.isfile(os.path.join(opt, path.removeprefix("/opt/"))) for path in paths):
+        return None
+    links = [*(Link(path, path, "first") for path in spec.first), Link(script, place, "ours"),
+             *(Link(path, path, "then") for path in spec.then)]  # fmt: skip
+    with open(script, "rb") as stream:
+        return Chain(tuple(links), spec, stream.read(), baked=True)
+
+
 class How(NamedTuple):
     """How a chain is run: where each script stands (its Lambda path), in the sandbox or not, the function's layers
     unpacked (at /opt in the sandbox), and the function's own variables."""
@@ -142,8 +266,10 @@ class How(NamedTuple):
     sandboxed: bool
     opt: str | None
     variables: tuple[tuple[str, str], ...]
-    shim: bool = False
-    """The first wrapper is not wrapgen's: the second stands in the interpreter's place for it (a shim execs it)."""
+    links: tuple[Link, ...]
+    """The scripts, in the order they run."""
+    chain: Chain | None = None
+    """The scripts composed by wrapgen's chain (None: one script, run alone)."""
     layers: bool = False
     """The function's layers were given (at /opt): a file missing there is missing on Lambda too."""
 
@@ -286,6 +412,8 @@ class ChainRun(NamedTuple):
     result: Ran
     processes: Processes | None
     stub: str
+    paths: list[str]
+    """Each script's path where it ran (in chain order)."""
 
     @property
     def first(self) -> str | None:
@@ -332,13 +460,71 @@ def _helpers(layout: Layout, bin_dir: Path, name: str, bash: str) -> None:
             layout.place(chosen, "/bin/bash")
 
 
-def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path, shim: bool = False) -> ChainRun:
-    """Run the chain on the vector (each script at its place in the sandbox, in `opt` where given). The first
-    wrapper passes on to the second through WRAPGEN_THEN, or (`shim`) through a recording shim in the interpreter's
-    place that execs the second with the stand-in's path."""
-    from wrapgen.local.sandbox import Layout, run
+_RECORDING = r"""{
+    printf '%s\0' {kind} "$$" {count} {argv}
+    while IFS= read -r -d '' wrapgen_entry; do
+        printf '%s\0' "$wrapgen_entry"
+    done < /proc/$$/environ
+{extra}    printf '\0'
+} >&{fd}
+"""
+"""What a shim of the chain writes on the stand-in's pipe (a record as the stand-in's): "shim" where it starts (what
+the link before passed on, its environment as exec'd), "give" where it starts a link or ours (with the list
+variables as it put them back)."""
+_HANDS_ON = re.compile(r'^( *)exec -- ("\$wrapgen_(?:next|ours)") "\$0" "\$@"$', re.MULTILINE)
 
-    places, sandboxed, opt = how.places[: len(chain)], how.sandboxed, how.opt
+
+def recording(text: str, fd: int) -> str:
+    """A shim's text (wrapgen.render.render_shims) with its records written on `fd`: one after its #! line, one
+    before each exec of a link or of ours."""
+    line, _, rest = text.partition("\n")
+    started = _RECORDING.replace("{kind}", "shim").replace("{count}", '"$#"').replace("{argv}", '"$0" "$@"')
+    extra = "".join(f"    if [[ -n ${{{name}+set}} ]]; then\n        printf '%s\\0' \"{name}=${name}\"\n    fi\n"
+                    for name in MERGED_VARIABLES)  # fmt: skip
+
+    def give(found: re.Match[str]) -> str:
+        block = _RECORDING.replace("{kind}", "give").replace("{count}", '"$(($# + 1))"')
+        block = block.replace("{argv}", found[2] + ' "$0" "$@"').replace("{extra}", extra).replace("{fd}", str(fd))
+        return "".join(found[1] + each + "\n" for each in block.splitlines()) + found[0]
+
+    given, count = _HANDS_ON.subn(give, rest)
+    if not count:
+        raise InvalidValue("explain: the chain's shims no longer hand on as it reads them (a wrapgen bug)")
+    return line + "\n" + started.replace("{extra}", "").replace("{fd}", str(fd)) + given
+
+
+def _chain_files(chain: Chain, directory: Path, paths: Sequence[str], fd: int | None) -> None:
+    """Ours' shims (recording on `fd`; None: as shipped) in `directory`, ours' links at `paths`."""
+    from wrapgen.render import render_shims
+
+    spec = _linked(chain, paths)
+    directory.mkdir(parents=True, exist_ok=True)
+    for artifact in render_shims(spec):
+        path = directory / artifact.path
+        path.write_text(recording(artifact.text, fd) if fd is not None and artifact.text.startswith("#!")
+                        else artifact.text)  # fmt: skip
+        path.chmod(artifact.mode)
+
+
+def _linked(chain: Chain, paths: Sequence[str]) -> WrapperSpec:
+    """Ours' spec with its links at `paths` (each link's path where it runs)."""
+    at = {link.place: path for link, path in zip(chain.links, paths, strict=True)}
+    return chain.spec._replace(first=tuple(at[p] for p in chain.spec.first), then=tuple(at[p] for p in chain.spec.then))
+
+
+def _entry(links: Sequence[Link]) -> int:
+    """Which script Lambda execs: ours where it runs a chain, else the one."""
+    return next((i for i, link in enumerate(links) if link.role == "ours"), 0)
+
+
+def _run(how: How, vector: Vector, bash: str, work: Path) -> ChainRun:
+    """Run the scripts on the vector (each at its place in the sandbox, in `opt` where given): one alone, or the
+    chain (ours first, its shims recording each hand-over)."""
+    from wrapgen.local.sandbox import Layout, run
+    from wrapgen.render import shim_dir
+
+    chain, links = how.chain, how.links
+    sandboxed, opt = how.sandboxed, how.opt
     layout = Layout(sandboxed)
     record, record_write = os.pipe()
     trace, trace_write = os.pipe()
@@ -351,24 +537,34 @@ def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path, 
     stub_dir = layout.place(str(bin_dir), where) if bin_dir != task else "/var/task" if sandboxed else str(task)
     cwd = layout.place(str(task), "/var/task")
     _helpers(layout, bin_dir, name, bash)
+    entry = _entry(links)  # what Lambda execs: ours, which runs the chain
     if opt is not None and sandboxed:
-        layout.place(opt, "/opt")  # the scripts are in it, at their places
-        paths = list(places)
-    else:
-        paths = [layout.place(script, place) for script, place in zip(chain, places, strict=True)]
-    if shim:
-        stub_path = os.path.join(stub_dir, "interpreter", name)
-        _stub(bin_dir / "interpreter" / name, vector, record_write, "stub")
-        _stub(bin_dir / name, vector, record_write, "shim",
-              f'exec {shlex.quote(paths[1])} {shlex.quote(stub_path)} "$@"\n')  # fmt: skip
-    else:
-        stub_path = os.path.join(stub_dir, name)
-        _stub(bin_dir / name, vector, record_write, "stub")
-    env = lambda_environment(vector, paths[0], how.variables)
-    if len(chain) > 1 and not shim:
-        env["WRAPGEN_THEN"] = paths[1]
+        layout.place(opt, "/opt")  # the scripts are in it, at their places (ours and its shims as shipped)
+        paths = [link.place for link in links]
+        first = os.path.join(opt, paths[entry].removeprefix("/opt/"))
+    elif chain is None:
+        paths = [layout.place(links[0].script, links[0].place)]
+        first = links[0].script
+    else:  # no sandbox: the scripts where they are; ours written here
+        paths = [str(work / "ours" / os.path.basename(link.place)) if link.role == "ours" else link.script
+                 for link in links]  # fmt: skip
+        first = paths[entry]
+    if chain is not None:
+        ours = paths[entry]
+        if not sandboxed:  # ours re-rendered with its links where they are here
+            from wrapgen.render import render_wrapper
+
+            Path(ours).parent.mkdir(exist_ok=True)
+            Path(ours).write_text(render_wrapper(_linked(chain, paths)).text)
+            Path(ours).chmod(0o755)
+        shims = work / "shims" if sandboxed else Path(shim_dir(ours))
+        _chain_files(chain, shims, paths, record_write)
+        layout.place(str(shims), shim_dir(ours))  # over the shims as shipped, in the sandbox
+    stub_path = os.path.join(stub_dir, name)
+    _stub(bin_dir / name, vector, record_write, "stub")
+    env = lambda_environment(vector, paths[entry], how.variables)
     interpreter = os.path.join(stub_dir, name)
-    argv = [*_command(layout.expose(bash), chain[0], paths[0]), interpreter, *vector.argv[1:]]
+    argv = [*_command(layout.expose(bash), first, paths[entry]), interpreter, *vector.argv[1:]]
     strace = shutil.which("strace")
     fds = [record_write]
     reads = {record: RECORD}
@@ -384,12 +580,13 @@ def _run(chain: Sequence[str], how: How, vector: Vector, bash: str, work: Path, 
     until = (lambda kept: _ended(kept[trace]) is not None) if strace else None
     result = run(layout, argv, env, _TIMEOUT, cwd, reads=reads, pass_fds=fds, until=until)
     if result.timed_out:
-        raise InvalidValue(f"{chain[0]}: still running after {_TIMEOUT} s (a wrapper must exec the runtime)")
+        raise InvalidValue(f"{links[entry].script or paths[entry]}: still running after {_TIMEOUT} s (a wrapper must"
+                           " exec the runtime)")  # fmt: skip
     processes = _trace(result.read[trace]) if strace else None
     status = _ended(result.read[trace]) if strace else None
     if status is not None:
         result = result._replace(returncode=status)
-    return ChainRun(_records(result.read[record]), result, processes, stub_path)
+    return ChainRun(_records(result.read[record]), result, processes, stub_path, paths)
 
 
 PROTECTED = frozenset({"-classpath", "-cp", "--class-path", "--depsfile", "--runtimeconfig"})
@@ -413,13 +610,13 @@ def _compare(family: Family, vector: Vector, before: list[str], after: list[str]
             problems.append(Problem(f"the handler changed: the runtime reads {after[-1:]!r} where {before[-1]!r} was"
                                     " (the function fails at init)", True))  # fmt: skip
     if program is None:
-        return problems + _options(before, after, None) + _duplicated(before, after)
+        return problems + _options(before, after, None) + _duplicated(grammar, before, after)
     moved = program_index(grammar, after)
     if moved is None or after[moved] != before[program]:
         found = "nothing" if moved is None else repr(after[moved])
         problems.append(Problem(f"the program was displaced: the interpreter starts {found} where"
                                 f" {before[program]!r} was", True))  # fmt: skip
-        return problems + _options(before, after, program) + _duplicated(before, after)
+        return problems + _options(before, after, program) + _duplicated(grammar, before, after)
     cut = 1 if vector.handler_in_argv else 0  # the handler, checked above
     tail_before, tail_after = before[program + 1 : len(before) - cut], after[moved + 1 : len(after) - cut]
     if tail_after != tail_before:
@@ -428,7 +625,8 @@ def _compare(family: Family, vector: Vector, before: list[str], after: list[str]
         what = "duplicated" if extra and extra == tail_before else "after the program"
         problems.append(Problem(f"{extra!r} {what} {before[program]!r}: the interpreter passes it to the program,"
                                 " as an argument, instead of reading it", True))  # fmt: skip
-    return problems + _options(before[: program + 1], after[: moved + 1], program) + _duplicated(before, after)
+    kept = _options(before[: program + 1], after[: moved + 1], program)
+    return problems + kept + _duplicated(grammar, before, after)
 
 
 def _delegated(vector: Vector, before: list[str], after: list[str], env: dict[str, str]) -> str | None:
@@ -463,9 +661,23 @@ def _options(before: list[str], after: list[str], program: int | None) -> list[P
     return problems
 
 
-def _duplicated(before: list[str], after: list[str]) -> list[Problem]:
-    extra = Counter(after[1:]) - Counter(before[1:])
-    duplicated = sorted(arg for arg in extra if arg in before[1:])
+def _units(grammar: Grammar, argv: Sequence[str]) -> list[str]:
+    """A command line's arguments after the interpreter, an option with its value as one ("-X importtime")."""
+    found: list[str] = []
+    i = 1
+    while i < len(argv):
+        kind, width = classify(grammar, argv[i])
+        if kind is Kind.PROGRAM:
+            return found + list(argv[i:])
+        found.append(" ".join(argv[i : i + max(width, 1)]))
+        i += max(width, 1)
+    return found
+
+
+def _duplicated(grammar: Grammar, before: list[str], after: list[str]) -> list[Problem]:
+    """An argument (an option with its value) given again: python's "-X dev -X importtime" is no repeat."""
+    had, now = _units(grammar, before), _units(grammar, after)
+    duplicated = sorted(unit for unit in Counter(now) - Counter(had) if unit in had)
     return [Problem(f"duplicated: {duplicated!r} now appears more than once", False)] if duplicated else []
 
 
@@ -517,17 +729,22 @@ def _handler_variable(vector: Vector, given: dict[str, str], got: dict[str, str]
                     " function's handler is never called", True)]  # fmt: skip
 
 
-def _lists(given: dict[str, str], got: dict[str, str]) -> list[Problem]:
+def _lists(given: dict[str, str], got: dict[str, str], next_got: dict[str, str] | None = None) -> list[Problem]:
     """What a wrapper did to the list variables (NODE_OPTIONS, JAVA_TOOL_OPTIONS, ...), unit by unit (an option with
     its value, as wrapgen.variables cuts them): a unit it was given and dropped breaks (it overwrote the function's
-    or an earlier wrapper's value); a unit added twice is noted."""
+    or an earlier wrapper's value), unless wrapgen's chain put it back (`next_got`: what the next link, or the
+    runtime, got from the shim); a unit added twice is noted."""
     from wrapgen.variables import every_unit
 
     problems = []
     for name, separator in MERGED_VARIABLES.items():
         before, after = every_unit(name, given.get(name, "")), every_unit(name, got.get(name, ""))
         dropped = [unit for unit in before if unit not in after]
-        if dropped:
+        back = every_unit(name, next_got.get(name, "")) if next_got is not None else []
+        if dropped and all(unit in back for unit in dropped):
+            problems.append(Problem(f"{name}: {separator.join(dropped)!r} dropped (it overwrote the list), put back"
+                                    " by wrapgen's chain", False))  # fmt: skip
+        elif dropped:
             problems.append(Problem(f"{name}: {separator.join(dropped)!r} dropped: the wrapper overwrote the list"
                                     " instead of adding to it", True))  # fmt: skip
         twice = sorted(unit for unit, count in Counter(after).items() if count > 1 and count > before.count(unit))
@@ -564,38 +781,41 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
     the runtimes' order. `managed`: as a Managed Instances environment of that concurrency (wrapgen.local.managed)."""
     check_scripts(scripts)
     from wrapgen.local.managed import check, compared, explain_runs, lambda_variables
+    from wrapgen.render import shim_dir
 
     if managed is not None:
         runtimes = check(family, tuple(runtimes), managed)
-    if len(scripts) > 2:
-        raise InvalidValue("explain follows one link: give a wrapper and its next wrapper at the most",
-                           "a longer chain is followed through each wrapgen wrapper's own --then")  # fmt: skip
-    command = read_file_command(scripts[0]) if len(scripts) == 2 else None
-    if command is not None:
-        then = dict(zip(command[2::2], command[3::2], strict=False)).get("--then")
-        if then is not None:  # it ignores WRAPGEN_THEN: the second would never run (explain said ok)
-            raise InvalidValue(f"{scripts[0]}: it was built with --then {then}, which it runs instead of"
-                               f" {scripts[1]}", "explain each alone, or build the first without --then")  # fmt: skip
-    chain = [os.path.abspath(script) for script in scripts]
+    given = [os.path.abspath(script) for script in scripts]
     chosen = [v for v in vectors() if v.runtime in (runtimes or family.runtimes)]
-    where = default_places(chain)
+    where = default_places(given)
     for i, place in enumerate(places or ()):
         if place.startswith("/opt/") and os.path.normpath(place) == place and place not in where[:i]:
             where[i] = place  # a layer's file, where Lambda unzips it
+    chain = compose(given, family, where)
     from concurrent.futures import ThreadPoolExecutor
 
     from wrapgen.local.optdir import put
 
     # Each run is its own (sandbox, work directory): they run side by side, a few at a time.
     with tempfile.TemporaryDirectory(prefix="wrapgen-explain-") as tmp, ThreadPoolExecutor(WORKERS) as pool:
-        how = How(where, sandboxed, opt, tuple(variables), len(scripts) == 2 and command is None, opt is not None)
+        how = How(where, sandboxed, opt, tuple(variables), (Link(given[0], where[0], "alone"),), None, opt is not None)
         if sandboxed and opt is None:  # /opt as the scripts' layer has it, as far as it is known here
             known = os.path.join(tmp, "opt")
             os.mkdir(known)
-            put(known, siblings(chain, where))
+            put(known, siblings(given, where))
             how = how._replace(opt=known)
         if how.opt is not None and sandboxed:
-            put(how.opt, list(zip(chain, where, strict=True)))
+            put(how.opt, list(zip(given, where, strict=True)))
+            chain = chain or baked(given[0], where[0], how.opt)
+            if chain is not None:  # ours as composed, and its shims as shipped (each run's record, over them)
+                path = Path(how.opt, chain.ours.place.removeprefix("/opt/"))
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.unlink(missing_ok=True)
+                path.write_bytes(chain.text)
+                path.chmod(0o755)
+                _chain_files(chain, Path(shim_dir(str(path))), [link.place for link in chain.links], None)
+        if chain is not None:
+            how = how._replace(links=chain.links, chain=chain)
         order = {runtime: i for i, runtime in enumerate(runtimes or family.runtimes)}
         runs = [(order[v.runtime], v.runtime, v) for v in chosen if v.runtime in order]
         if not every_vector:
@@ -606,7 +826,7 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
         if managed is not None:
             how = how._replace(variables=(*how.variables, *lambda_variables(managed)))
         repeats = 1 if managed is None else explain_runs(family, managed)
-        jobs = [[pool.submit(_explain_one, chain, how, family, vector, Path(tempfile.mkdtemp(dir=tmp)), index)
+        jobs = [[pool.submit(_explain_one, how, family, vector, Path(tempfile.mkdtemp(dir=tmp)), index)
                  for _ in range(repeats)] for vector, index in numbered]  # fmt: skip
         done = [[job.result() for job in runs] for runs in jobs]
         outcomes = [runs[0] if managed is None else compared(runs, family, managed, sandboxed) for runs in done]
@@ -691,67 +911,183 @@ def _argv(record: Record | None, vector: Vector) -> list[str] | None:
     return None if record is None else [vector.argv[0], *record.argv[1:]]
 
 
-def _steps(chain: list[str], how: How, vector: Vector, bash: str, work: Path, ran: ChainRun) -> list[Step]:
-    """Each wrapper of the chain, with the command line and environment it received and passed on."""
-    start = ran.start()
-    argv, environment = _argv(start, vector), start.environment if start else None
-    before = list(vector.argv)
-    if len(chain) == 1:
-        return [Step(chain[0], before, argv, environment=environment)]
-    given = ran.start("shim") if how.shim else _run(chain[:1], how, vector, bash, work).start()
-    handed = _argv(given, vector)
-    return [Step(chain[0], before, handed, environment=given.environment if given else None),
-            Step(chain[1], handed or before, argv, environment=environment)]  # fmt: skip
+_SKIPPED = re.compile(r"^wrapgen: \S+: (?:chain link )?(.*) (is not an absolute path|is this wrapper|is missing or"
+                      r" not executable|has a #! line ending in CR \(CRLF\)|has no #! line and is not a program|could"
+                      r" not be started); skipped$", re.MULTILINE)  # fmt: skip
+"""A shim's warning for a link it skipped (templates/shim.sh.j2)."""
+BOOKKEEPING = "WRAPGEN_CHAIN_"
+"""The prefix of the variables a chain's wrapper and shims keep their state in (not a link's doing)."""
 
 
-def _explain_one(chain: list[str], how: How, family: Family, vector: Vector, work: Path, index: int = 1) -> Outcome:
+def _own(env: dict[str, str]) -> dict[str, str]:
+    """An environment without the chain's bookkeeping."""
+    return {name: value for name, value in env.items() if not name.startswith(BOOKKEEPING)}
+
+
+def _probe(record: Record) -> bool:
+    return len(record.argv) > 1 and record.argv[-1] in VERSION_ASKED
+
+
+class Handed(NamedTuple):
+    """The chain's hand-overs, read from the shims' records."""
+
+    steps: list[Step]
+    hand_overs: int
+    """Execs of a shim (a link handing over) and of a link (a shim starting it), each one the chain needs."""
+
+
+def _state(records: Sequence[Record]) -> str | None:
+    """The name of the chain's state variable (its value: the chain's process), from a shim's record."""
+    for record in records:
+        if record.kind in ("shim", "give"):
+            found = [name for name in record.environment if re.fullmatch(BOOKKEEPING + "[0-9A-F]{8}", name)]
+            if found:
+                return found[0]
+    return None
+
+
+def _handed(records: Sequence[Record], at: int, chained: Callable[[Record], bool]) -> tuple[Record | None, int]:
+    """The record of what a link started (from `at` on): the shim handed over to, or a start as a child or of the
+    interpreter itself; None where it started nothing before the shim started another. And where to read on."""
+    for i in range(at, len(records)):
+        if records[i].kind == "give":
+            break
+        if not (_probe(records[i]) and not chained(records[i])):  # a probe ("$1" -version) hands nothing over
+            return records[i], i + 1
+    return None, at
+
+
+def _chain_steps(chain: Chain, ran: ChainRun, family: Family, vector: Vector, given: dict[str, str], stderr: str
+                 ) -> Handed:  # fmt: skip
+    """Each link of the chain: what it received (a shim's "give" record, or Lambda's start for ours when it runs
+    first), what it passed on (the shim's record it started), what it changed; skipped links with the shim's
+    reason; links after one that never handed over by exec, as never run."""
+    records, state = ran.records, _state(ran.records)
+
+    def chained(record: Record) -> bool:
+        return record.kind in ("shim", "give") and state is not None and record.environment.get(state) == record.pid
+
+    why = dict(_SKIPPED.findall(stderr))
+    steps: list[Step] = []
+    hand_overs = sum(chained(record) for record in records)
+    at = 0
+    if chain.first:  # ours started the chain without doing its work: its shim's first record
+        at = next((i + 1 for i, record in enumerate(records) if chained(record)), len(records))
+    stopped: str | None = None
+    for link, path in zip(chain.links, ran.paths, strict=True):
+        step = Step(link.script or path, None, None, role=link.role, place=link.place)
+        steps.append(step)
+        if stopped is not None:
+            step.skipped = stopped
+            step.problems.append(Problem(f"never ran: {stopped}", True))
+            continue
+        if link.role == "ours" and not chain.first:
+            before, received = list(vector.argv), given
+        else:
+            found = next((i for i in range(at, len(records)) if records[i].kind == "give" and chained(records[i])
+                          and records[i].argv[:1] == [path]), None)  # fmt: skip
+            if found is None:
+                step.skipped = why.get(path, "was not started")
+                step.problems.append(Problem(f"skipped: it {step.skipped} (the chain went on without it)", False))
+                continue
+            before, received, at = [vector.argv[0], *records[found].argv[2:]], records[found].environment, found + 1
+        step.before = before
+        handed, at = _handed(records, at, chained)
+        if handed is None:
+            stopped = f"{step.script} before it never handed over"
+            continue
+        step.after, step.environment = [vector.argv[0], *handed.argv[1:]], handed.environment
+        if not chained(handed):
+            step.handed = "child" if handed.kind == "shim" else "interpreter"
+            stopped = f"{step.script} before it " + (
+                "ran the next as a child, not by exec" if step.handed == "child"
+                else "started the interpreter itself, not the one it was given ($1)")  # fmt: skip
+        after = _own(handed.environment)
+        got = next((r.environment for r in records[at:] if r.kind == "give" and chained(r) or r.kind == "stub"
+                    and not _probe(r)), None) if chained(handed) else None  # fmt: skip
+        step.variables = _environment(_own(received), after)
+        step.problems = _compare(family, vector, before, step.after, after)
+        step.problems += _lists(received, after, got) + _handler_variable(vector, _own(received), after)
+    if chain.composed:
+        steps = [step for step in steps if step.role != "ours"]
+    return Handed(steps, hand_overs)
+
+
+def _explain_one(how: How, family: Family, vector: Vector, work: Path, index: int = 1) -> Outcome:
     bash, bash_note = _bash_for(vector.runtime)
-    ran = _run(chain, how, vector, bash, work, how.shim)
+    ran = _run(how, vector, bash, work)
     processes, first, start = ran.processes, ran.first, ran.start()
-    steps = _steps(chain, how, vector, bash, work, ran)
-    paths = list(how.places[: len(chain)] if how.sandboxed else chain)
-    given_env = seen = lambda_environment(vector, paths[0], how.variables)
-    for step in steps:
-        if step.after is not None and step.environment is not None:
-            step.problems = _compare(family, vector, step.before, step.after, step.environment)
-            step.problems += _lists(seen, step.environment) + _handler_variable(vector, seen, step.environment)
-            seen = step.environment
-    interpreter = os.path.join(os.path.dirname(ran.stub), os.path.basename(vector.argv[0]))
-    replaced = _replaced(processes.last_exec if processes else None, [*paths, ran.stub, interpreter])
-    forked = None if start is None or first is None else start.pid != first
     result = ran.result
-    problems = _started(start, result.returncode, forked, replaced) + _output(result)
+    paths = ran.paths
+    given_env = lambda_environment(vector, paths[_entry(how.links)], how.variables)
+    stderr = result.stderr.decode("utf-8", "replace")
+    chain = how.chain
+    if chain is None:
+        (link,) = how.links
+        step = Step(link.script, list(vector.argv), _argv(start, vector), place=link.place,
+                    environment=start.environment if start else None)  # fmt: skip
+        if step.after is not None and step.environment is not None:
+            step.variables = _environment(given_env, step.environment)
+            step.problems = _compare(family, vector, step.before or [], step.after, step.environment)
+            step.problems += _lists(given_env, step.environment) + _handler_variable(vector, given_env,
+                                                                                      step.environment)  # fmt: skip
+        steps, needed = [step], 2
+    else:
+        handed = _chain_steps(chain, ran, family, vector, given_env, stderr)
+        steps, needed = handed.steps, 2 + handed.hand_overs
+    interpreter = os.path.join(os.path.dirname(ran.stub), os.path.basename(vector.argv[0]))
+    known = [*paths, ran.stub, interpreter]
+    if chain is not None:
+        from wrapgen.render import shim_dir
+
+        ours = paths[_entry(chain.links)]
+        known += [os.path.join(shim_dir(ours), os.path.basename(vector.argv[0])),
+                  os.path.join(shim_dir(ours), family.interpreters[0])]  # fmt: skip
+    replaced = _replaced(processes.last_exec if processes else None, known)
+    forked = None if start is None or first is None else start.pid != first
+    problems = _started(start, result.returncode, forked, replaced) + _output(result, chain)
     got = _argv(start, vector)
     problems += [Problem(effect, False) for effect in (effects(vector, got) if got else [])]
     counted = "not traced (strace is not installed)"
     if processes is not None:
         counted = f"{processes.execs} exec(s), {processes.forks} fork(s)"
-        problems += _counted(processes, len(chain) + 1 + how.shim)
+        problems += _counted(processes, needed)
     outcome = Outcome(
         runtime=vector.runtime,
         bash=bash_note,
         steps=steps,
-        environment=_environment(given_env, start.environment) if start is not None else {},
+        environment=_environment(given_env, _own(start.environment)) if start is not None else {},
         exit_status=result.returncode,
         stdout=result.stdout.decode("utf-8", "replace"),
-        stderr=result.stderr.decode("utf-8", "replace"),
+        stderr=stderr,
         processes=counted,
         problems=problems,
         vector=index,
         variant=vector.variant,
+        command=got,
+        composed=chain.ours.place if chain is not None and chain.composed else None,
     )
     missing = [path for path in processes.missing if path not in paths] if processes is not None else []
     if missing and not how.layers and (outcome.broken or start is None):
         outcome.unchecked = f"it looks for {', '.join(map(repr, missing))}, a file of its layer, not given here"
+    if chain is not None and chain.baked and not how.layers:
+        absent = [step.place for step in steps if step.skipped == "is missing or not executable"]
+        if absent:
+            outcome.unchecked = f"its link {', '.join(map(repr, absent))} is not here, a file of its layer not given"
     return outcome
 
 
-def _output(result: Ran) -> list[Problem]:
+def _output(result: Ran, chain: Chain | None = None) -> list[Problem]:
+    """What the scripts printed (the chain's own word on a link it skipped or repaired: said at the link)."""
     found = []
     if result.stdout:
         found.append(Problem("wrote to stdout (it lands in the function's log)", False))
-    if result.stderr:
-        found.append(Problem("printed on stderr: " + result.stderr.decode("utf-8", "replace").strip(), False))
+    said = result.stderr.decode("utf-8", "replace")
+    if chain is not None:
+        own = re.compile(rf"^wrapgen: {re.escape(chain.spec.name)}: .*(; skipped|; put back|; kept once)\n?", re.M)
+        said = own.sub("", said)
+    if said.strip():
+        found.append(Problem("printed on stderr: " + said.strip(), False))
     return found
 
 
@@ -772,6 +1108,15 @@ def _label(problem: Problem) -> str:
     return "problem" if problem.breaks else "changed on purpose" if problem.on_purpose else "note"
 
 
+_ROLES = {"alone": "", "first": "  (before ours: --first)", "ours": "  (ours: the wrapgen wrapper that runs the chain)",
+          "then": "  (after ours: --then)"}  # fmt: skip
+_NEVER = "(it never handed over)"
+
+
+def _change(name: str, old: str | None, new: str | None) -> str:
+    return f"{name}={new}" if old is None else f"{name} unset" if new is None else f"{name}={new} (was {old})"
+
+
 def describe(outcomes: Sequence[Outcome], family: Family) -> str:
     """The outcomes as text: per runtime, each wrapper's command line before and after, and the problems."""
     out = []
@@ -783,16 +1128,25 @@ def describe(outcomes: Sequence[Outcome], family: Family) -> str:
             variant = f": {outcome.variant}" if outcome.variant else ""
             out.append(f"  command line {outcome.vector} of {counted[outcome.runtime]} recorded for {outcome.runtime}"
                        + variant)  # fmt: skip
-        for step in outcome.steps:
-            out.append(f"  {printable(step.script)}")
-            out.append(f"    before: {_shown(step.before)}")
-            out.append(f"    after:  {_shown(step.after)}")
-            if step.after is not None:
-                out += [f"    changed: {printable(change)}" for change in changes(step.before, step.after)]
+        if outcome.composed:
+            out.append(f"  composed by wrapgen's chain: a wrapgen wrapper without flags ({printable(outcome.composed)})"
+                       " runs each script as a --then link")  # fmt: skip
+        for number, step in enumerate(outcome.steps, 1):
+            chained = step.role != "alone"
+            out.append(f"  {f'{number}. ' if chained else ''}{printable(step.script)}{_ROLES[step.role]}")
+            if step.before is not None:
+                out.append(f"    received:  {_shown(step.before)}")
+                out.append(f"    passed on: {_shown(step.after) if step.after is not None or not chained else _NEVER}")
+            if step.before is not None and step.after is not None:
+                out += [f"    changed: {printable(c)}" for c in changes(step.before, step.after)]
+            out += [f"    variable: {printable(_change(name, old, new))}" for name, (old, new) in step.variables.items()
+                    if chained]  # fmt: skip
             out += [f"    {_label(p)}: {printable(p.what)}" for p in step.problems]
-        for name, (old, new) in outcome.environment.items():
-            change = f"{name}={new}" if old is None else f"{name} unset" if new is None else f"{name}={new} (was {old})"
-            out.append(f"  environment: {printable(change)}")
+        if outcome.steps and outcome.steps[0].role != "alone":
+            out.append(f"  the runtime got: {_shown(outcome.command)}")
+        out += [
+            f"  environment: {printable(_change(name, old, new))}" for name, (old, new) in outcome.environment.items()
+        ]
         out += [f"  {_label(p)}: {printable(p.what)}" for p in outcome.problems]
         if outcome.unchecked:
             out.append(f"  not checked: {printable(outcome.unchecked)} (give the layer: --layer ZIP; or put the file"
@@ -830,8 +1184,22 @@ def as_data(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
             "not_checked": o.unchecked,
             "bash": o.bash,
             "processes": o.processes,
+            "composed": o.composed,
+            "command": o.command,
             "steps": [
-                {"script": s.script, "before": s.before, "after": s.after, "problems": problems(s.problems)}
+                {
+                    "script": s.script,
+                    "place": s.place,
+                    "role": s.role,
+                    "received": s.before,
+                    "passed_on": s.after,
+                    "before": s.before,
+                    "after": s.after,
+                    "skipped": s.skipped,
+                    "handed": s.handed,
+                    "variables": {name: {"before": old, "after": new} for name, (old, new) in s.variables.items()},
+                    "problems": problems(s.problems),
+                }
                 for s in o.steps
             ],  # fmt: skip
             "environment": {name: {"before": old, "after": new} for name, (old, new) in o.environment.items()},
