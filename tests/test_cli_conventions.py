@@ -30,9 +30,13 @@ def test_inspect_as_json(tmp_path: Path) -> None:
     layer = tmp_path / "l.zip"
     assert wrapgen_cli("node", "--preset", "source-maps", "--layer", str(layer)).returncode == 0
     data = json.loads(wrapgen_cli("inspect", str(layer), "--format", "json").stdout)
-    (entry,) = data["files"]
+    entry, metadata, shim = data["files"]  # the wrapper, then its chain's (in every layer)
     assert entry["path"] == "/opt/wrapgen/wrapgen-node" and entry["mode"] == "0755" and data["defects"] == []
     assert entry["wrapper"]["inserts"] == ["--enable-source-maps"]
+    assert entry["wrapper"]["first"] == entry["wrapper"]["then"] == [] and entry["chain_shim_of"] is None
+    assert (shim["path"], shim["mode"], shim["wrapper"]) == ("/opt/wrapgen/wrapgen-node.chain/node", "0755", None)
+    assert shim["chain_shim_of"] == metadata["chain_metadata_of"] == "/opt/wrapgen/wrapgen-node"
+    assert metadata["path"] == "/opt/wrapgen/wrapgen-node.chain/chain.json" and metadata["chain_shim_of"] is None
 
 
 def test_lint_as_json(tmp_path: Path) -> None:

@@ -1,16 +1,18 @@
-"""Golden wrapper scripts: the exact bytes that ship, linted, checked for bash 4.2, and reproducible."""
+"""Golden wrapper scripts and a chain's shim: the exact bytes that ship, linted, checked for bash 4.2, and
+reproducible."""
 
 from __future__ import annotations
 
 import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import GOLDEN, WRAPGEN, wrapgen_cli
 
 from wrapgen.lint import lint
-from wrapgen.render import render_wrapper
+from wrapgen.render import METADATA, render_shims, render_wrapper, shim_dir
 from wrapgen.spec import spec_from_command
 
 # name -> the wrapgen arguments that make it
@@ -46,7 +48,17 @@ CASES: dict[str, list[str]] = {
     # No flag to insert, as dotnet-presets (so no flags array: bash 4.2 under nounset calls an empty one unbound),
     # on the path that removes the runtime's own options.
     "java-drop-only": ["java", "--drop-flag", "-XX:-TieredCompilation"],
+    # A chain (issue 24): a vendor's wrapper before ours, two after it (the last one re-splits its arguments).
+    "node-chain": [
+        "node", "--preset", "require=/opt/wrapgen/preload.js", "--first", "/opt/dynatrace", "--then",
+        "/opt/otel-handler", "--then", "/opt/datadog_wrapper", "--name", "node-chain",
+    ],
 }  # fmt: skip
+
+SHIMS = {"node-chain.shim": ("node-chain", "node")}
+"""Golden shims: name -> the case whose chain it belongs to, and the interpreter it is named as (all the shims of
+a chain are one script)."""
+GOLDENS = [*CASES, *SHIMS]
 
 # Constructs that bash 4.2 (Amazon Linux 2) lacks or that behave differently there.
 BASH42_FORBIDDEN = {
@@ -66,10 +78,14 @@ QUOTED = re.compile(r"\$'(?:[^'\\]|\\.)*'|'[^']*'")
 
 
 def golden_text(name: str) -> str:
+    if name in SHIMS:
+        case, interpreter = SHIMS[name]
+        shims = {shim.path: shim.text for shim in render_shims(spec_from_command(["wrapgen", *CASES[case]]))}
+        return shims[interpreter]
     return render_wrapper(spec_from_command(["wrapgen", *CASES[name]])).text
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", GOLDENS)
 def test_golden(name: str, update_golden: bool) -> None:
     path = GOLDEN / f"{name}.sh"
     text = golden_text(name)
@@ -79,12 +95,19 @@ def test_golden(name: str, update_golden: bool) -> None:
 
 
 def test_every_golden_file_has_a_case() -> None:
-    assert sorted(p.stem for p in GOLDEN.glob("*.sh")) == sorted(CASES)
+    assert sorted(p.stem for p in GOLDEN.glob("*.sh")) == sorted(GOLDENS)
+
+
+def test_a_chains_shims_are_one_script_and_the_golden_one_is_among_them() -> None:
+    for case, interpreter in SHIMS.values():
+        spec = spec_from_command(["wrapgen", *CASES[case]])
+        texts = {shim.path: shim.text for shim in render_shims(spec) if shim.path != METADATA}
+        assert interpreter in texts and len(set(texts.values())) == 1
 
 
 def test_shellcheck_and_bashate_find_nothing_in_any_golden() -> None:
     paths = sorted(str(p) for p in GOLDEN.glob("*.sh"))
-    assert len(paths) == len(CASES)
+    assert len(paths) == len(GOLDENS)
     assert [str(f) for f in lint(paths).findings] == []
 
 
@@ -96,7 +119,7 @@ def test_lint_does_find_problems(tmp_path) -> None:  # type: ignore[no-untyped-d
     assert {"SC2045", "SC2086", "E010", "E003"} <= codes
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", GOLDENS)
 def test_golden_scripts_avoid_what_bash_42_lacks(name: str) -> None:
     code = "\n".join(line for line in (GOLDEN / f"{name}.sh").read_text().splitlines() if not line.startswith("#"))
     code = QUOTED.sub("''", code)  # values are data, not code
@@ -111,7 +134,7 @@ def test_the_bash42_check_catches_what_it_names() -> None:
         assert any(re.search(p, sample) for p in BASH42_FORBIDDEN), sample
 
 
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("name", GOLDENS)
 def test_the_script_is_lf_only_and_reproducible(name: str) -> None:
     data = (GOLDEN / f"{name}.sh").read_bytes()
     assert data.startswith(b"#!/bin/bash -p\n") and b"\r" not in data and data.endswith(b"\n")
@@ -125,9 +148,24 @@ def test_the_same_command_gives_the_same_bytes_whatever_the_hash_seed(seed: str,
     for name in CASES:
         command = " ".join(CASES[name])
         env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": "Pacific/Chatham", "LC_ALL": "C"}
-        result = subprocess.run([*WRAPGEN, *CASES[name]], capture_output=True, check=False, cwd=tmp_path, env=env)
+        result = subprocess.run([*WRAPGEN, *CASES[name], *_written(name, tmp_path)], capture_output=True,
+                                check=False, cwd=tmp_path, env=env)  # fmt: skip
         assert result.returncode == 0, (command, result.stderr)
-        assert result.stdout == (GOLDEN / f"{name}.sh").read_bytes(), command
+        assert _output(name, result.stdout, tmp_path) == (GOLDEN / f"{name}.sh").read_bytes(), command
+        for shim, (case, interpreter) in SHIMS.items():
+            if case == name:
+                written = Path(shim_dir(str(tmp_path / name))) / interpreter
+                assert written.read_bytes() == (GOLDEN / f"{shim}.sh").read_bytes(), command
+
+
+def _written(name: str, where: Path) -> list[str]:
+    """Where a case is written: stdout, or `-o` for a chain that needs its shims beside it (stdout refuses it)."""
+    return ["-o", str(where / name)] if name in {case for case, _ in SHIMS.values()} else []
+
+
+def _output(name: str, stdout: bytes, where: Path) -> bytes:
+    """The wrapper a case wrote (_written)."""
+    return (where / name).read_bytes() if _written(name, where) else stdout
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -145,7 +183,7 @@ def test_the_header_command_regenerates_the_same_bytes(name: str, tmp_path) -> N
         .split("\0")[:-1]
     )
     assert argv[0] == "wrapgen"
-    result = wrapgen_cli(*argv[1:])
+    result = wrapgen_cli(*argv[1:], *_written(name, tmp_path))
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (GOLDEN / f"{name}.sh").read_text()
+    assert _output(name, result.stdout.encode(), tmp_path) == (GOLDEN / f"{name}.sh").read_bytes()
     assert argv[1] == CASES[name][0]

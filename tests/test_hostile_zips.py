@@ -226,8 +226,12 @@ def test_iac_refuses_a_layer_with_defects(tmp_path: Path) -> None:
     good = tmp_path / "good.zip"
     assert wrapgen("python", "--layer", str(good), "-o", str(tmp_path / "w")).code == 0
     with zipfile.ZipFile(good) as archive:
-        (info,) = archive.infolist()
+        info = archive.getinfo("wrapgen/wrapgen-python")  # beside its chain's shims and metadata
         data = archive.read(info)
+    alone = tmp_path / "alone.zip"
+    with zipfile.ZipFile(alone, "w") as archive:
+        archive.writestr(info, data)
+    assert wrapgen("iac", "terraform", "--layer", str(alone)).code == 0  # the control: the wrapper alone is fine
     for name in ("../escape/wrapgen-python", "/abs/wrapgen-python"):
         bad = tmp_path / "bad.zip"
         with zipfile.ZipFile(bad, "w") as archive:

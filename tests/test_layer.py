@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from wrapgen.errors import InvalidValue
 from wrapgen.inspection import inspect_layer
 from wrapgen.layer import UNZIPPED_LIMIT, ZIPPED_LIMIT, LayerFile, build_layer, path_clashes
+from wrapgen.render import render_shims
+from wrapgen.spec import wrapper_spec
 
 
 def make_layer(tmp_path: Path, *args: str, cwd: Path | None = None) -> Path:
@@ -37,18 +39,25 @@ def test_the_zip_is_what_lambda_needs(tmp_path: Path) -> None:
                       "--include-exec", f"{tmp_path / 'tool'}=/opt/bin/tool")  # fmt: skip
     archive = zipfile.ZipFile(path)
     infos = archive.infolist()
-    assert [i.filename for i in infos] == ["bin/tool", "wrapgen/preload.js", "wrapgen/wrapgen-node"]
+    # The chain's shim and metadata are in every layer (attach may chain another wrapper after it).
+    chain = ["wrapgen/wrapgen-node.chain/chain.json", "wrapgen/wrapgen-node.chain/node"]
+    assert [i.filename for i in infos] == ["bin/tool", "wrapgen/preload.js", "wrapgen/wrapgen-node", *chain]
     for info in infos:
         assert info.create_system == 3 and info.date_time == (1980, 1, 1, 0, 0, 0) and info.extra == b""
         assert stat.S_ISREG(info.external_attr >> 16)
     modes = {i.filename: stat.S_IMODE(i.external_attr >> 16) for i in infos}
-    assert modes == {"bin/tool": 0o755, "wrapgen/preload.js": 0o644, "wrapgen/wrapgen-node": 0o755}
+    assert modes == {"bin/tool": 0o755, "wrapgen/preload.js": 0o644, "wrapgen/wrapgen-node": 0o755,
+                     chain[0]: 0o644, chain[1]: 0o755}  # fmt: skip
     assert archive.read("wrapgen/preload.js") == b"globalThis.X = 1\n"  # no BOM, LF
     assert archive.read("bin/tool") == b"#!/bin/sh\necho hi\n"
     assert (
         archive.read("wrapgen/wrapgen-node")
         == wrapgen_cli("node", "--preset", "require=/opt/wrapgen/preload.js").stdout.encode()
     )
+    built = {
+        a.path: a.text.encode() for a in render_shims(wrapper_spec("node", presets=["require=/opt/wrapgen/preload.js"]))
+    }
+    assert {name: archive.read(name) for name in chain} == {name: built[name.rsplit("/", 1)[1]] for name in chain}
 
 
 def test_the_summary_names_the_wrapper_and_the_hashes(tmp_path: Path) -> None:
@@ -61,7 +70,7 @@ def test_the_summary_names_the_wrapper_and_the_hashes(tmp_path: Path) -> None:
         "AWS_LAMBDA_EXEC_WRAPPER=/opt/wrapgen/fast",
         f"sha256: {hashlib.sha256(data).hexdigest()}",
         f"sha256 base64 (Terraform source_code_hash): {base64.b64encode(hashlib.sha256(data).digest()).decode()}",
-        f"size: {len(data)} bytes, 1 file(s)",
+        f"size: {len(data)} bytes, 3 file(s)",  # the wrapper, its chain's java shim and metadata
         "compatible runtimes: java8.al2 java8.al2023 java11 java11.al2023 java17 java17.al2023 java21 java25",
     ]
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
@@ -217,7 +226,9 @@ def test_inspect_reads_our_layer_back(tmp_path: Path) -> None:
     assert "wrapgen java wrapper: AWS_LAMBDA_EXEC_WRAPPER=/opt/wrapgen/wrapgen-java" in result.stdout
     assert "inserts: -XX:+TieredCompilation -XX:TieredStopAtLevel=1 '-Dnote=a b'" in result.stdout
     assert "removes: -XX:-TieredCompilation" in result.stdout and "sets: A=$'\\x24x'" in result.stdout
-    assert result.stdout.endswith("1 file(s), 0 defect(s)\n")
+    assert "/opt/wrapgen/wrapgen-java.chain/java  0755" in result.stdout
+    assert "    chain shim of /opt/wrapgen/wrapgen-java\n" in result.stdout
+    assert result.stdout.endswith("3 file(s), 0 defect(s)\n")
 
 
 def test_inspect_a_clean_foreign_layer_and_a_non_zip(tmp_path: Path) -> None:

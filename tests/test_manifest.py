@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import stat
 import subprocess
 import sys
@@ -132,9 +133,12 @@ def test_a_manifest_builds_the_bytes_its_command_lines_write(tmp_path: Path) -> 
     run_commands(by_hand)
     result = wrapgen("build", cwd=by_manifest)
     assert result.returncode == 0, result.stderr
-    assert "wrapgen build: 5 entries, 8 file(s) written" in result.stderr
+    assert "wrapgen build: 5 entries, 10 file(s) written" in result.stderr
     expected = written(by_hand)
-    assert len(expected) == 8
+    assert len(expected) == 10
+    # The java entry chains (--then): -o writes its shim and metadata in PATH.chain/ beside the wrapper.
+    chain = "build/java/wrapgen-java-agent.chain/"
+    assert sorted(path for path in expected if path.startswith(chain)) == [chain + "chain.json", chain + "java"]
     assert written(by_manifest) == expected
     # Each entry stands for its command line: the same options and values (its own order), and the same `>`.
     entries = manifest.load(str(by_manifest / "wrapgen.toml")).entries
@@ -172,7 +176,7 @@ def test_check_fails_on_hand_edits_and_manifest_changes_and_passes_after_build(t
     assert "build/wrapgen-python: missing (entries python, python-terraform)\n" in missing.stdout
     assert wrapgen("build", cwd=root).returncode == 0
     clean = wrapgen("check", cwd=root)
-    assert (clean.returncode, clean.stdout, clean.stderr) == (0, "", "wrapgen check: 8 file(s) up to date\n")
+    assert (clean.returncode, clean.stdout, clean.stderr) == (0, "", "wrapgen check: 10 file(s) up to date\n")
 
     script = root / "build/wrapgen-python"
     script.write_text(script.read_text().replace("wrapgen_flags=(-X importtime)", "wrapgen_flags=(-X dev)"))
@@ -182,10 +186,10 @@ def test_check_fails_on_hand_edits_and_manifest_changes_and_passes_after_build(t
         "build/wrapgen-python: hand-edited: not what its own header's command builds (entries python," in edited.stdout
     )
     assert "-wrapgen_flags=(-X dev)\n+wrapgen_flags=(-X importtime)\n" in edited.stdout
-    assert "1 of 8 file(s) differ" in edited.stderr
+    assert "1 of 10 file(s) differ" in edited.stderr
     as_json = wrapgen("check", "--format", "json", cwd=root)
     report = json.loads(as_json.stdout)
-    assert as_json.returncode == 1 and len(report["checked"]) == 8
+    assert as_json.returncode == 1 and len(report["checked"]) == 10
     assert [(d["path"], d["what"]) for d in report["differ"]] == [
         ("build/wrapgen-python", "hand-edited: not what its own header's command builds")
     ]
@@ -203,7 +207,7 @@ def test_check_fails_on_hand_edits_and_manifest_changes_and_passes_after_build(t
     assert changed.returncode == 1
     assert "build/ruby.zip: stale: built from other options (its wrappers are what their own headers'" in changed.stdout
     assert "-wrapgen_flags=(--yjit)\n+wrapgen_flags=(--yjit -W:no-deprecated)\n" in changed.stdout
-    assert "1 of 8 file(s) differ" in changed.stderr  # the SAM snippet does not hold the flags
+    assert "1 of 10 file(s) differ" in changed.stderr  # the SAM snippet does not hold the flags
     assert wrapgen("build", cwd=root).returncode == 0
     assert wrapgen("check", cwd=root).returncode == 0
 
@@ -438,8 +442,9 @@ def test_init_from_generated_files_builds_them_again(tmp_path: Path) -> None:
     text = (config / "wrapgen.toml").read_text()
     assert text.count("\n[wrapper.") == 2 and 'output = "../made/agent"\nlayer = "../made/agent.zip"' in text
     assert "\nallow-paths-outside = true\n" in text
-    for path in made.iterdir():
-        path.unlink()
+    assert sorted(path.name for path in (made / "agent.chain").iterdir()) == ["chain.json", "java"]
+    shutil.rmtree(made)  # agent.chain/ too: build writes it again
+    made.mkdir()
     assert wrapgen("build", cwd=config).returncode == 0
     assert written(made) == before
     refused = wrapgen("init", "--from", "../made/ruby", "--from", "wrapgen.toml", "-o", "-", "--allow-paths-outside",
@@ -467,7 +472,8 @@ def test_any_value_goes_from_a_header_to_a_manifest_and_back(tmp_path: Path, val
         return  # a value the command refuses: the manifest never sees it
     event("built")
     target = Path(tempfile.mkdtemp(dir=tmp_path))
-    (target / "w").write_bytes(wanted[0].data)
+    (wrapper,) = [file for file in wanted if file.path == "w"]  # beside w.chain/'s shims, when it chains
+    (target / "w").write_bytes(wrapper.data)
     draft = starter.from_file(str(target / "w"), str(target))
     (target / "wrapgen.toml").write_text(starter.render([draft], {"node": []}))
     entries = manifest.load(str(target / "wrapgen.toml")).entries
