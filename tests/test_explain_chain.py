@@ -233,3 +233,27 @@ def test_the_json_shape_is_the_documented_one(tmp_path: Path) -> None:
     assert set(outcome["problems"][0]) == set(documented["problems"][0])
     assert {s["role"] for s in documented["steps"]} <= {"alone", "first", "ours", "then"}
     assert any(s["skipped"] for s in documented["steps"]) and any(s["variables"] for s in documented["steps"])
+
+
+@pytest.mark.parametrize(
+    ("text", "handed"),
+    [('#!/bin/bash\nexec /var/lang/bin/node --trace-uncaught "${@:2}"\n', "interpreter"),
+     ('#!/bin/bash\n"$1" --trace-uncaught "${@:2}"\nexit $?\n', "child")],
+    ids=["starts-the-interpreter-itself", "runs-the-next-as-a-child"],
+)  # fmt: skip
+def test_a_link_that_does_not_hand_over_by_exec_leaves_the_links_after_it_unrun(tmp_path: Path, text: str,
+                                                                                handed: str) -> None:  # fmt: skip
+    """It starts the interpreter itself (not "$1", the shim), or the shim as its child: the chain stops there. Last,
+    what it passed on is what the runtime got (a child still breaks: Lambda's signals reach the link)."""
+    odd = script(tmp_path, "odd", text)
+    inserts, _, _ = links(tmp_path, "node")
+    args = ("--family", "node", "--runtime", "nodejs22.x")
+    code, outcomes, _ = explain(odd, inserts, *args)
+    first, second = outcomes[0]["steps"]
+    assert code == 1 and first["handed"] == handed and first["passed_on"][1] == "--trace-uncaught"
+    assert second["received"] is None and second["problems"][0]["breaks"]
+    assert second["skipped"].startswith(f"{odd} before it ")
+    code, outcomes, _ = explain(inserts, odd, *args)  # the control: last, nothing after it is lost
+    last = outcomes[0]["steps"][1]
+    assert last["handed"] == handed and last["passed_on"][1:3] == ["--trace-uncaught", "--trace-deprecation"]
+    assert code == (1 if handed == "child" else 0), problems(outcomes[0])
