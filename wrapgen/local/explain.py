@@ -773,7 +773,8 @@ def explain(scripts: Sequence[str], family: Family, runtimes: Sequence[str] = ()
             places: Sequence[str] | None = None, opt: str | None = None,
             variables: Sequence[tuple[str, str]] = (), every_vector: bool = False,
             managed: int | None = None) -> list[Outcome]:  # fmt: skip
-    """Run the chain under each runtime's first recorded command line (`every_vector`: each of them), in the sandbox
+    """Run the scripts (one, or a chain of any length in the order they run, composed by compose() or baked()) under
+    each runtime's first recorded command line (`every_vector`: each of them), in the sandbox
     (wrapgen.local.sandbox) unless `sandboxed` is false, each script at its place there (its Lambda path; default
     /opt/NAME); `opt`, a directory of the function's layers unpacked (wrapgen.local.optdir), is /opt there, the
     scripts written into it at their places (without it, the files each script names under /opt that stand beside
