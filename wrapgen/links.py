@@ -58,10 +58,12 @@ def check_chain(first: Sequence[str], then: Sequence[str]) -> None:
     for i, path in enumerate(links):
         if path in links[:i]:
             raise InvalidValue(f"{path!r} is given twice in the chain", "each wrapper runs once: give it once")
-        known = KNOWN.get(path)
-        if known is not None and known.replaces and i < len(links) - 1:
-            nxt = "this wrapper" if i < len(first) and i == len(first) - 1 else links[i + 1]
-            raise InvalidValue(f"{path} ({known.name}) replaces the runtime with a program of its own and never hands"
+    chain = [*first, "", *then]  # "": this wrapper, which runs after the --first links
+    for i, link in enumerate(chain[:-1]):
+        known = KNOWN.get(link)
+        if known is not None and known.replaces:
+            nxt = chain[i + 1] or "this wrapper"
+            raise InvalidValue(f"{link} ({known.name}) replaces the runtime with a program of its own and never hands"
                                f" on, so {nxt} after it would never run", "put it last, with --then")  # fmt: skip
 
 

@@ -461,36 +461,60 @@ def _helpers(layout: Layout, bin_dir: Path, name: str, bash: str) -> None:
 
 
 _RECORDING = r"""{
-    printf '%s\0' {kind} "$$" {count} {argv}
-    while IFS= read -r -d '' wrapgen_entry; do
-        printf '%s\0' "$wrapgen_entry"
-    done < /proc/$$/environ
+    {kind}
+    printf '%s\0' "$$" {count} {argv}
+    if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+        while IFS= read -r -d '' wrapgen_entry; do
+            printf '%s\0' "$wrapgen_entry"
+        done < /proc/$$/environ
+    else
+        while IFS= read -r -d '' wrapgen_entry; do
+            wrapgen_entry=${wrapgen_entry%%=*}
+            if [[ $wrapgen_entry =~ ^[A-Za-z_][A-Za-z0-9_]*$ && -n ${!wrapgen_entry+set} ]]; then
+                printf '%s\0' "$wrapgen_entry=${!wrapgen_entry}"
+            fi
+        done < /proc/$$/environ
+        for wrapgen_entry in {names} "${!WRAPGEN_CHAIN_@}"; do
+            if [[ -n ${!wrapgen_entry+set} ]]; then
+                printf '%s\0' "$wrapgen_entry=${!wrapgen_entry}"
+            fi
+        done
+    fi
 {extra}    printf '\0'
 } >&{fd}
 """
-"""What a shim of the chain writes on the stand-in's pipe (a record as the stand-in's): "shim" where it starts (what
-the link before passed on, its environment as exec'd), "give" where it starts a link or ours (with the list
-variables as it put them back)."""
-_HANDS_ON = re.compile(r'^( *)exec -- ("\$wrapgen_(?:next|ours)") "\$0" "\$@"$', re.MULTILINE)
+"""What a shim of the chain writes on the stand-in's pipe (a record as the stand-in's): "shim" where it starts
+exec'd (what the link before passed on, its environment as exec'd), "sourced" where ours read it (ours' exports:
+the variables the environment had, ours' own and the list variables, as they are now), "give" where it starts a link
+or ours (with the list variables as it put them back)."""
+_HANDS_ON = re.compile(r'^( *)exec -- ("\$wrapgen_(?:next|ours)") ("\$0"|"\$wrapgen_self") "\$@"$', re.MULTILINE)
+_STARTED = """if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+        printf '%s\\0' shim
+    else
+        printf '%s\\0' sourced
+    fi"""
 
 
-def recording(text: str, fd: int) -> str:
-    """A shim's text (wrapgen.render.render_shims) with its records written on `fd`: one after its #! line, one
-    before each exec of a link or of ours."""
+def recording(text: str, fd: int, names: Sequence[str] = ()) -> str:
+    """A shim's text (wrapgen.render.render_shims) with its records written on `fd`: one after its #! line (whether
+    exec'd, or read by ours: then the environment is ours' exports, the variables it had and `names`), one before
+    each exec of a link or of ours."""
     line, _, rest = text.partition("\n")
-    started = _RECORDING.replace("{kind}", "shim").replace("{count}", '"$#"').replace("{argv}", '"$0" "$@"')
+    known = " ".join(dict.fromkeys([*names, *MERGED_VARIABLES]))
+    record = _RECORDING.replace("{names}", known).replace("{fd}", str(fd))
+    started = record.replace("{kind}", _STARTED).replace("{count}", '"$#"').replace("{argv}", '"$0" "$@"')
     extra = "".join(f"    if [[ -n ${{{name}+set}} ]]; then\n        printf '%s\\0' \"{name}=${name}\"\n    fi\n"
                     for name in MERGED_VARIABLES)  # fmt: skip
 
     def give(found: re.Match[str]) -> str:
-        block = _RECORDING.replace("{kind}", "give").replace("{count}", '"$(($# + 1))"')
-        block = block.replace("{argv}", found[2] + ' "$0" "$@"').replace("{extra}", extra).replace("{fd}", str(fd))
+        block = record.replace("{kind}", "printf '%s\\0' give").replace("{count}", '"$(($# + 1))"')
+        block = block.replace("{argv}", f'{found[2]} {found[3]} "$@"').replace("{extra}", extra)
         return "".join(found[1] + each + "\n" for each in block.splitlines()) + found[0]
 
     given, count = _HANDS_ON.subn(give, rest)
     if not count:
         raise InvalidValue("explain: the chain's shims no longer hand on as it reads them (a wrapgen bug)")
-    return line + "\n" + started.replace("{extra}", "").replace("{fd}", str(fd)) + given
+    return line + "\n" + started.replace("{extra}", "") + given
 
 
 def _chain_files(chain: Chain, directory: Path, paths: Sequence[str], fd: int | None) -> None:
@@ -501,7 +525,8 @@ def _chain_files(chain: Chain, directory: Path, paths: Sequence[str], fd: int | 
     directory.mkdir(parents=True, exist_ok=True)
     for artifact in render_shims(spec):
         path = directory / artifact.path
-        path.write_text(recording(artifact.text, fd) if fd is not None and artifact.text.startswith("#!")
+        names = [name for name, _ in (*spec.variables, *spec.defaults)]
+        path.write_text(recording(artifact.text, fd, names) if fd is not None and artifact.text.startswith("#!")
                         else artifact.text)  # fmt: skip
         path.chmod(artifact.mode)
 
@@ -937,10 +962,14 @@ class Handed(NamedTuple):
     """Execs of a shim (a link handing over) and of a link (a shim starting it), each one the chain needs."""
 
 
+_SHIM = frozenset({"shim", "sourced", "give"})
+"""The kinds of a shim's records."""
+
+
 def _state(records: Sequence[Record]) -> str | None:
     """The name of the chain's state variable (its value: the chain's process), from a shim's record."""
     for record in records:
-        if record.kind in ("shim", "give"):
+        if record.kind in _SHIM:
             found = [name for name in record.environment if re.fullmatch(BOOKKEEPING + "[0-9A-F]{8}", name)]
             if found:
                 return found[0]
@@ -966,11 +995,11 @@ def _chain_steps(chain: Chain, ran: ChainRun, family: Family, vector: Vector, gi
     records, state = ran.records, _state(ran.records)
 
     def chained(record: Record) -> bool:
-        return record.kind in ("shim", "give") and state is not None and record.environment.get(state) == record.pid
+        return record.kind in _SHIM and state is not None and record.environment.get(state) == record.pid
 
     why = dict(_SKIPPED.findall(stderr))
     steps: list[Step] = []
-    hand_overs = sum(chained(record) for record in records)
+    hand_overs = sum(chained(record) and record.kind != "sourced" for record in records)  # one exec each
     at = 0
     if chain.first:  # ours started the chain without doing its work: its shim's first record
         at = next((i + 1 for i, record in enumerate(records) if chained(record)), len(records))
