@@ -382,3 +382,29 @@ def test_the_cli_in_another_directory_writes_the_same_chain(tmp_path: Path) -> N
     assert subprocess.run([*WRAPGEN, "node", *CHAIN, "-o", "w"], cwd=one, check=False).returncode == 0
     assert subprocess.run([*WRAPGEN, "node", *CHAIN, "-o", str(two / "w")], cwd=tmp_path, check=False).returncode == 0
     assert tree(one) == tree(two)
+
+
+def test_a_wrapper_regenerated_from_its_header_brings_its_chains_files(tmp_path: Path) -> None:
+    """drift.regenerated_with_chain: what wrapgen check FILE and regenerate FILE need of a chained -o wrapper
+    (regenerated alone, the wrapper would run beside shims of another wrapgen or another command)."""
+    from wrapgen import drift
+    from wrapgen.output import Plan, commit
+
+    assert run("node", *CHAIN, "-o", "w", cwd=tmp_path).returncode == 0
+    assert run("node", "--flag", "--enable-source-maps", "-o", "alone", cwd=tmp_path).returncode == 0
+    written = tree(tmp_path)
+    found = drift.regenerated_with_chain(str(tmp_path / "w"))
+    assert sorted(file.path for file, _ in found) == sorted(
+        [str(tmp_path / "w"), *(str(tmp_path / "w.chain" / name) for name in ["node", METADATA])]
+    )
+    assert [differs for _, differs in found] == [None] * 3
+    assert [file.path for file, _ in drift.regenerated_with_chain(str(tmp_path / "alone"))] == [str(tmp_path / "alone")]
+    shim = tmp_path / "w.chain" / "node"
+    shim.write_text(shim.read_text() + "# mine\n")
+    (tmp_path / "w.chain" / METADATA).unlink()
+    drifts = {file.path: differs for file, differs in drift.regenerated_with_chain(str(tmp_path / "w"))}
+    assert drifts[str(tmp_path / "w")] is None
+    assert drifts[str(shim)] is not None and "\n-# mine\n" in drifts[str(shim)].diff  # type: ignore[union-attr]
+    assert drifts[str(tmp_path / "w.chain" / METADATA)].what == "missing"  # type: ignore[union-attr]
+    commit(Plan(files=[file for file, differs in drift.regenerated_with_chain(str(tmp_path / "w")) if differs]))
+    assert tree(tmp_path) == written

@@ -197,6 +197,22 @@ def regenerated(path: str) -> tuple[File, Drift | None]:
     return file, differs(file, data, mode)
 
 
+def regenerated_with_chain(path: str) -> list[tuple[File, Drift | None]]:
+    """regenerated() of the file at `path`, and, for a wrapper that chains, of the shims and metadata that -o writes
+    beside it in PATH.chain/ (a stale shim would not start the chain of the wrapper regenerated beside it)."""
+    from wrapgen.render import render_shims, shim_dir
+
+    data, mode = read_generated(path)
+    file = rebuilt(path, data, mode)
+    found = [(file, differs(file, data, mode))]
+    spec = None if data.startswith(ZIP_MAGIC) else _spec(data.decode("utf-8", "surrogateescape"))
+    if spec is not None and spec.chained:
+        for artifact in render_shims(spec):
+            shim = File(f"{shim_dir(path)}/{artifact.path}", artifact.text.encode(), artifact.mode)
+            found.append((shim, compare(shim)))
+    return found
+
+
 def read_generated(path: str) -> tuple[bytes, int]:
     """A generated file's bytes and mode (at most a layer zip's)."""
     from wrapgen.layer import ZIPPED_LIMIT
