@@ -238,9 +238,12 @@ def test_a_malformed_record_is_that_functions_error_in_a_fleet(aws: Moto, tmp_pa
 # the user's own changes: a change by hand of what WRAPGEN_ATTACHED does not hold, of a list variable that takes
 # out all that attach appended, or of anything while nothing is attached.
 OPTIONS = ["NODE_OPTIONS=--enable-source-maps", "NODE_OPTIONS=--trace-deprecation", "MODE=ours", "MODE=other",
-           "NEW=1"]  # fmt: skip
-TOUCHED = ["AWS_LAMBDA_EXEC_WRAPPER", "WRAPGEN_THEN", "NODE_OPTIONS", "MODE", "NEW", "layer"]
-BY_HAND = {"NODE_OPTIONS": "--no-warnings", "AWS_LAMBDA_EXEC_WRAPPER": "/opt/hand/wrapper"}
+           "NEW=1", "--then=/opt/l1", "--then=/opt/l2", "--first=/opt/l3", "--then=/opt/vendor/wrapper",
+           "--first=/opt/vendor/wrapper"]  # fmt: skip
+"""--env's (NAME=VALUE), and links added to the chain (--first, --then: the function's wrapper among them)."""
+TOUCHED = ["AWS_LAMBDA_EXEC_WRAPPER", "WRAPGEN_THEN", "WRAPGEN_FIRST", "NODE_OPTIONS", "MODE", "NEW", "layer"]
+BY_HAND = {"NODE_OPTIONS": "--no-warnings", "AWS_LAMBDA_EXEC_WRAPPER": "/opt/hand/wrapper",
+           "WRAPGEN_THEN": "/opt/hand/link", "WRAPGEN_FIRST": "/opt/hand/first"}  # fmt: skip
 """A value set by hand (others: "hand"); " --trace-uncaught" is appended by hand."""
 
 steps = st.one_of(
@@ -263,7 +266,8 @@ def test_any_sequence_ends_as_before_or_names_what_remains(aws: Moto, tmp_path: 
     @given(st.sampled_from([[other], [vendor, other], [versions[0], other]]),
            st.fixed_dictionaries({}, optional={"AWS_LAMBDA_EXEC_WRAPPER": st.just("/opt/vendor/wrapper"),
                                                "NODE_OPTIONS": st.just("--trace-warnings"), "MODE": st.just("theirs"),
-                                               "KEEP": st.just(" k ")}),
+                                               "KEEP": st.just(" k "), "WRAPGEN_THEN": st.just("/opt/h1::/opt/h2"),
+                                               "WRAPGEN_FIRST": st.just("/opt/h0")}),
            st.lists(steps, max_size=6))  # fmt: skip
     def check(layers: list[str], env: dict[str, str], sequence: list[tuple[Any, ...]]) -> None:
         name = function(aws, layers=layers, env=env, arn_role=arn_role)
@@ -272,7 +276,8 @@ def test_any_sequence_ends_as_before_or_names_what_remains(aws: Moto, tmp_path: 
             if step[0] == "attach":
                 _, version, options, force = step
                 run("attach", "--function", name, "--layer", versions[version], "--no-explain",
-                    *[f"--env={option}" for option in options], *(["--force"] if force else []))  # fmt: skip
+                    *[option if option.startswith("--") else f"--env={option}" for option in options],
+                    *(["--force"] if force else []))  # fmt: skip
             elif step[0] == "edit":
                 model = edit(aws, name, model, *step[1:], versions, name_of_ours)
             else:

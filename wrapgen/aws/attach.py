@@ -13,18 +13,20 @@ import difflib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from wrapgen.aws.client import AwsError, code_of, translated
 from wrapgen.aws.publish import wrapper_from_description
 from wrapgen.aws.record import NAME, Record, RecordError, decode, encode
 from wrapgen.envmode import check_configuration
 from wrapgen.errors import InvalidValue, WrapgenError
+from wrapgen.links import KNOWN, SEPARATOR, check_chain, check_link
 from wrapgen.printable import printable
 from wrapgen.runtimes import MERGED_VARIABLES
 from wrapgen.variables import units
 
 WRAPPER = "AWS_LAMBDA_EXEC_WRAPPER"
+FIRST = "WRAPGEN_FIRST"
 THEN = "WRAPGEN_THEN"
 MARK = NAME
 """What attach added (wrapgen.aws.record): detach reads it and undoes exactly that."""
@@ -109,12 +111,22 @@ def read_function(client: Any, function: str) -> Function:
     )
 
 
+class OwnLinks(NamedTuple):
+    """The links a wrapper was built with (its --first and --then, in its header): it runs them itself, WRAPGEN_FIRST's
+    before its --first ones and WRAPGEN_THEN's after its --then ones."""
+
+    first: tuple[str, ...] = ()
+    then: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class LayerInfo:
     arn: str
     wrapper: str | None
     runtimes: tuple[str, ...]
     architectures: tuple[str, ...]
+    own: OwnLinks | str = "not read"
+    """The wrapper's own links (wrapgen.aws.chain.own_links, from the layer's zip), or why they are unknown."""
 
 
 def read_layer(client: Any, arn: str, wrapper: str | None = None) -> LayerInfo:
@@ -150,18 +162,21 @@ def _check_function(function: Function, layer: LayerInfo, force: bool) -> None:
         raise Refused(f"{function.name}: architecture {wrong[0]} is not one the layer is for", "--force")
 
 
-def plan_attach(function: Function, layer: LayerInfo, env: Sequence[tuple[str, str]] = (),
-                force: bool = False) -> Change:  # fmt: skip
-    """The configuration with the layer, the wrapper (chained after any other already there) and the variables."""
+def plan_attach(function: Function, layer: LayerInfo, env: Sequence[tuple[str, str]] = (), force: bool = False,
+                first: Sequence[str] = (), then: Sequence[str] = (),
+                chained: tuple[list[str], list[str]] | None = None) -> Change:  # fmt: skip
+    """The configuration with the layer, the wrapper (with its chain: links added before it in WRAPGEN_FIRST and
+    after it in WRAPGEN_THEN, another wrapper already there first after it unless `first` or `then` places it) and
+    the variables. `chained`: the chain's links to extend instead of the function's (an attach again's)."""
     _check_function(function, layer, force)
     if MARK in function.env:
-        return _again(function, layer, env, force)
+        return _again(function, layer, env, force, first, then)
     layers, replaced = _with_layer(function, layer)
     if layer.wrapper is None:
         raise InvalidValue(f"{layer.arn}: its description names no wrapper (not published by wrapgen)",
                            "say --wrapper /opt/wrapgen/NAME")  # fmt: skip
     variables = _Variables(function, force, dict(function.env))
-    chained = variables.wrapper(layer.wrapper)
+    notes = variables.chain(layer, first, then, chained)
     for name, value in env:
         variables.add(name, value)
     new = variables.env
@@ -170,15 +185,17 @@ def plan_attach(function: Function, layer: LayerInfo, env: Sequence[tuple[str, s
         check_configuration(list(new.items()))
     except InvalidValue as error:
         raise Refused(f"{function.name}: {error.message}") from None
-    notes = ([f"replaced {replaced}"] if replaced else []) + ([chained] if chained else [])
+    notes = ([f"replaced {replaced}"] if replaced else []) + notes
     return Change(function, layers, new, notes)
 
 
-def _again(function: Function, layer: LayerInfo, env: Sequence[tuple[str, str]], force: bool) -> Change:
+def _again(function: Function, layer: LayerInfo, env: Sequence[tuple[str, str]], force: bool,
+           first: Sequence[str], then: Sequence[str]) -> Change:  # fmt: skip
     """A function wrapgen attached (a version of) this layer to already: the earlier attach undone on paper (the
     configuration from before it, as detach would put it back), this one planned on that, and the change written
     from the function as it is. WRAPGEN_ATTACHED then records what this attach added to the original configuration,
-    so detach still restores it exactly; another version, or other --env, replace the earlier ones."""
+    so detach still restores it exactly; another version, or other --env, replace the earlier ones; the chain's
+    links (WRAPGEN_FIRST, WRAPGEN_THEN) are extended."""
     attached = _record(function).layer
     if layer_name(attached) != layer_name(layer.arn):
         raise Refused(f"{function.name}: wrapgen attached {attached} already", "wrapgen detach it first")
@@ -187,10 +204,11 @@ def _again(function: Function, layer: LayerInfo, env: Sequence[tuple[str, str]],
         raise Refused(f"{function.name}: changed since wrapgen attached {attached}: {'; '.join(undone.remaining)}",
                       "wrapgen detach it first")  # fmt: skip
     original = dataclasses.replace(function, layers=tuple(undone.layers), env=undone.env)
-    planned = plan_attach(original, layer, env, force)
-    now, then = _unmarked(function.env), _unmarked(planned.env)
+    planned = plan_attach(original, layer, env, force, first, then, (links_of(function.env, FIRST),
+                                                                     links_of(function.env, THEN)))  # fmt: skip
+    now, then_env = _unmarked(function.env), _unmarked(planned.env)
     updated = ["Layers"] if planned.layers != list(function.layers) else []
-    updated += sorted(name for name in {*now, *then} if now.get(name) != then.get(name))
+    updated += sorted(name for name in {*now, *then_env} if now.get(name) != then_env.get(name))
     if attached != layer.arn:
         note = f"moved from {attached}"
     elif updated or decode(planned.env[MARK]) != _record(function):
@@ -198,6 +216,28 @@ def _again(function: Function, layer: LayerInfo, env: Sequence[tuple[str, str]],
     else:
         return Change(function, list(function.layers), dict(function.env), ["already attached: nothing to do"])
     return Change(function, planned.layers, planned.env, [note, *planned.notes])
+
+
+def given_links(first: Sequence[str], then: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """--first and --then: each a path a list of links can hold; one given twice kept once; none in both."""
+    both = next((path for path in first if path in then), None)
+    if both is not None:
+        raise InvalidValue(f"--first and --then {printable(both)!r}: a link runs once", "give it once")
+    return tuple(dict.fromkeys(check_link("--first", path) for path in first)), tuple(
+        dict.fromkeys(check_link("--then", path) for path in then)
+    )
+
+
+def links_of(env: dict[str, str], name: str) -> list[str]:
+    """The links WRAPGEN_FIRST or WRAPGEN_THEN holds, in order (an empty entry is none, as the wrapper reads it)."""
+    return [link for link in (env.get(name) or "").split(SEPARATOR) if link]
+
+
+def chain_of(env: dict[str, str]) -> list[str]:
+    """The chain a configuration runs, in order: WRAPGEN_FIRST's links, AWS_LAMBDA_EXEC_WRAPPER, WRAPGEN_THEN's
+    (a wrapgen wrapper's own links are in it, not here)."""
+    wrapper = env.get(WRAPPER)
+    return [*links_of(env, FIRST), *([wrapper] if wrapper is not None else []), *links_of(env, THEN)]
 
 
 def _unmarked(env: dict[str, str]) -> dict[str, str]:
@@ -239,23 +279,82 @@ class _Variables:
         self.sets[name] = (before, value)
         self.env[name] = value
 
-    def wrapper(self, ours: str) -> str:
-        """AWS_LAMBDA_EXEC_WRAPPER ours, another wrapper there chained after it (WRAPGEN_THEN): what was done."""
+    def chain(self, layer: LayerInfo, first: Sequence[str], then: Sequence[str],
+              chained: tuple[list[str], list[str]] | None) -> list[str]:  # fmt: skip
+        """AWS_LAMBDA_EXEC_WRAPPER ours; another wrapper there chained (where `first` or `then` names it, else first
+        in WRAPGEN_THEN); `first` and `then` added to WRAPGEN_FIRST and WRAPGEN_THEN (a link there already is kept
+        where it is, once); the whole chain checked. The notes: what was done."""
+        ours = str(layer.wrapper)
         current = self.env.get(WRAPPER)
-        if current is None or current == ours:
-            self.set(WRAPPER, ours)
-            return ""
-        if THEN in self.env:
-            raise Refused(f"{self.function.name}: {WRAPPER} is {printable(current)} and {THEN} is set already: a"
-                          " chain of three is not attached")  # fmt: skip
-        self.set(THEN, current)
-        self.sets[WRAPPER] = (current, ours)
-        self.env[WRAPPER] = ours
-        return f"chained: {ours} runs first, then {current} ({THEN})"
+        before, after = chained or (links_of(self.env, FIRST), links_of(self.env, THEN))
+        before, after = list(before), list(after)
+        own = layer.own if isinstance(layer.own, OwnLinks) else OwnLinks()
+        theirs = None if current in (None, ours) or current in [*before, *after, *own.first, *own.then] else current
+        if theirs is not None and theirs not in [*first, *then]:
+            after.insert(0, theirs)
+        kept = [current] if chained is None and current not in (None, ours) and theirs is None else []
+        kept += self._placed(before, first, after, "--first", own) + self._placed(after, then, before, "--then", own)
+        chain = self._checked(before, after, ours, theirs, own)
+        self._chained(WRAPPER, current, ours)
+        for name, links in ((FIRST, before), (THEN, after)):
+            if links != links_of(self.env, name):
+                self._chained(name, self.env.get(name), SEPARATOR.join(links))
+        notes = [f"{path}: in the chain already, kept where it is" for path in kept]
+        if theirs is not None:
+            notes.append(f"chained: {theirs} runs {'before' if theirs in before else 'after'} {ours}"
+                         f" ({FIRST if theirs in before else THEN})")  # fmt: skip
+        if len(chain) > 1:
+            notes.append("chain: " + " -> ".join(map(printable, chain)))
+            if not isinstance(layer.own, OwnLinks):
+                notes.append(f"the wrapper's own links (--first, --then) not read: {layer.own}; the chain was"
+                             " checked without them")  # fmt: skip
+        return notes
+
+    def _placed(self, links: list[str], added: Sequence[str], other: list[str], option: str,
+                own: OwnLinks) -> list[str]:  # fmt: skip
+        """`added` appended to `links`, each once: those there already (or the wrapper's own), returned."""
+        kept = []
+        for path in added:
+            if path in other:
+                where = FIRST if option == "--then" else THEN
+                raise Refused(f"{self.function.name}: {option} {printable(path)}: it is in the chain already, in"
+                              f" {where}", f"give it where it is, or change {where} by hand first")  # fmt: skip
+            if path in links or path in own.first or path in own.then:
+                kept.append(path)
+            else:
+                links.append(path)
+        return kept
+
+    def _checked(self, before: list[str], after: list[str], ours: str, theirs: str | None,
+                 own: OwnLinks) -> list[str]:  # fmt: skip
+        """The chain (the wrapper's own links in it), checked as generation checks it: each link a path a list of
+        links can hold, none twice, none but the last replacing the runtime."""
+        try:
+            for name, links in ((FIRST, before), (THEN, after)):
+                for path in links:
+                    if path == ours:
+                        raise InvalidValue(f"{name}: {ours} is the wrapper attached: it is not a link of its own chain")
+                    check_link(WRAPPER if path == theirs else name, path)
+            check_chain([*before, *own.first], [*own.then, *after])
+        except InvalidValue as error:
+            hint = error.hint
+            if any(KNOWN[path].replaces for path in [*before, *own.first, *own.then, *after] if path in KNOWN):
+                hint = ("a link that replaces the runtime must be last: --first and --then place the links given and"
+                        f" the function's own wrapper; {FIRST}'s and {THEN}'s stay in their order (change them by"
+                        " hand); the wrapper's own links (its --first, --then) run next to it")  # fmt: skip
+            raise Refused(f"{self.function.name}: {error.message}", hint) from None
+        return [*before, *own.first, ours, *own.then, *after]
+
+    def _chained(self, name: str, before: str | None, value: str) -> None:
+        """A variable of the chain set, whatever it held (recorded, so detach puts it back)."""
+        if before == value:
+            return
+        self.sets[name] = (self.sets[name][0] if name in self.sets else before, value)
+        self.env[name] = value
 
     def add(self, name: str, value: str) -> None:
         """--env: a list variable appended to, unit by unit (a unit there already is not added); another set."""
-        if name in (WRAPPER, THEN, MARK):
+        if name in (WRAPPER, FIRST, THEN, MARK):
             raise InvalidValue(f"--env {name}: attach sets it itself")
         if name not in MERGED_VARIABLES:
             self.set(name, value)

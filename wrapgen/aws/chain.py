@@ -1,14 +1,15 @@
 """The wrapper chain attach would make, as local scripts for `wrapgen explain`: our wrapper taken from the layer
-being attached, and the wrapper already on the function (WRAPGEN_THEN after attach) from the function's layer that
-holds it. Each layer's zip is downloaded from GetLayerVersion's Content.Location (a presigned URL, bounded in size
-and time, checked against CodeSha256), or taken from a local copy given with --layer-zip (matched by CodeSha256),
-and read with wrapgen's safe zip reader; only the one script is written out.
+being attached, and every link of its chain (WRAPGEN_FIRST's before it, WRAPGEN_THEN's after it, the function's
+own wrapper among them after attach) from the function's layer that holds it. Each layer's zip is downloaded from
+GetLayerVersion's Content.Location (a presigned URL, bounded in size and time, checked against CodeSha256), or taken
+from a local copy given with --layer-zip (matched by CodeSha256), and read with wrapgen's safe zip reader; only the
+scripts are written out.
 
-What cannot be had (a Location that is no URL, as moto's "s3://"; a network error; the wrapper not in any layer)
+What cannot be had (a Location that is no URL, as moto's "s3://"; a network error; a link not in any layer)
 is NotChecked: attach then says "not checked: WHY" rather than failing.
 
 `check` runs the chain as the function's runtime starts it (wrapgen explain, in the sandbox: the function's layers
-unpacked at /opt, ours and theirs at their paths) and says, in the change's notes or by refusing it, what it found.
+unpacked at /opt, each script at its path) and says, in the change's notes or by refusing it, what it found.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
-from wrapgen.aws.attach import THEN, WRAPPER, Change, Refused
+from wrapgen.aws.attach import FIRST, THEN, WRAPPER, Change, OwnLinks, Refused, links_of
 from wrapgen.aws.client import translated
 from wrapgen.errors import InvalidValue, WrapgenError
 from wrapgen.header import read_command
@@ -209,14 +210,27 @@ def ours(layers: Layers, arn: str, wrapper: str) -> bytes:
     return script
 
 
-def theirs(layers: Layers, function_layers: Sequence[str], skip: str, wrapper: str) -> bytes:
+def own_links(layers: Layers, arn: str, wrapper: str) -> OwnLinks | str:
+    """The links our wrapper was built with (--first, --then), read from its header in the layer; why not, where
+    the layer cannot be had."""
+    from wrapgen.request import HEADER_FIELDS, Request
+
+    try:
+        command = read_command(ours(layers, arn, wrapper).decode("utf-8", "replace"))
+        request = Request.from_argv(command or [], HEADER_FIELDS)
+    except NotChecked as error:
+        return error.message
+    except InvalidValue as error:
+        return f"layer {arn}: {wrapper}'s header: {error.message}"
+    return OwnLinks(tuple(request.first), tuple(request.then))
+
+
+def theirs(layers: Layers, function_layers: Sequence[str], wrapper: str) -> bytes:
     """The wrapper at `wrapper` from the function's layers: the last that holds it (Lambda unzips them in order,
     a later one over an earlier)."""
     if not wrapper.startswith("/opt/"):
         raise NotChecked(f"{printable(wrapper)} is not in a layer (not under /opt)")
     for arn in reversed(function_layers):
-        if arn == skip:
-            continue
         script = layers.script(arn, wrapper)
         if script is None:
             continue
@@ -242,7 +256,7 @@ class Check:
 
 
 def verdict(change: Change, how: Check) -> str:
-    """The chain (ours, then the wrapper it chains) run as the function's runtime starts it, with the change's
+    """The chain (ours and every link, in order) run as the function's runtime starts it, with the change's
     layers and variables: "ok", "breaks" or "not checked: WHY" (a layer left out of /opt said in its notes)."""
     from wrapgen.runtimes import RUNTIME_FAMILY
 
@@ -278,26 +292,32 @@ def check(change: Change, how: Check) -> None:
     change.notes.append("the wrapper chain BREAKS the function (attached: --force)")
 
 
+def places(change: Change, how: Check) -> tuple[list[str], int]:
+    """The chain's scripts' paths in the order they run (WRAPGEN_FIRST's links, ours, WRAPGEN_THEN's), and where
+    ours is in it."""
+    before = links_of(change.env, FIRST)
+    return [*before, how.wrapper or change.env[WRAPPER], *links_of(change.env, THEN)], len(before)
+
+
 def _explained(change: Change, how: Check, family: Family, tmp: str) -> list[Outcome]:
     """The chain's scripts (local copies, or the layers' with the layers at /opt), run; NotChecked where it cannot
     be had or run."""
     from wrapgen.local.explain import explain
     from wrapgen.local.sandbox import NoSandbox
 
-    then = change.env.get(THEN)
-    places = [how.wrapper or change.env[WRAPPER], *([then] if then is not None else [])]
+    where, at = places(change, how)
     scripts, opt = list(how.explain_with), None
     if how.explain_with:
-        if len(how.explain_with) != len(places):
-            raise InvalidValue(f"{change.function.name}: --explain-with: give {len(places)} local script(s) (ours"
-                               + (f", then {then})" if then is not None else ")"))  # fmt: skip
+        if len(how.explain_with) != len(where):
+            raise InvalidValue(f"{change.function.name}: --explain-with: give {len(where)} local script(s), in the"
+                               f" order they run: {', '.join(where[:at] + ['ours'] + where[at + 1 :])}")  # fmt: skip
     else:
-        scripts = _written(change, how, places, tmp)
+        scripts = _written(change, how, where, at, tmp)
         if how.sandboxed:  # the function's layers at /opt, as Lambda unpacks them
             opt = os.path.join(tmp, "opt")
             change.notes += unpacked(how.layers, change.layers, opt)
-    try:
-        return explain(scripts, family, [change.function.runtime or ""], sandboxed=how.sandboxed, places=places,
+    try:  # the whole chain, in the order it runs (explain composes it through wrapgen's shims)
+        return explain(scripts, family, [change.function.runtime or ""], sandboxed=how.sandboxed, places=where,
                        opt=opt)  # fmt: skip
     except NoSandbox as error:
         raise NotChecked(f"no sandbox ({error.message})") from None
@@ -307,13 +327,12 @@ def _explained(change: Change, how: Check, family: Family, tmp: str) -> list[Out
         raise NotChecked(error.message) from None
 
 
-def _written(change: Change, how: Check, places: Sequence[str], tmp: str) -> list[str]:
-    """Ours from the layer attached, theirs from the function's layers: each written out, mode 0755."""
-    texts = [ours(how.layers, how.ours, places[0])]
-    if len(places) > 1:
-        texts.append(theirs(how.layers, change.layers, how.ours, places[1]))
+def _written(change: Change, how: Check, where: Sequence[str], at: int, tmp: str) -> list[str]:
+    """Ours from the layer attached, each link from the function's layers: each written out, mode 0755."""
+    texts = [ours(how.layers, how.ours, place) if i == at else theirs(how.layers, change.layers, place)
+             for i, place in enumerate(where)]  # fmt: skip
     scripts = []
-    for i, (text, place) in enumerate(zip(texts, places, strict=True)):
+    for i, (text, place) in enumerate(zip(texts, where, strict=True)):
         path = os.path.join(tmp, f"{i}-" + os.path.basename(place))
         with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o755), "wb") as stream:
             stream.write(text)

@@ -1,7 +1,8 @@
 """`wrapgen status` on one function, read only: the wrapgen layers it carries (recognised by what attach recorded
 in WRAPGEN_ATTACHED, or by the description wrapgen publish writes) with their version and the latest published,
-the wrapper chain it runs, how near its variables are to Lambda's 4 KB, and what attach recorded that no longer
-matches it. `chain.verdict` runs the chain in the sandbox where asked (--check)."""
+the wrapper chain it runs (WRAPGEN_FIRST's links, the wrapper, WRAPGEN_THEN's), how near its variables are to
+Lambda's 4 KB, and what attach recorded that no longer matches it. `chain.verdict` runs the chain in the sandbox
+where asked (--check)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from wrapgen.aws.attach import MARK, THEN, WRAPPER, Change, Function, layer_name, read_function
+from wrapgen.aws.attach import FIRST, MARK, THEN, WRAPPER, Change, Function, chain_of, layer_name, read_function
 from wrapgen.aws.client import translated
 from wrapgen.aws.publish import wrapper_from_description
 from wrapgen.aws.record import Record, RecordError, decode
@@ -44,7 +45,10 @@ class Health:
     runtime: str | None = None
     layers: list[Layer] = field(default_factory=list)
     wrapper: str | None = None
+    first: str | None = None
     then: str | None = None
+    chain: list[str] = field(default_factory=list)
+    """The chain it runs, in order: WRAPGEN_FIRST's links, AWS_LAMBDA_EXEC_WRAPPER, WRAPGEN_THEN's links."""
     record: Record | None = None
     size: int = 0
     verdict: str | None = None
@@ -127,7 +131,7 @@ def _layers(function: Function, record: Record | None, versions: Versions, healt
             continue
         layer = Layer(arn, int(number), max(found, default=None), int(number) not in found)
         wrapper = wrapper_from_description(found.get(int(number)))
-        if wrapper is not None and wrapper not in (health.wrapper, health.then):
+        if wrapper is not None and wrapper not in health.chain:
             health.warnings.append(f"{wrapper} (of {arn}) is not in the chain: it does not run")
         if layer.deleted:
             health.warnings.append(f"{arn}: this version was deleted (the function keeps it; it cannot be added again)")
@@ -145,7 +149,8 @@ def survey(client: Any, name: str, versions: Versions, check: Callable[[Change, 
         health.error = error.message + (f" ({error.hint})" if error.hint else "")
         return health
     health.runtime, health.size = function.runtime, configuration_size(list(function.env.items()))
-    health.wrapper, health.then = function.env.get(WRAPPER), function.env.get(THEN)
+    health.wrapper, health.first, health.then = (function.env.get(name) for name in (WRAPPER, FIRST, THEN))
+    health.chain = chain_of(function.env)
     if MARK in function.env:
         try:
             health.record = decode(function.env[MARK])
@@ -192,7 +197,7 @@ def as_data(found: Sequence[Health]) -> dict[str, object]:
             "function": health.function, "result": health.result, "runtime": health.runtime,
             "layers": [{"arn": layer.arn, "version": layer.version, "latest": layer.latest, "current": layer.current,
                         "deleted": layer.deleted} for layer in health.layers],
-            "wrapper": health.wrapper, "then": health.then,
+            "wrapper": health.wrapper, "first": health.first, "then": health.then, "chain": health.chain,
             "recorded": None if record is None else {
                 "layer": record.layer, "replaced": record.replaced,
                 "sets": {name: {"before": before, "ours": ours} for name, (before, ours) in record.sets.items()},
@@ -218,7 +223,7 @@ def table(found: Sequence[Health]) -> str:
     rows: list[tuple[str, ...]] = [("FUNCTION", "RESULT", "LAYER", "CHAIN", "NOTES")]
     for health in found:
         layers = ", ".join(f"{layer_name(layer.arn).rpartition(':')[2]}:{layer.version}" for layer in health.layers)
-        chain = " -> ".join(filter(None, [health.wrapper, health.then]))
+        chain = " -> ".join(health.chain)
         notes = [health.error] if health.error else health.problems + health.warnings
         if health.verdict is not None:
             notes.insert(0, f"check: {health.verdict}")

@@ -554,11 +554,31 @@ def attach_command(
             metavar="/opt/wrapgen/NAME",
         ),  # fmt: skip
     ] = None,
+    first: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--first",
+            help="A link that runs before the wrapper (added to WRAPGEN_FIRST), e.g. a vendor's that must run first;"
+            " the function's current wrapper, named here, is placed here. Repeatable, in order.",
+            metavar="PATH",
+        ),  # fmt: skip
+    ] = None,
+    then: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--then",
+            help="A link that runs after the wrapper (added to WRAPGEN_THEN, after the function's current wrapper"
+            " unless it is named here, which places it). Repeatable, in order; a runtime replacer such as"
+            " /opt/bootstrap only last.",
+            metavar="PATH",
+        ),  # fmt: skip
+    ] = None,
     explain_with: Annotated[
         list[str] | None,
         typer.Option(
-            help="Local copies of the wrapper, then of the function's current wrapper, to check instead of the"
-            " layers' own scripts; a failure to check is then an error. Repeatable.",
+            help="Local copies of the chain's scripts in the order they run (WRAPGEN_FIRST's links, the wrapper,"
+            " WRAPGEN_THEN's: the function's current wrapper among them) to check instead of the layers' own;"
+            " a failure to check is then an error. Repeatable.",
             metavar="SCRIPT",
         ),  # fmt: skip
     ] = None,
@@ -585,17 +605,20 @@ def attach_command(
     format_: _Summary = Report.text,
 ) -> None:
     """Put a layer and its wrapper on functions: the layer added (an older version of it replaced, the others kept
-    in order), AWS_LAMBDA_EXEC_WRAPPER set (another wrapper already there chained after it, WRAPGEN_THEN), list
-    variables appended to, and what was added recorded in WRAPGEN_ATTACHED for detach. Another version of a layer
-    wrapgen attached is moved to in one step (detach still restores the configuration from before the first).
+    in order), AWS_LAMBDA_EXEC_WRAPPER set (another wrapper already there chained after it, first in WRAPGEN_THEN,
+    or where --first or --then places it), --first and --then links added to WRAPGEN_FIRST and WRAPGEN_THEN (those
+    there already kept, in order; a link there already not added again), list variables appended to, and what was
+    added recorded in WRAPGEN_ATTACHED for detach. Another version of a layer wrapgen attached is moved to in one
+    step (detach still restores the configuration from before the first); attached again, the chain is extended.
 
-    Before anything is changed, the chain is checked as wrapgen explain does: our wrapper from the layer's zip, and
-    the function's own wrapper from the layer of the function that holds it (each zip downloaded from
-    GetLayerVersion's URL, at most 50 MB, or from --layer-zip). Both are run locally in a sandbox (bubblewrap: at
-    their /opt paths, the function's own only if it is a bash or sh script), under bash, with a recording stub in the
-    runtime's place, Lambda's environment only (not yours: no AWS credentials, no file of yours, no network); a
-    chain that would break the function is refused unless --force. Where a zip or a sandbox cannot be had the
-    summary says "not checked: WHY"; --no-explain skips the check. Exit 1 if any failed.
+    Before anything is changed, the chain is checked: as wrapgen generation checks links (a link that replaces the
+    runtime, such as /opt/bootstrap, only last, the wrapper's own --first and --then links, read from the layer, in
+    it), then as wrapgen explain does: our wrapper from the layer's zip, each link from the layer of the function
+    that holds it (each zip downloaded from GetLayerVersion's URL, at most 50 MB, or from --layer-zip). They are run
+    locally in a sandbox (bubblewrap: at their /opt paths, a link only if it is a bash or sh script), under bash,
+    with a recording stub in the runtime's place, Lambda's environment only (not yours: no AWS credentials, no file
+    of yours, no network); a chain that would break the function is refused unless --force. Where a zip or a
+    sandbox cannot be had the summary says "not checked: WHY"; --no-explain skips the run. Exit 1 if any failed.
 
     Example: wrapgen attach --layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node:3 --tag team=web
     """
@@ -618,6 +641,8 @@ def attach_command(
             profile,
             no_sandbox,
             format_,
+            first,
+            then,
         )
     )
 
@@ -644,10 +669,10 @@ def detach_command(
 ) -> None:
     """Take off exactly what wrapgen attach added (WRAPGEN_ATTACHED): its layer (the version it replaced put back),
     its variables (the values they had restored), what it appended to list variables, and the chained wrapper back
-    in AWS_LAMBDA_EXEC_WRAPPER; everything else is left byte for byte. Where a value or the layer was changed since
-    attach, the rest is undone and that is left as it is, named (current and original value) and kept in
-    WRAPGEN_ATTACHED, so that a detach after it is fixed by hand finishes the job; --force puts back the originals
-    regardless. Exit 1 if any failed or was left.
+    in AWS_LAMBDA_EXEC_WRAPPER (WRAPGEN_FIRST and WRAPGEN_THEN as they were); everything else is left byte for
+    byte. Where a value or the layer was changed since attach, the rest is undone and that is left as it is, named
+    (current and original value) and kept in WRAPGEN_ATTACHED, so that a detach after it is fixed by hand finishes
+    the job; --force puts back the originals regardless. Exit 1 if any failed or was left.
 
     Example: wrapgen detach --all-with-layer arn:aws:lambda:eu-west-1:123456789012:layer:wrapgen-node
     """

@@ -1,8 +1,9 @@
 """`wrapgen attach`: Put a layer and its wrapper on functions: the layer added (an older version of it replaced, the
-others kept in order), AWS_LAMBDA_EXEC_WRAPPER set (another wrapper already there chained after it,
-WRAPGEN_THEN), list variables appended to, and what was added recorded in WRAPGEN_ATTACHED for detach. Another
-version of a layer wrapgen attached is moved to in one step (detach still restores the configuration from before
-the first)."""
+others kept in order), AWS_LAMBDA_EXEC_WRAPPER set (another wrapper already there chained after it, first in
+WRAPGEN_THEN, or where --first or --then places it), links added to its chain (--first: WRAPGEN_FIRST, before it;
+--then: WRAPGEN_THEN, after it), list variables appended to, and what was added recorded in WRAPGEN_ATTACHED for
+detach. Another version of a layer wrapgen attached is moved to in one step (detach still restores the
+configuration from before the first)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,11 @@ def run(
     profile: str | None,
     no_sandbox: bool,
     format_: str = "text",
+    first: list[str] | None = None,
+    then: list[str] | None = None,
 ) -> int:
+    import dataclasses
+
     from wrapgen.aws import attach, chain
     from wrapgen.errors import InvalidValue
     from wrapgen.spec import assignment
@@ -33,6 +38,7 @@ def run(
     if no_explain and explain_with:
         raise InvalidValue("--no-explain and --explain-with: choose one")
     pairs = [assignment(item, "--env") for item in env or ()]
+    links = attach.given_links(first or (), then or ())
     infos: dict[str, attach.LayerInfo] = {}
     zips: dict[str, chain.Layers] = {}
 
@@ -41,8 +47,11 @@ def run(
         zips["layers"] = chain.Layers(client, chain.local_zips(layer_zip or ()))
 
     def one(client: object, name: str) -> tuple[object, bool]:
-        found = attach.read_function(client, name)
-        change = attach.plan_attach(found, infos["layer"], pairs, force)
+        found, info = attach.read_function(client, name), infos["layer"]
+        if info.wrapper is not None and (any(links) or attach.chain_of(found.env) not in ([], [info.wrapper])):
+            # the chain has links: the wrapper's own are read from the layer, to check it whole
+            info = dataclasses.replace(info, own=chain.own_links(zips["layers"], info.arn, info.wrapper))
+        change = attach.plan_attach(found, info, pairs, force, *links)
         if change.changed and no_explain:
             change.notes.append("not checked (--no-explain)")
         elif change.changed:
