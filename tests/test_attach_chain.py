@@ -308,3 +308,30 @@ def test_the_check_runs_the_whole_chain_in_order(aws: Moto, tmp_path: Path) -> N
     assert result.exit_code == 0 and "wrapper chain checked: ok" in result.stdout, result.stdout
     result = run(*command, *chain, str(scripts["broken"]))
     assert result.exit_code == 1 and "would break the function on nodejs20.x" in result.stdout, result.stdout
+
+
+@pytest.mark.usefixtures("no_real_aws")
+@pytest.mark.moto
+def test_status_check_and_attach_run_every_link_from_the_functions_layers(aws: Moto, tmp_path: Path) -> None:
+    path = layer_zip(tmp_path, "node")
+    ours = run("publish", str(path), "--layer-name", unique("wrapgen-node")).stdout.strip()
+    names, zips = [], {}
+    for kind, last in {"good": '#!/bin/bash\nexec "$@"\n', "broken": "#!/bin/bash\nexit 3\n"}.items():
+        zips[kind] = tmp_path / f"vendor-{kind}.zip"
+        vendor = plain_layer(aws, {"vendor/wrapper": aws_sample("--trace-warnings"), "vendor/last": last},
+                             save=zips[kind])  # fmt: skip
+        names.append(function(aws, layers=[vendor], env={WRAPPER: VENDOR, "NODE_OPTIONS": "--trace-warnings"}))
+    good, broken = names
+    given = ("--layer-zip", str(path), "--layer-zip", str(zips["good"]), "--layer-zip", str(zips["broken"]))
+    result = run("attach", "--function", good, "--layer", ours, "--then", "/opt/vendor/last", *given)
+    assert result.exit_code == 0 and "wrapper chain checked: ok" in result.stdout, result.stdout
+    # control: the last link, from the function's layer, breaks it: refused, and --force attaches it
+    result = run("attach", "--function", broken, "--layer", ours, "--then", "/opt/vendor/last", *given)
+    assert result.exit_code == 1 and "would break the function on nodejs20.x" in result.stdout, result.stdout
+    assert run("attach", "--function", broken, "--layer", ours, "--then", "/opt/vendor/last", *given,
+               "--force").exit_code == 0  # fmt: skip
+    result = run("status", "--function", good, "--function", broken, "--check", *given, "--format", "json")
+    found = {item["function"]: item for item in json.loads(result.stdout)["functions"]}
+    assert (found[good]["check"], found[good]["result"]) == ("ok", "ok"), found[good]
+    assert (found[broken]["check"], found[broken]["result"]) == ("breaks", "unhealthy"), found[broken]
+    assert found[good]["chain"] == [OURS, VENDOR, "/opt/vendor/last"] and result.exit_code == 1
