@@ -147,12 +147,12 @@ VECTORS = vectors()
 
 def _vector_id(vector: Vector) -> str:
     """The runtime, and for dotnet which of its command lines (a class library's handler, `dotnet exec`, or a
-    single-file program); a second recorded vector of a runtime gets #2."""
+    single-file program); a second recorded vector of a runtime gets -2."""
     if vector.runtime.startswith("dotnet"):
         kind = "handler" if vector.handler_in_argv else "exec" if len(vector.argv) > 1 else "single-file"
         return f"{vector.runtime}-{kind}"
     same = [v for v in VECTORS if v.runtime == vector.runtime]
-    return vector.runtime + (f"#{same.index(vector) + 1}" if same.index(vector) else "")
+    return vector.runtime + (f"-{same.index(vector) + 1}" if same.index(vector) else "")
 
 
 VECTOR_IDS = {vector: _vector_id(vector) for vector in VECTORS}
