@@ -59,7 +59,8 @@ def test_first_and_repeated_then_go_through_the_header_in_order(tmp_path: Path) 
     assert sorted(path.name for path in (made / "w.chain").iterdir()) == sorted([*PYTHON_SHIMS, METADATA])
     # The header is what wrapgen check and regenerate read: current, nothing rewritten.
     assert run("check", "w", cwd=made).returncode == 0
-    assert run("regenerate", "w", cwd=made).stderr.endswith("0 of 1 file(s) rewritten\n")
+    shipped = 1 + len(PYTHON_SHIMS) + 1  # the wrapper, its shims and chain.json
+    assert run("regenerate", "w", cwd=made).stderr.endswith(f"0 of {shipped} file(s) rewritten\n")
     # The control: the same links in another order are another chain, with other bytes.
     swapped = CHAIN[:4] + CHAIN[6:] + CHAIN[4:6]
     assert run("python", "--flag", "-u", *swapped, "-o", "w", cwd=again).returncode == 0
@@ -385,7 +386,7 @@ def test_the_cli_in_another_directory_writes_the_same_chain(tmp_path: Path) -> N
 
 
 def test_a_wrapper_regenerated_from_its_header_brings_its_chains_files(tmp_path: Path) -> None:
-    """drift.regenerated_with_chain: what wrapgen check FILE and regenerate FILE need of a chained -o wrapper
+    """drift.regenerated: what wrapgen check FILE and regenerate FILE need of a chained -o wrapper
     (regenerated alone, the wrapper would run beside shims of another wrapgen or another command)."""
     from wrapgen import drift
     from wrapgen.output import Plan, commit
@@ -393,18 +394,18 @@ def test_a_wrapper_regenerated_from_its_header_brings_its_chains_files(tmp_path:
     assert run("node", *CHAIN, "-o", "w", cwd=tmp_path).returncode == 0
     assert run("node", "--flag", "--enable-source-maps", "-o", "alone", cwd=tmp_path).returncode == 0
     written = tree(tmp_path)
-    found = drift.regenerated_with_chain(str(tmp_path / "w"))
+    found = drift.regenerated(str(tmp_path / "w"))
     assert sorted(file.path for file, _ in found) == sorted(
         [str(tmp_path / "w"), *(str(tmp_path / "w.chain" / name) for name in ["node", METADATA])]
     )
     assert [differs for _, differs in found] == [None] * 3
-    assert [file.path for file, _ in drift.regenerated_with_chain(str(tmp_path / "alone"))] == [str(tmp_path / "alone")]
+    assert [file.path for file, _ in drift.regenerated(str(tmp_path / "alone"))] == [str(tmp_path / "alone")]
     shim = tmp_path / "w.chain" / "node"
     shim.write_text(shim.read_text() + "# mine\n")
     (tmp_path / "w.chain" / METADATA).unlink()
-    drifts = {file.path: differs for file, differs in drift.regenerated_with_chain(str(tmp_path / "w"))}
+    drifts = {file.path: differs for file, differs in drift.regenerated(str(tmp_path / "w"))}
     assert drifts[str(tmp_path / "w")] is None
     assert drifts[str(shim)] is not None and "\n-# mine\n" in drifts[str(shim)].diff  # type: ignore[union-attr]
     assert drifts[str(tmp_path / "w.chain" / METADATA)].what == "missing"  # type: ignore[union-attr]
-    commit(Plan(files=[file for file, differs in drift.regenerated_with_chain(str(tmp_path / "w")) if differs]))
+    commit(Plan(files=[file for file, differs in drift.regenerated(str(tmp_path / "w")) if differs]))
     assert tree(tmp_path) == written

@@ -189,17 +189,10 @@ def members(data: bytes, path: str) -> dict[str, tuple[bytes, int]]:
     return found
 
 
-def regenerated(path: str) -> tuple[File, Drift | None]:
+def regenerated(path: str) -> list[tuple[File, Drift | None]]:
     """What the generated file at `path` is when its header's command (each wrapper's, in a layer zip) runs now, and
-    how the file differs from it (None: it is current); the file is read once."""
-    data, mode = read_generated(path)
-    file = rebuilt(path, data, mode)
-    return file, differs(file, data, mode)
-
-
-def regenerated_with_chain(path: str) -> list[tuple[File, Drift | None]]:
-    """regenerated() of the file at `path`, and, for a wrapper that chains, of the shims and metadata that -o writes
-    beside it in PATH.chain/ (a stale shim would not start the chain of the wrapper regenerated beside it)."""
+    how the file differs from it (None: it is current), read once; for a wrapper that chains, the same of the shims
+    and metadata that -o writes beside it in PATH.chain/ (a stale shim would not start the regenerated chain)."""
     from wrapgen.render import render_shims, shim_dir
 
     data, mode = read_generated(path)

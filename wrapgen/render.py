@@ -329,7 +329,7 @@ def render_shims(spec: WrapperSpec) -> list[Artifact]:
 
     chain = _chain(spec)
     state = chain["state"]
-    lists = _wrap(" ", ["for wrapgen_var in", *MERGED_VARIABLES], 4, 71) + "; do"
+    lists = shell.ShellCode(_wrap(" ", ["for wrapgen_var in", *MERGED_VARIABLES], 4, 71) + "; do")
     keep = [*lists.split("\n"),
             f"    wrapgen_value={state}_KEPT_$wrapgen_var",
             '    if [[ -n ${!wrapgen_var+set} ]]; then',
@@ -342,6 +342,7 @@ def render_shims(spec: WrapperSpec) -> list[Artifact]:
     variable = next((name for name, family in OPTIONS_VARIABLES.items() if family == spec.family.name), None)
     value_units = [f"{variable} {option}" for option in spec.family.grammar.value_options] if variable else []
     resplits = [path for path, link in KNOWN.items() if link.resplits]
+    replaces = [path for path, link in KNOWN.items() if link.replaces]
     text = (
         environment()
         .get_template("shim.sh.j2")
@@ -353,7 +354,9 @@ def render_shims(spec: WrapperSpec) -> list[Artifact]:
             keep=shell.ShellCode("\n".join(keep)),
             value_units=case_pattern(value_units, indent=16) if value_units else "",
             resplits=case_pattern(resplits, indent=12) if resplits else "",
+            replaces=case_pattern(replaces, indent=12) if replaces else "",
             word_pattern=WORD,
+            lists=lists,
             text_pattern="[^ \t\n\r\f\v]",
             shim=True,
             **chain,

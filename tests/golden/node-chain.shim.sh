@@ -4,17 +4,23 @@
 # wrapper.
 
 wrapgen_name=node-chain
+# Its path: $0 when exec'd, its own when its wrapper reads it (source).
+wrapgen_self=${BASH_SOURCE[0]}
 
 wrapgen_real=${WRAPGEN_CHAIN_751DB325_REAL:-}
-if [[ ${WRAPGEN_CHAIN_751DB325:-} != "$$" || -z $wrapgen_real ]]; then
-    # Not the chain handing on (a link asking the interpreter something,
-    # "$1" -version, in a process of its own): the interpreter answers.
-    if [[ -n $wrapgen_real ]]; then
+if [[ -z $wrapgen_real ]]; then
+    printf 'wrapgen: %s: %s runs only as a link of its chain\n' \
+        "$wrapgen_name" "$wrapgen_self" >&2
+    exit 127
+fi
+if [[ ${WRAPGEN_CHAIN_751DB325:-} != "$$" ]]; then
+    # In a process of its own: a link that starts the runtime as a child
+    # (its command line still ends as the runtime's did) goes on with the
+    # chain there; a link's question ("$1" -version) the interpreter answers.
+    if [[ $# -eq 0 || ${!#} != "${WRAPGEN_CHAIN_751DB325_END-}" ]]; then
         exec -- "$wrapgen_real" "$@"
     fi
-    printf 'wrapgen: %s: %s runs only as a link of its chain\n' \
-        "$wrapgen_name" "$0" >&2
-    exit 127
+    export WRAPGEN_CHAIN_751DB325=$$
 fi
 
 function wrapgen_debug {
@@ -25,9 +31,123 @@ function wrapgen_debug {
     fi
 }
 
+function wrapgen_warn_spaces {
+    local arg
+    for arg in "$@"; do
+        if [[ $arg == *[[:space:]]* ]]; then
+            printf 'wrapgen: %s: %s splits its arguments on spaces: %q %s\n' \
+                "$wrapgen_name" "$wrapgen_next" "$arg" \
+                "reaches the runtime as separate words" >&2
+        fi
+    done
+}
+
+# Did the link before this shim drop something from a list variable? The
+# code that puts it back (at the end) is read only then: bash reads a
+# script as it runs it.
+wrapgen_changed=
 if [[ -n ${WRAPGEN_CHAIN_751DB325_LAST:-} ]]; then
-    # The link before this shim may have overwritten a list variable
-    # instead of adding to it: what it dropped is put back.
+    for wrapgen_var in NODE_OPTIONS JAVA_TOOL_OPTIONS RUBYOPT \
+        DOTNET_STARTUP_HOOKS PYTHONPATH; do
+        wrapgen_was=WRAPGEN_CHAIN_751DB325_KEPT_$wrapgen_var
+        wrapgen_was=${!wrapgen_was-}
+        wrapgen_was=${wrapgen_was:1}
+        if [[ -n $wrapgen_was && ${!wrapgen_var-} != "$wrapgen_was" ]]; then
+            wrapgen_changed=1
+        fi
+    done
+fi
+wrapgen_ours=${wrapgen_self%.chain/*}
+while [[ -z $wrapgen_changed && -n ${WRAPGEN_CHAIN_751DB325_LINKS:-} ]]; do
+    wrapgen_links=${WRAPGEN_CHAIN_751DB325_LINKS}
+    wrapgen_next=${wrapgen_links%%$'\n'*}
+    WRAPGEN_CHAIN_751DB325_LINKS=${wrapgen_links#*$'\n'}
+    if [[ -z $wrapgen_next ]]; then
+        # The chain's own wrapper: it runs here, and hands on to this shim.
+        WRAPGEN_CHAIN_751DB325_LAST=
+        wrapgen_debug "$wrapgen_ours" "$wrapgen_self" "$@"
+        shopt -s execfail
+        exec -- "$wrapgen_ours" "$wrapgen_self" "$@"
+        shopt -u execfail
+        printf 'wrapgen: %s: %s could not be started; skipped\n' \
+            "$wrapgen_name" "$wrapgen_ours" >&2
+        continue
+    fi
+    wrapgen_why=
+    if [[ $wrapgen_next != /* ]]; then
+        wrapgen_why="is not an absolute path"
+    elif [[ $wrapgen_next -ef $wrapgen_self ]]; then
+        wrapgen_why="is this chain's shim"
+    elif [[ $wrapgen_next -ef $wrapgen_ours ]]; then
+        wrapgen_why="is this wrapper"
+    elif [[ ! -f $wrapgen_next || ! -x $wrapgen_next ]]; then
+        wrapgen_why="is missing or not executable"
+    elif [[ -r $wrapgen_next ]]; then
+        # Only a script (#!) or a program (ELF): bash would run anything
+        # else as a shell script. An unreadable file is left to exec.
+        IFS= read -r -n 4 wrapgen_magic <"$wrapgen_next"
+        case $wrapgen_magic in
+            "#!"*)
+                IFS= read -r -n 512 wrapgen_magic <"$wrapgen_next"
+                if [[ $wrapgen_magic == *$'\r' ]]; then
+                    wrapgen_why="has a #! line ending in CR (CRLF)"
+                fi
+                ;;
+            $'\x7fELF'*)
+                ;;
+            *)
+                wrapgen_why="has no #! line and is not a program"
+                ;;
+        esac
+    fi
+    if [[ -z $wrapgen_why ]]; then
+        case $wrapgen_next in
+            /opt/bootstrap)
+                # It never hands on (it replaces the runtime): it gets the
+                # interpreter, and none of the chain's own variables.
+                unset "${!WRAPGEN_CHAIN_751DB325@}"
+                wrapgen_debug "$wrapgen_next" "$wrapgen_real" "$@"
+                shopt -s execfail
+                exec -- "$wrapgen_next" "$wrapgen_real" "$@"
+                wrapgen_debug "$wrapgen_real" "$@"
+                exec -- "$wrapgen_real" "$@"
+                ;;
+        esac
+        for wrapgen_var in NODE_OPTIONS JAVA_TOOL_OPTIONS RUBYOPT \
+            DOTNET_STARTUP_HOOKS PYTHONPATH; do
+            wrapgen_value=WRAPGEN_CHAIN_751DB325_KEPT_$wrapgen_var
+            if [[ -n ${!wrapgen_var+set} ]]; then
+                export "$wrapgen_value==${!wrapgen_var}"
+            else
+                export "$wrapgen_value="
+            fi
+        done
+        export WRAPGEN_CHAIN_751DB325_LAST=$wrapgen_next
+        case $wrapgen_next in
+            /opt/datadog_wrapper|/opt/elastic-apm-handler)
+                wrapgen_warn_spaces "$@"
+                ;;
+        esac
+        # The link gets this shim, named as the interpreter, in its place.
+        wrapgen_debug "$wrapgen_next" "$wrapgen_self" "$@"
+        shopt -s execfail
+        exec -- "$wrapgen_next" "$wrapgen_self" "$@"
+        shopt -u execfail
+        wrapgen_why="could not be started"
+    fi
+    printf 'wrapgen: %s: chain link %s %s; skipped\n' "$wrapgen_name" \
+        "$wrapgen_next" "$wrapgen_why" >&2
+done
+
+if [[ -z $wrapgen_changed ]]; then
+    unset "${!WRAPGEN_CHAIN_751DB325@}"
+    wrapgen_debug "$wrapgen_real" "$@"
+    exec -- "$wrapgen_real" "$@"
+fi
+
+# The link before this shim changed a list variable: what it dropped is put
+# back, and this shim starts again (without this check) to go on.
+if [[ -n $wrapgen_changed ]]; then
     wrapgen_word=$'^\x5b \x09\x0a\x0d\x0c\x0b]*(("(\x5b^"\x5c\x5c]|\x5c\x5c.)'
     wrapgen_word+=$'*"|\x5b^ \x09\x0a\x0d\x0c\x0b"])+)'
     wrapgen_text=$'\x5b^ \x09\x0a\x0d\x0c\x0b]'
@@ -159,87 +279,8 @@ if [[ -n ${WRAPGEN_CHAIN_751DB325_LAST:-} ]]; then
     wrapgen_keep RUBYOPT ' '
     wrapgen_keep DOTNET_STARTUP_HOOKS :
     wrapgen_keep PYTHONPATH :
+    export WRAPGEN_CHAIN_751DB325_LAST=
+    wrapgen_debug "$wrapgen_self" "$@"
+    exec -- "$wrapgen_self" "$@"
 fi
 
-function wrapgen_warn_spaces {
-    local arg
-    for arg in "$@"; do
-        if [[ $arg == *[[:space:]]* ]]; then
-            printf 'wrapgen: %s: %s splits its arguments on spaces: %q %s\n' \
-                "$wrapgen_name" "$wrapgen_next" "$arg" \
-                "reaches the runtime as separate words" >&2
-        fi
-    done
-}
-
-wrapgen_ours=${0%.chain/*}
-while [[ -n ${WRAPGEN_CHAIN_751DB325_LINKS:-} ]]; do
-    wrapgen_links=${WRAPGEN_CHAIN_751DB325_LINKS}
-    wrapgen_next=${wrapgen_links%%$'\n'*}
-    WRAPGEN_CHAIN_751DB325_LINKS=${wrapgen_links#*$'\n'}
-    if [[ -z $wrapgen_next ]]; then
-        # The chain's own wrapper: it runs here, and hands on to this shim.
-        WRAPGEN_CHAIN_751DB325_LAST=
-        wrapgen_debug "$wrapgen_ours" "$0" "$@"
-        shopt -s execfail
-        exec -- "$wrapgen_ours" "$0" "$@"
-        shopt -u execfail
-        printf 'wrapgen: %s: %s could not be started; skipped\n' \
-            "$wrapgen_name" "$wrapgen_ours" >&2
-        continue
-    fi
-    wrapgen_why=
-    if [[ $wrapgen_next != /* ]]; then
-        wrapgen_why="is not an absolute path"
-    elif [[ $wrapgen_next -ef $0 || $wrapgen_next -ef $wrapgen_ours ]]; then
-        wrapgen_why="is this wrapper"
-    elif [[ ! -f $wrapgen_next || ! -x $wrapgen_next ]]; then
-        wrapgen_why="is missing or not executable"
-    elif [[ -r $wrapgen_next ]]; then
-        # Only a script (#!) or a program (ELF): bash would run anything
-        # else as a shell script. An unreadable file is left to exec.
-        IFS= read -r -n 4 wrapgen_magic <"$wrapgen_next"
-        case $wrapgen_magic in
-            "#!"*)
-                IFS= read -r -n 512 wrapgen_magic <"$wrapgen_next"
-                if [[ $wrapgen_magic == *$'\r' ]]; then
-                    wrapgen_why="has a #! line ending in CR (CRLF)"
-                fi
-                ;;
-            $'\x7fELF'*)
-                ;;
-            *)
-                wrapgen_why="has no #! line and is not a program"
-                ;;
-        esac
-    fi
-    if [[ -z $wrapgen_why ]]; then
-        for wrapgen_var in NODE_OPTIONS JAVA_TOOL_OPTIONS RUBYOPT \
-            DOTNET_STARTUP_HOOKS PYTHONPATH; do
-            wrapgen_value=WRAPGEN_CHAIN_751DB325_KEPT_$wrapgen_var
-            if [[ -n ${!wrapgen_var+set} ]]; then
-                export "$wrapgen_value==${!wrapgen_var}"
-            else
-                export "$wrapgen_value="
-            fi
-        done
-        export WRAPGEN_CHAIN_751DB325_LAST=$wrapgen_next
-        case $wrapgen_next in
-            /opt/datadog_wrapper|/opt/elastic-apm-handler)
-                wrapgen_warn_spaces "$@"
-                ;;
-        esac
-        # The link gets this shim, named as the interpreter, in its place.
-        wrapgen_debug "$wrapgen_next" "$0" "$@"
-        shopt -s execfail
-        exec -- "$wrapgen_next" "$0" "$@"
-        shopt -u execfail
-        wrapgen_why="could not be started"
-    fi
-    printf 'wrapgen: %s: chain link %s %s; skipped\n' "$wrapgen_name" \
-        "$wrapgen_next" "$wrapgen_why" >&2
-done
-
-unset "${!WRAPGEN_CHAIN_751DB325@}"
-wrapgen_debug "$wrapgen_real" "$@"
-exec -- "$wrapgen_real" "$@"

@@ -109,9 +109,17 @@ function wrapgen_debug {
 }
 
 if [[ ${WRAPGEN_CHAIN_3E082423:-} == "$$" ]]; then
-    # Its chain's shim ran it, and is $1: the shim goes on with the chain.
-    wrapgen_debug "$@"
-    exec -- "$@"
+    # Its chain's shim ran it, and is $1: the shim goes on with the chain,
+    # read here (a process start less than exec'ing it).
+    wrapgen_shim=$1
+    shift
+    wrapgen_debug source "$wrapgen_shim" "$@"
+    # shellcheck source=/dev/null
+    source "$wrapgen_shim" "$@"
+    # Unreadable: the runtime starts directly.
+    wrapgen_next=${WRAPGEN_CHAIN_3E082423_REAL}
+    unset "${!WRAPGEN_CHAIN_3E082423@}"
+    exec -- "$wrapgen_next" "$@"
 fi
 # The chain: the links before this wrapper (WRAPGEN_FIRST's, then its own),
 # the links after it (its own, then WRAPGEN_THEN's), one a line.
@@ -146,12 +154,17 @@ if [[ -n $wrapgen_before$wrapgen_after && -x $wrapgen_shims/python ]]; then
     fi
     export WRAPGEN_CHAIN_3E082423=$$
     export WRAPGEN_CHAIN_3E082423_REAL="$1"
+    export WRAPGEN_CHAIN_3E082423_END="${!#}"
     export WRAPGEN_CHAIN_3E082423_LINKS=$wrapgen_before$wrapgen_after
     export WRAPGEN_CHAIN_3E082423_LAST=
+    wrapgen_next=$1
     shift
-    set -- "$wrapgen_shim" "$@"
-    wrapgen_debug "$@"
-    exec -- "$@"
+    wrapgen_debug source "$wrapgen_shim" "$@"
+    # shellcheck source=/dev/null
+    source "$wrapgen_shim" "$@"
+    # Unreadable: the runtime starts directly.
+    unset "${!WRAPGEN_CHAIN_3E082423@}"
+    exec -- "$wrapgen_next" "$@"
 fi
 # Without its shims (the script copied alone), the first link after it
 # starts with the interpreter in its place; the others of WRAPGEN_THEN are
@@ -165,8 +178,9 @@ else
     unset WRAPGEN_THEN
 fi
 if [[ -n $wrapgen_skipped ]]; then
+    wrapgen_skipped=${wrapgen_skipped//$'\n'/ }
     printf 'wrapgen: %s: %s is missing: %s\n' "$wrapgen_name" \
-        "$wrapgen_shims" "these links cannot run: $wrapgen_skipped" >&2
+        "$wrapgen_shims" "these links cannot run: ${wrapgen_skipped% }" >&2
 fi
 if [[ -n $wrapgen_after ]]; then
     wrapgen_why=

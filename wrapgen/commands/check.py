@@ -21,7 +21,7 @@ def run(files: list[str] | None, manifest_path: str | None, format_: Report) -> 
         if manifest_path is not None:
             raise WrapgenError("--manifest checks the manifest's files; FILEs are checked by their headers:"
                                " choose one")  # fmt: skip
-        found = [drift.regenerated(path) for path in drift.distinct(files)]
+        found = [pair for path in drift.distinct(files) for pair in drift.regenerated(path)]
     else:
         found_manifest = manifest.entered(manifest_path)
         from wrapgen.request import Execution

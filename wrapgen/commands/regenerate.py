@@ -12,11 +12,12 @@ def run(files: list[str]) -> int:
     from wrapgen.output import Plan, commit
 
     paths = drift.distinct(files)
-    plan = Plan(files=[file for file, differs in map(drift.regenerated, paths) if differs is not None])
+    found = [pair for path in paths for pair in drift.regenerated(path)]
+    plan = Plan(files=[file for file, differs in found if differs is not None])
     commit(plan)
     from wrapgen.printable import printable
 
     for file in plan.files:
         sys.stderr.write(f"regenerated {printable(file.path)}\n")
-    sys.stderr.write(f"wrapgen regenerate: {len(plan.files)} of {len(paths)} file(s) rewritten\n")
+    sys.stderr.write(f"wrapgen regenerate: {len(plan.files)} of {len(found)} file(s) rewritten\n")
     return 0
