@@ -85,15 +85,12 @@ while [[ -z $wrapgen_changed && -n ${WRAPGEN_CHAIN_751DB325_LINKS:-} ]]; do
     elif [[ -r $wrapgen_next ]]; then
         # Only a script (#!) or a program (ELF): bash would run anything
         # else as a shell script. An unreadable file is left to exec.
-        IFS= read -r -n 4 wrapgen_magic <"$wrapgen_next"
+        IFS= read -r -n 512 wrapgen_magic <"$wrapgen_next"
         case $wrapgen_magic in
-            "#!"*)
-                IFS= read -r -n 512 wrapgen_magic <"$wrapgen_next"
-                if [[ $wrapgen_magic == *$'\r' ]]; then
-                    wrapgen_why="has a #! line ending in CR (CRLF)"
-                fi
+            "#!"*$'\r')
+                wrapgen_why="has a #! line ending in CR (CRLF)"
                 ;;
-            $'\x7fELF'*)
+            "#!"* | $'\x7fELF'*)
                 ;;
             *)
                 wrapgen_why="has no #! line and is not a program"

@@ -14,8 +14,6 @@
 wrapgen_name=profile-imports
 wrapgen_flags=(-X importtime -X frozen_modules=off -W)
 wrapgen_flags+=(error::DeprecationWarning -u)
-wrapgen_first=''
-wrapgen_then=/opt/otel-instrument
 
 if [[ $# -eq 0 ]]; then
     printf 'wrapgen: %s: no command to run: %s %s\n' "$wrapgen_name" \
@@ -145,12 +143,16 @@ function wrapgen_add {
         fi
     done
 }
-wrapgen_before=
-wrapgen_after=
-wrapgen_add wrapgen_before "${WRAPGEN_FIRST:-}"
-wrapgen_add wrapgen_before "$wrapgen_first"
-wrapgen_add wrapgen_after "$wrapgen_then"
-wrapgen_add wrapgen_after "${WRAPGEN_THEN:-}"
+wrapgen_before=''
+wrapgen_after=$'/opt/otel-instrument\x0a'
+if [[ -n ${WRAPGEN_FIRST:-} ]]; then
+    wrapgen_given=
+    wrapgen_add wrapgen_given "$WRAPGEN_FIRST"
+    wrapgen_before=$wrapgen_given$wrapgen_before
+fi
+if [[ -n ${WRAPGEN_THEN:-} ]]; then
+    wrapgen_add wrapgen_after "$WRAPGEN_THEN"
+fi
 if [[ -n $wrapgen_before$wrapgen_after && -x $wrapgen_shims/python ]]; then
     # Each link gets a shim named as the interpreter in its place, which
     # starts the next link (an empty line: this wrapper) or the runtime.
@@ -199,15 +201,12 @@ if [[ -n $wrapgen_after ]]; then
     elif [[ -r $wrapgen_next ]]; then
         # Only a script (#!) or a program (ELF): bash would run anything
         # else as a shell script. An unreadable file is left to exec.
-        IFS= read -r -n 4 wrapgen_magic <"$wrapgen_next"
+        IFS= read -r -n 512 wrapgen_magic <"$wrapgen_next"
         case $wrapgen_magic in
-            "#!"*)
-                IFS= read -r -n 512 wrapgen_magic <"$wrapgen_next"
-                if [[ $wrapgen_magic == *$'\r' ]]; then
-                    wrapgen_why="has a #! line ending in CR (CRLF)"
-                fi
+            "#!"*$'\r')
+                wrapgen_why="has a #! line ending in CR (CRLF)"
                 ;;
-            $'\x7fELF'*)
+            "#!"* | $'\x7fELF'*)
                 ;;
             *)
                 wrapgen_why="has no #! line and is not a program"
