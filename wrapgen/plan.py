@@ -189,6 +189,8 @@ def _shims(result: Plan, spec: WrapperSpec, request: Request) -> list[LayerFile]
 
     if request.output is None and request.layer is None:
         _check_shimless(result, spec)
+    if request.layer is None and not spec.chained:
+        return []  # nothing ships them: not rendered (a family command's time)
     shims = [
         LayerFile(
             f"{shim_dir(wrapper_file(spec.name))}/{shim.path}",
