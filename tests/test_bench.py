@@ -21,6 +21,9 @@ def test_benchmark_prints_both_sections() -> None:
     assert "wrapgen python wrapper / AWS documentation sample = " in result.stdout
     assert "processes started by wrapgen python wrapper: 0 forks, 2 execs" in result.stdout
     assert "wrapgen python ... -o FILE / python -c 'import typer, jinja2' = " in result.stdout
+    assert "wrapgen chain: wrapper, L1, L2 <= by hand + 3 shim execs = " in result.stdout
+    # the wrapper reads its shim: one exec of it per link (L1, L2) and theirs, and the runtime's
+    assert "processes started by wrapgen chain: wrapper, L1, L2: 0 forks, 6 execs" in result.stdout
 
 
 def test_a_family_run_imports_only_what_it_uses(tmp_path: Path) -> None:
