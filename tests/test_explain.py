@@ -252,19 +252,25 @@ def test_verify_with_a_program_that_leaves_a_child_running(tmp_path: Path, mode:
     assert _ended(sleep, tmp_path / "pid", mode)
 
 
-def test_a_first_wrapper_built_with_then_is_not_followed_by_another(tmp_path: Path) -> None:
-    """Once it ran its own --then and ignored WRAPGEN_THEN: explain said ok without ever running the second. Its
-    own links and others are not composed: refused, saying so."""
+def test_a_wrapper_with_its_own_then_and_another_run_as_on_lambda(tmp_path: Path) -> None:
+    """Once it ran its own --then and ignored WRAPGEN_THEN: explain said ok without ever running the second. Now
+    its own links run, then the others, as WRAPGEN_THEN's run after its own on Lambda (attach's chain)."""
     ours = tmp_path / "ours"
     made = subprocess.run([*WRAPGEN, "python", "--flag", "-X importtime", "--then", "/opt/vendor", "-o", str(ours)],
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert made.returncode == 0, made.stderr
-    theirs = script(tmp_path, "theirs", "#!/bin/bash\nexit 1\n")
+    theirs = script(tmp_path, "theirs", '#!/bin/bash\nexport THEIRS=1\nexec "$@"\n')
+    # The control: its own link is not here (nor given with --layer): not checked.
     code, outcomes, stderr = explain(dict(os.environ), ours, theirs, "--runtime", "python3.12")
-    assert (code, outcomes) == (2, [])
-    assert stderr == (f"error: {ours}: it was built with --then /opt/vendor, links of its own that explain does not"
-                      f" compose with {theirs} (explain it alone (its links beside it, or --layer), or build it"
-                      " without links)\n")  # fmt: skip
+    assert code == 2 and "'/opt/vendor' is not here" in outcomes[0]["not_checked"], stderr
+    script(tmp_path, "vendor", '#!/bin/bash\nexport VENDOR=1\nexec "$@"\n')  # beside it, as its layer has it
+    code, outcomes, stderr = explain(dict(os.environ), ours, theirs, "--runtime", "python3.12")
+    assert code == 0, stderr
+    steps = outcomes[0]["steps"]
+    assert [(s["role"], s["place"]) for s in steps] == [("ours", "/opt/ours"), ("then", "/opt/vendor"),
+                                                       ("then", "/opt/theirs")]  # fmt: skip
+    assert outcomes[0]["environment"]["VENDOR"]["after"] == "1" and outcomes[0]["environment"]["THEIRS"]["after"] == "1"
+    assert outcomes[0]["command"][1:3] == ["-X", "importtime"]
 
 
 def test_the_functions_own_variables_are_what_the_wrapper_sees(tmp_path: Path) -> None:

@@ -202,7 +202,7 @@ def test_a_link_that_replaces_the_runtime_is_on_purpose_last_and_breaks_the_chai
     assert second["problems"][0]["breaks"]
 
 
-def test_a_second_wrapgen_wrapper_is_a_plain_link_one_with_links_is_refused_with_others(tmp_path: Path) -> None:
+def test_a_second_wrapgen_wrapper_is_a_plain_link_one_with_links_runs_them_first(tmp_path: Path) -> None:
     one = wrapper(tmp_path / "one", "node", "--flag", "--trace-warnings")
     two = wrapper(tmp_path / "two", "node", "--flag", "--trace-deprecation")
     code, outcomes, stderr = explain(one, two, "--runtime", "nodejs22.x")
@@ -212,8 +212,10 @@ def test_a_second_wrapgen_wrapper_is_a_plain_link_one_with_links_is_refused_with
     linked = wrapper(tmp_path / "linked", "node", "--then", "/opt/x")
     code, _, stderr = explain(two, linked, "--runtime", "nodejs22.x")
     assert code == 0  # the first is ours; the other, a plain link, runs its own chain... as a link would
-    code, _, stderr = explain(linked, two, "--runtime", "nodejs22.x")
-    assert code == 2 and "it was built with --then /opt/x, links of its own" in stderr
+    code, outcomes, stderr = explain(linked, two, "--runtime", "nodejs22.x")
+    # its own link runs before the other (as WRAPGEN_THEN's after its own): not here, so not checked
+    assert code == 2 and "'/opt/x' is not here" in outcomes[0]["not_checked"], stderr
+    assert [s["place"] for s in outcomes[0]["steps"]] == ["/opt/linked", "/opt/x", "/opt/two"]
 
 
 def _documented() -> list[dict[str, Any]]:

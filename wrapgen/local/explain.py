@@ -206,9 +206,10 @@ def _spec(script: str) -> WrapperSpec | None:
 
 def compose(scripts: Sequence[str], family: Family, where: Sequence[str]) -> Chain | None:
     """The scripts (absolute, at their places `where`) as wrapgen composes them: the first wrapgen wrapper among them
-    is ours, those before it its --first links and those after it its --then links; with none of wrapgen's, a
-    wrapgen wrapper without flags runs them all as --then links. None for one script run alone (not a wrapgen
-    wrapper with its own links: baked() is for that). InvalidValue for a chain wrapgen would refuse."""
+    is ours, those before it its --first links and those after it its --then links (around its own links, as
+    WRAPGEN_FIRST and WRAPGEN_THEN are: attach's chain); with none of wrapgen's, a wrapgen wrapper without flags runs
+    them all as --then links. None for one script run alone (not a wrapgen wrapper with its own links: baked() is
+    for that). InvalidValue for a chain wrapgen would refuse."""
     from wrapgen.links import check_chain, check_link
     from wrapgen.render import render_wrapper
     from wrapgen.spec import wrapper_spec
@@ -221,14 +222,12 @@ def compose(scripts: Sequence[str], family: Family, where: Sequence[str]) -> Cha
         if spec.family.name != family.name:
             raise InvalidValue(f"{scripts[at]}: a wrapgen wrapper for {spec.family.name}, not {family.name}",
                                f"--family {spec.family.name}")  # fmt: skip
-        if spec.chained:
-            option, link = ("--first", spec.first[0]) if spec.first else ("--then", spec.then[0])
-            others = ", ".join(script for i, script in enumerate(scripts) if i != at)
-            raise InvalidValue(f"{scripts[at]}: it was built with {option} {link}, links of its own that explain"
-                               f" does not compose with {others}", "explain it alone (its links beside it, or"
-                               " --layer), or build it without links")  # fmt: skip
-        links = [Link(script, place, "first" if i < at else "ours" if i == at else "then")
+        given = [Link(script, place, "first" if i < at else "ours" if i == at else "then")
                  for i, (script, place) in enumerate(zip(scripts, where, strict=True))]  # fmt: skip
+        # Its own links run as they do on Lambda where WRAPGEN_FIRST and WRAPGEN_THEN hold the others: those
+        # before it, its own --first links, it, its own --then links, those after it (its layer gives them).
+        own_first, own_then = [Link(p, p, "first") for p in spec.first], [Link(p, p, "then") for p in spec.then]
+        links = [*given[:at], *own_first, given[at], *own_then, *given[at + 1 :]]
     else:
         spec = wrapper_spec(family.name)
         place = "/opt/wrapgen/" + spec.name
@@ -240,7 +239,8 @@ def compose(scripts: Sequence[str], family: Family, where: Sequence[str]) -> Cha
     check_chain(first, then)
     spec = spec._replace(first=first, then=then)
     text = render_wrapper(spec).text.encode("utf-8", "surrogateescape")
-    return Chain(tuple(links), spec, text, composed=found is None)
+    own = found is not None and found[1].chained
+    return Chain(tuple(links), spec, text, composed=found is None, baked=own)
 
 
 def baked(script: str, place: str, opt: str) -> Chain | None:
