@@ -181,10 +181,25 @@ def load(path: str | None = None) -> Manifest:
         _extend(table, name, where, prefix, merged)
     entries = tuple(_entry(name, merged[name], where[name]) for name in table)
     directory = os.path.dirname(os.path.abspath(path))
-    if not outside:
-        for name in table:
+    for name in table:
+        _writable(merged[name], where[name])
+        if not outside:
             _confine(merged[name], where[name], directory, f"{prefix}{OUTSIDE}")
     return Manifest(path, entries, prefix, directory)
+
+
+def _writable(items: Mapping[str, Any], where: str) -> None:
+    """Each path the entry writes has names Linux can hold (at most NAME_MAX bytes each): said of the entry, not
+    left to the write of the whole plan (which fails, writing nothing, but names the file alone)."""
+    from wrapgen.layer import NAME_MAX
+    from wrapgen.printable import printable
+
+    for name in CONFINED:
+        value = items.get(name)
+        if isinstance(value, str) and any(len(part.encode("utf-8", "surrogateescape")) > NAME_MAX
+                                          for part in value.split("/")):  # fmt: skip
+            raise InvalidValue(printable(f"{where} {name}: {value[:40]}...: a name in it is longer than {NAME_MAX}"
+                                         " bytes, which Linux cannot write"))  # fmt: skip
 
 
 def _confine(items: Mapping[str, Any], where: str, directory: str, key: str) -> None:

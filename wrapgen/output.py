@@ -205,13 +205,18 @@ def _make_parents(directory: Path, made: list[Path], shown: str) -> None:
             raise OutputError(f"cannot write {shown}: cannot make {path}: {error.strerror}") from None
 
 
+TEMP_NAME = 200
+"""Bytes of a file's name that its temporary file's name (".NAME.XXXXXXXX.tmp") keeps."""
+
+
 def _write_temp(target: _Target) -> None:
     """The file's bytes and mode in a temporary file beside it, recorded in `target.temp` (commit removes it on
     failure)."""
     try:
         with _signals_held():  # the descriptor too: a signal leaves no file open
-            fd, target.temp = tempfile.mkstemp(dir=target.resolved.parent, prefix=f".{target.resolved.name}.",
-                                               suffix=".tmp")  # fmt: skip
+            # Named after the file, cut so that the temporary name fits where the file's own does (NAME_MAX).
+            name = os.fsdecode(os.fsencode(target.resolved.name)[:TEMP_NAME])
+            fd, target.temp = tempfile.mkstemp(dir=target.resolved.parent, prefix=f".{name}.", suffix=".tmp")
             stream = os.fdopen(fd, "wb")
         with stream:
             stream.write(target.file.data)
