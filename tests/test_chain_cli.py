@@ -409,3 +409,16 @@ def test_a_wrapper_regenerated_from_its_header_brings_its_chains_files(tmp_path:
     assert drifts[str(tmp_path / "w.chain" / METADATA)].what == "missing"  # type: ignore[union-attr]
     commit(Plan(files=[file for file, differs in drift.regenerated(str(tmp_path / "w")) if differs]))
     assert tree(tmp_path) == written
+
+
+@pytest.mark.parametrize("form", ["sam", "cloudformation", "terraform", "serverless", "cdk-python", "cdk-typescript"])
+def test_the_iac_snippet_names_the_chains_links(form: str, tmp_path: Path) -> None:
+    """The links come from other layers, which the snippet cannot declare: it says which the function must have.
+    The control: a wrapper without links says nothing of a chain."""
+    for links, named in ((["--first", "/opt/vendor-first", "--then", "/opt/otel-handler"], True), ([], False)):
+        made = run("node", *links, "--layer", str(tmp_path / "l.zip"), "--iac", form, cwd=tmp_path)
+        assert made.returncode == 0, made.stderr
+        said = "Its chain runs /opt/vendor-first, /opt/otel-handler: add the layers that hold them" in made.stdout
+        assert said == named, made.stdout[:600]
+        again = run("iac", form, "--layer", str(tmp_path / "l.zip"), cwd=tmp_path)  # read back from the layer
+        assert again.returncode == 0 and ("Its chain runs" in again.stdout) == named, again.stderr

@@ -67,7 +67,7 @@ def _snippet(request: Request, spec: WrapperSpec, layer: str | None, variables: 
 
     assert request.iac is not None
     relative = None if layer is None else os.path.relpath(layer, request.iac_dir or ".")
-    deployment = Deployment(spec.family, spec.name, relative, variables, spec.selected)
+    deployment = Deployment(spec.family, spec.name, relative, variables, spec.selected, spec.first + spec.then)
     text = snippet(request.iac, deployment, request.allow_dynamic_references)
     return utf8(text, f"the --iac {request.iac} snippet")
 

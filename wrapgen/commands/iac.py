@@ -23,7 +23,8 @@ def run(form: IacFormat, layer: str, iac_dir: str, name: str | None) -> int:
     assert entry.spec is not None
     variables = (("AWS_LAMBDA_EXEC_WRAPPER", in_opt(entry.path)),)
     relative = os.path.relpath(layer, iac_dir)
-    deployment = Deployment(entry.spec.family, entry.spec.name, relative, variables, entry.spec.selected)
+    spec = entry.spec
+    deployment = Deployment(spec.family, spec.name, relative, variables, spec.selected, spec.first + spec.then)
     text = snippet(form.value, deployment)
     print_text(text)
     return 0
