@@ -273,7 +273,7 @@ def world(bash: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.F
     if request.node.get_closest_marker("compose_full") and not (
         os.environ.get("WRAPGEN_COMPOSE_FULL") == "1" or "compose_full" in (request.config.option.markexpr or "")
     ):
-        pytest.skip("the whole composition matrix takes about half an hour a bash on 2 cores: run it with"
+        pytest.skip("the whole composition matrix takes about 5 minutes a bash on 2 cores: run it with"
                     " -m compose_full or WRAPGEN_COMPOSE_FULL=1")  # fmt: skip
     if bash not in _WORLDS:
         _WORLDS[bash] = World(tmp_path_factory.mktemp("compose"), bash)
